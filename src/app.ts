@@ -1,0 +1,70 @@
+// The whole HTTP service as a Fastify instance that does not listen: entry points listen,
+// tests use `inject` or listen on port 0.
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import type { PrismaClient } from './db/prisma.js';
+import { loggerOptions } from './lib/logger.js';
+import authPlugin from './plugins/auth.js';
+import errorHandlerPlugin from './plugins/error-handler.js';
+import metricsPlugin from './plugins/metrics.js';
+import prismaPlugin from './plugins/prisma.js';
+import redisPlugin from './plugins/redis.js';
+import swaggerPlugin from './plugins/swagger.js';
+import adminRoutes from './routes/admin/index.js';
+import healthRoutes from './routes/health.js';
+import v1Routes from './routes/v1/index.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+  }
+}
+
+export interface AppDependencies {
+  config: Config;
+  /** Shared Prisma client; when given, the app does not disconnect it on close. */
+  prisma?: PrismaClient;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    logger: loggerOptions(config),
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    // A caller's X-Request-Id is kept when it is sane, so logs correlate across systems.
+    genReqId: (req) => {
+      const header = req.headers['x-request-id'];
+      return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+    },
+    requestIdLogLabel: 'requestId',
+    // Behind a load balancer the client's address comes from X-Forwarded-For.
+    trustProxy: true,
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('config', config);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(errorHandlerPlugin);
+  await app.register(metricsPlugin);
+  await app.register(prismaPlugin, { databaseUrl: config.DATABASE_URL, client: deps.prisma });
+  await app.register(redisPlugin, { url: config.REDIS_URL, prefix: config.REDIS_PREFIX });
+  await app.register(cookie, { secret: config.SESSION_SECRET });
+  await app.register(authPlugin, { adminToken: config.ADMIN_TOKEN });
+  await app.register(swaggerPlugin, { publicUrl: config.PUBLIC_URL });
+
+  await app.register(healthRoutes);
+  await app.register(adminRoutes, { prefix: '/admin' });
+  await app.register(v1Routes, { prefix: '/v1' });
+
+  return app;
+}

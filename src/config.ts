@@ -1,0 +1,129 @@
+// The only place that reads process.env. Everything else receives a validated Config.
+import { z } from 'zod';
+
+const LOCAL_ADMIN_TOKEN = 'dev-admin-token-change-me';
+// 32 zero bytes: fine for a laptop, refused in production.
+const LOCAL_ENCRYPTION_KEY = Buffer.alloc(32).toString('base64');
+const LOCAL_SESSION_SECRET = 'dev-session-secret-change-me-0123456789';
+
+const base64Key = z
+  .string()
+  .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64 encoded');
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: httpUrl.default('http://localhost:3000'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
+    .default('postgresql://postgres@127.0.0.1:5432/kseries'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .default('redis://127.0.0.1:6379'),
+  // Every Redis key and BullMQ queue lives under this prefix, so several deployments
+  // (or parallel test files) can share one Redis without seeing each other.
+  REDIS_PREFIX: z.string().regex(/^[a-zA-Z0-9_:-]+$/).default('kseries'),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').default(LOCAL_ADMIN_TOKEN),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').default(LOCAL_SESSION_SECRET),
+  TOKEN_ENCRYPTION_KEY: base64Key.default(LOCAL_ENCRYPTION_KEY),
+  TOKEN_ENCRYPTION_KEY_VERSION: z.coerce.number().int().min(1).default(1),
+  // Keys of earlier versions, still needed to read old ciphertexts: "1:base64,2:base64".
+  TOKEN_ENCRYPTION_PREVIOUS_KEYS: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const keys = new Map<number, Buffer>();
+      for (const part of v.split(',').map((p) => p.trim()).filter(Boolean)) {
+        const [version, key] = part.split(':');
+        const buf = Buffer.from(key ?? '', 'base64');
+        if (!/^\d+$/.test(version ?? '') || buf.length !== 32) {
+          ctx.addIssue({ code: 'custom', message: 'expected "version:base64key" pairs separated by commas' });
+          return z.NEVER;
+        }
+        keys.set(Number(version), buf);
+      }
+      return keys;
+    }),
+  LIGHTSPEED_ENV: z.enum(['sandbox', 'trial', 'production']).default('sandbox'),
+  LIGHTSPEED_CLIENT_ID: z.string().min(1).default('dev-client'),
+  LIGHTSPEED_CLIENT_SECRET: z.string().min(1).default('dev-secret'),
+  LIGHTSPEED_SCOPES: z.string().min(1).default('orders-api financial-api items'),
+  LIGHTSPEED_SANDBOX_URL: httpUrl.default('http://127.0.0.1:4010'),
+  LIGHTSPEED_WEBHOOK_USER: z.string().min(1).default('lightspeed'),
+  LIGHTSPEED_WEBHOOK_PASSWORD: z.string().min(12, 'must be at least 12 characters').default('dev-webhook-password'),
+  // The previous pair stays valid while Lightspeed's registration is being rotated.
+  LIGHTSPEED_WEBHOOK_USER_PREVIOUS: z.string().min(1).optional(),
+  LIGHTSPEED_WEBHOOK_PASSWORD_PREVIOUS: z.string().min(1).optional(),
+  SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_PRETTY: booleanFlag.optional(),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(20),
+});
+
+type Env = z.infer<typeof envSchema>;
+
+export type Config = Env & {
+  /** Scopes requested at connect, split. */
+  lightspeedScopes: string[];
+  /** The OAuth redirect URI registered at Lightspeed. */
+  oauthRedirectUri: string;
+};
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Values that are fine on a laptop and dangerous anywhere else. */
+function productionProblems(env: Env, raw: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (env.NODE_ENV === 'production') {
+    for (const name of ['ADMIN_TOKEN', 'SESSION_SECRET', 'TOKEN_ENCRYPTION_KEY', 'LIGHTSPEED_WEBHOOK_PASSWORD'] as const) {
+      if (!raw[name]) problems.push(`${name}: must be set explicitly when NODE_ENV=production`);
+    }
+  }
+  if (env.LIGHTSPEED_ENV !== 'sandbox' && !env.PUBLIC_URL.startsWith('https://')) {
+    problems.push(
+      `PUBLIC_URL: must be https:// when LIGHTSPEED_ENV=${env.LIGHTSPEED_ENV} (Lightspeed only accepts HTTPS redirect URIs)`,
+    );
+  }
+  if (Boolean(env.LIGHTSPEED_WEBHOOK_USER_PREVIOUS) !== Boolean(env.LIGHTSPEED_WEBHOOK_PASSWORD_PREVIOUS)) {
+    problems.push('LIGHTSPEED_WEBHOOK_USER_PREVIOUS / LIGHTSPEED_WEBHOOK_PASSWORD_PREVIOUS: set both or neither');
+  }
+  return problems;
+}
+
+/** Parses and validates the environment. Throws ConfigError naming every bad variable. */
+export function loadConfig(raw: Record<string, string | undefined> = process.env): Config {
+  // An empty string means "not set", as in a .env file with `NAME=`.
+  const cleaned = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    );
+  }
+  const env = parsed.data;
+  const problems = productionProblems(env, cleaned);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const publicUrl = env.PUBLIC_URL.replace(/\/+$/, '');
+  return {
+    ...env,
+    PUBLIC_URL: publicUrl,
+    lightspeedScopes: env.LIGHTSPEED_SCOPES.split(/\s+/).filter(Boolean),
+    oauthRedirectUri: `${publicUrl}/lightspeed/callback`,
+  };
+}

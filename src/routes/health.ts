@@ -1,0 +1,55 @@
+// Liveness and readiness probes.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+
+const CHECK_TIMEOUT_MS = 1_500;
+
+async function check(probe: () => Promise<unknown>): Promise<{ ok: boolean; error?: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      probe(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+      }),
+    ]);
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, error: (err as Error).message || 'unreachable' };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const checkSchema = z.object({ status: z.enum(['up', 'down']), error: z.string().optional() });
+const readySchema = z.object({ status: z.enum(['ready', 'not_ready']), checks: z.object({ postgres: checkSchema, redis: checkSchema }) });
+
+const healthRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get('/healthz', {
+    schema: { tags: ['health'], summary: 'The process is alive', response: { 200: z.object({ status: z.literal('ok') }) } },
+    handler: async () => ({ status: 'ok' as const }),
+  });
+
+  app.get('/readyz', {
+    schema: {
+      tags: ['health'],
+      summary: 'Postgres and Redis are reachable (503 names the one that is not)',
+      response: { 200: readySchema, 503: readySchema },
+    },
+    handler: async (request, reply) => {
+      const [postgres, redis] = await Promise.all([
+        check(() => app.prisma.$queryRaw`SELECT 1`),
+        check(() => app.redis.ping()),
+      ]);
+      const view = (c: { ok: boolean; error?: string }) =>
+        c.ok ? { status: 'up' as const } : { status: 'down' as const, error: c.error };
+      const ready = postgres.ok && redis.ok;
+      if (!ready) request.log.warn({ postgres, redis }, 'not ready');
+      return reply
+        .status(ready ? 200 : 503)
+        .send({ status: ready ? 'ready' : 'not_ready', checks: { postgres: view(postgres), redis: view(redis) } });
+    },
+  });
+};
+
+export default healthRoutes;

@@ -1,0 +1,66 @@
+// Schemas shared by several routes.
+import { z } from 'zod';
+
+export const errorBodySchema = z
+  .object({
+    error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+    requestId: z.string(),
+  })
+  .meta({ id: 'Error' });
+
+/** Response schemas for the error statuses a route can answer, for the OpenAPI document. */
+export function errorResponses<const S extends readonly number[]>(...statuses: S) {
+  return Object.fromEntries(statuses.map((s) => [s, errorBodySchema])) as { [K in S[number]]: typeof errorBodySchema };
+}
+
+export const uuidParam = z.uuid({ message: 'must be a UUID' });
+
+export const paginationQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+/**
+ * K-Series ids are int64. Accepted as a JSON number or a numeric string, kept as bigint,
+ * and answered as a number (every K-Series id seen in practice is below 2^53).
+ */
+export const kseriesIdInput = z
+  .union([z.number().int().positive(), z.string().regex(/^[1-9]\d{0,18}$/, 'must be a positive integer')])
+  .transform((v, ctx) => {
+    const id = BigInt(v);
+    if (id > BigInt(Number.MAX_SAFE_INTEGER)) {
+      ctx.addIssue({ code: 'custom', message: 'is larger than 2^53-1' });
+      return z.NEVER;
+    }
+    return id;
+  });
+
+export const isoDate = z.iso.datetime();
+
+export function iso(date: Date): string;
+export function iso(date: Date | null): string | null;
+export function iso(date: Date | null): string | null {
+  return date ? date.toISOString() : null;
+}
+
+export const apiKeySchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string().nullable(),
+    prefix: z.string(),
+    createdAt: isoDate,
+    lastUsedAt: isoDate.nullable(),
+    revokedAt: isoDate.nullable(),
+  })
+  .meta({ id: 'ApiKey' });
+
+export function apiKeyView(k: {
+  id: string;
+  name: string | null;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}) {
+  return { id: k.id, name: k.name, prefix: k.prefix, createdAt: iso(k.createdAt), lastUsedAt: iso(k.lastUsedAt), revokedAt: iso(k.revokedAt) };
+}
