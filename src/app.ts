@@ -1,7 +1,8 @@
 // The whole HTTP service as a Fastify instance that does not listen: entry points listen,
 // tests use `inject` or listen on port 0.
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import cookie from '@fastify/cookie';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
@@ -27,6 +28,8 @@ export interface AppDependencies {
   config: Config;
   /** Shared Prisma client; when given, the app does not disconnect it on close. */
   prisma?: PrismaClient;
+  /** A ready pino logger (e.g. one writing to a chosen stream); default: built from config. */
+  logger?: Logger;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -34,7 +37,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const { config } = deps;
   const app = Fastify({
-    logger: loggerOptions(config),
+    ...(deps.logger ? { loggerInstance: deps.logger as FastifyBaseLogger } : { logger: loggerOptions(config) }),
     bodyLimit: config.BODY_LIMIT_BYTES,
     // A caller's X-Request-Id is kept when it is sane, so logs correlate across systems.
     genReqId: (req) => {

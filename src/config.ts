@@ -68,6 +68,8 @@ const envSchema = z.object({
   LOG_PRETTY: booleanFlag.optional(),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  // The worker process serves /healthz and /metrics here (0 = any free port).
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(20),
 });
 

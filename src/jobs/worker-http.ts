@@ -1,0 +1,28 @@
+// The worker's own small HTTP surface: /healthz for the orchestrator and /metrics for
+// Prometheus (queue and K-Series metrics are recorded in the worker process).
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { WorkerHost } from './worker-host.js';
+
+export async function startWorkerHttp(options: {
+  host: string;
+  port: number;
+  log: Logger;
+  workers: WorkerHost;
+  registry?: Registry;
+}): Promise<FastifyInstance> {
+  const registry = options.registry ?? new Registry();
+  collectDefaultMetrics({ register: registry });
+  const app = Fastify({ loggerInstance: options.log as FastifyBaseLogger, disableRequestLogging: true });
+  app.get('/healthz', async (_request, reply) => {
+    const running = options.workers.workers.every((w) => w.isRunning());
+    return reply.status(running ? 200 : 503).send({ status: running ? 'ok' : 'workers_stopped' });
+  });
+  app.get('/metrics', async (_request, reply) => {
+    reply.type(registry.contentType);
+    return registry.metrics();
+  });
+  await app.listen({ host: options.host, port: options.port });
+  return app;
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('starts with safe local defaults and derives the OAuth redirect URI', () => {
+    const config = loadConfig({});
+    expect(config.PORT).toBe(3000);
+    expect(config.LIGHTSPEED_ENV).toBe('sandbox');
+    expect(config.oauthRedirectUri).toBe('http://localhost:3000/lightspeed/callback');
+    expect(config.lightspeedScopes).toEqual(['orders-api', 'financial-api', 'items']);
+  });
+
+  it('names each malformed variable', () => {
+    const problems = problemsOf({ PORT: 'eighty', DATABASE_URL: 'mysql://x', TOKEN_ENCRYPTION_KEY: 'short' });
+    expect(problems.some((p) => p.startsWith('PORT:'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('DATABASE_URL:'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('TOKEN_ENCRYPTION_KEY:'))).toBe(true);
+  });
+
+  it('rejects an unknown Lightspeed environment and a bad log level', () => {
+    const problems = problemsOf({ LIGHTSPEED_ENV: 'staging', LOG_LEVEL: 'loud' });
+    expect(problems.map((p) => p.split(':')[0])).toEqual(expect.arrayContaining(['LIGHTSPEED_ENV', 'LOG_LEVEL']));
+  });
+
+  it('requires explicit secrets in production', () => {
+    const problems = problemsOf({ NODE_ENV: 'production' });
+    for (const name of ['ADMIN_TOKEN', 'SESSION_SECRET', 'TOKEN_ENCRYPTION_KEY', 'LIGHTSPEED_WEBHOOK_PASSWORD']) {
+      expect(problems.some((p) => p.startsWith(`${name}:`))).toBe(true);
+    }
+  });
+
+  it('requires an HTTPS public URL outside the sandbox', () => {
+    const problems = problemsOf({ LIGHTSPEED_ENV: 'trial', PUBLIC_URL: 'http://example.com' });
+    expect(problems).toEqual([expect.stringMatching(/^PUBLIC_URL: must be https/)]);
+    expect(loadConfig({ LIGHTSPEED_ENV: 'trial', PUBLIC_URL: 'https://example.com/' }).oauthRedirectUri).toBe(
+      'https://example.com/lightspeed/callback',
+    );
+  });
+
+  it('parses previous encryption keys and rejects malformed ones', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const config = loadConfig({ TOKEN_ENCRYPTION_KEY_VERSION: '2', TOKEN_ENCRYPTION_PREVIOUS_KEYS: `1:${key}` });
+    expect(config.TOKEN_ENCRYPTION_PREVIOUS_KEYS.get(1)?.equals(Buffer.alloc(32, 7))).toBe(true);
+    expect(problemsOf({ TOKEN_ENCRYPTION_PREVIOUS_KEYS: 'garbage' })[0]).toMatch(/^TOKEN_ENCRYPTION_PREVIOUS_KEYS:/);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '' }).PORT).toBe(3000);
+  });
+});
