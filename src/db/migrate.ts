@@ -42,7 +42,7 @@ async function readMigrations(dir: string): Promise<LocalMigration[]> {
 }
 
 /** Creates the database named in the URL when it does not exist yet (fresh machines). */
-async function ensureDatabase(connectionString: string): Promise<void> {
+export async function ensureDatabase(connectionString: string): Promise<void> {
   const probe = new pg.Client({ connectionString });
   try {
     await probe.connect();

@@ -8,7 +8,7 @@ import { TEST_DATABASE_URL, TEST_SCHEMA_PREFIX } from '../helpers/env.js';
 
 const schemas: string[] = [];
 function freshUrl(): { url: string; schema: string } {
-  const schema = `${TEST_SCHEMA_PREFIX}mig_${Math.random().toString(36).slice(2, 10)}`;
+  const schema = `${TEST_SCHEMA_PREFIX}${Date.now().toString(36)}_mig${Math.random().toString(36).slice(2, 8)}`;
   schemas.push(schema);
   return { url: `${TEST_DATABASE_URL}?schema=${schema}`, schema };
 }

@@ -21,7 +21,8 @@ export interface TestDatabase {
 
 /** A freshly migrated schema of its own. */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const schema = `${TEST_SCHEMA_PREFIX}${randomBytes(6).toString('hex')}`;
+  // The creation time in the name lets global setup sweep only stale leftovers.
+  const schema = `${TEST_SCHEMA_PREFIX}${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const url = `${TEST_DATABASE_URL}?schema=${schema}`;
   await migrate(url);
   const prisma = createPrisma(url, { poolSize: 5 });
