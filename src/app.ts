@@ -12,6 +12,7 @@ import authPlugin from './plugins/auth.js';
 import errorHandlerPlugin from './plugins/error-handler.js';
 import metricsPlugin from './plugins/metrics.js';
 import prismaPlugin from './plugins/prisma.js';
+import queuesPlugin from './plugins/queues.js';
 import redisPlugin from './plugins/redis.js';
 import swaggerPlugin from './plugins/swagger.js';
 import adminRoutes from './routes/admin/index.js';
@@ -61,6 +62,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(metricsPlugin);
   await app.register(prismaPlugin, { databaseUrl: config.DATABASE_URL, client: deps.prisma });
   await app.register(redisPlugin, { url: config.REDIS_URL, prefix: config.REDIS_PREFIX });
+  await app.register(queuesPlugin);
   await app.register(cookie, { secret: config.SESSION_SECRET });
   await app.register(authPlugin, { adminToken: config.ADMIN_TOKEN });
   await app.register(swaggerPlugin, { publicUrl: config.PUBLIC_URL });

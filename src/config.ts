@@ -68,6 +68,12 @@ const envSchema = z.object({
   LOG_PRETTY: booleanFlag.optional(),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  // How long we keep trying to get an order onto the POS before flagging it for an operator.
+  ORDER_DELIVERY_DEADLINE_SECONDS: z.coerce.number().int().min(60).default(900),
+  // An order submitted without an outcome webhook for this long is reconciled with K-Series.
+  ORDER_OUTCOME_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(120),
+  // How often the sweeper looks for orders whose job went missing or timed out.
+  ORDER_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(30),
   // The worker process serves /healthz and /metrics here (0 = any free port).
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(20),

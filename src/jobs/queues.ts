@@ -1,8 +1,57 @@
 // Every queue of the service, in one place. Producers import the definition to enqueue;
 // the worker entry (src/worker.ts) pairs each with its processor from ./processors/.
-// Later features add their queues here.
-import type { QueueDefinition } from './registry.js';
+// Job data carries ids only: the worker reads the rest (and any credential) itself.
+import { z } from 'zod';
+import { defineQueue, type QueueDefinition } from './registry.js';
 
-export const QUEUES = {} satisfies Record<string, QueueDefinition>;
+const uuid = z.uuid();
+const keepFinished = { removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600 } };
 
-export type QueueName = keyof typeof QUEUES;
+export const QUEUES = {
+  /** Sends an accepted order to K-Series (local or toGo). */
+  pushOrder: defineQueue({
+    name: 'push-order',
+    payload: z.object({ orderId: uuid }),
+    // 429/5xx/network: retried with backoff; the K-Series reference keeps repeats exactly-once.
+    jobOptions: { attempts: 12, backoff: { type: 'exponential', delay: 1_000 }, ...keepFinished },
+    concurrency: 50,
+  }),
+  /** Applies the order's payment to its POS check after ORDER SUCCESS. */
+  applyPayment: defineQueue({
+    name: 'apply-payment',
+    payload: z.object({ orderId: uuid }),
+    jobOptions: { attempts: 12, backoff: { type: 'exponential', delay: 1_000 }, ...keepFinished },
+    concurrency: 50,
+  }),
+  /** Processes one stored Lightspeed webhook event. */
+  processWebhook: defineQueue({
+    name: 'process-webhook',
+    payload: z.object({ eventId: uuid }),
+    jobOptions: { attempts: 8, backoff: { type: 'exponential', delay: 500 }, ...keepFinished },
+    concurrency: 50,
+  }),
+  /** Asks K-Series what became of an order whose outcome never arrived. */
+  reconcileOrder: defineQueue({
+    name: 'reconcile-order',
+    payload: z.object({ orderId: uuid }),
+    jobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, ...keepFinished },
+    concurrency: 10,
+  }),
+  /** POSTs one order status change to the vendor's callback URL. */
+  vendorCallback: defineQueue({
+    name: 'vendor-callback',
+    payload: z.object({ deliveryId: uuid }),
+    jobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 2_000 }, ...keepFinished },
+    concurrency: 20,
+  }),
+  /** Periodic: re-enqueues outbox rows whose job went missing, and times orders out. */
+  orderSweeper: defineQueue({
+    name: 'order-sweeper',
+    payload: z.object({}),
+    jobOptions: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 },
+    concurrency: 1,
+  }),
+} satisfies Record<string, QueueDefinition>;
+
+export type Queues = typeof QUEUES;
+export type QueueKey = keyof Queues;

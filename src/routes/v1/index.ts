@@ -2,11 +2,13 @@
 import type { FastifyPluginAsync } from 'fastify';
 import apiKeyRoutes from './api-keys.js';
 import locationRoutes from './locations.js';
+import orderRoutes from './orders.js';
 
 const v1Routes: FastifyPluginAsync = async (app) => {
   app.addHook('onRequest', app.requireVendor);
   await app.register(apiKeyRoutes);
   await app.register(locationRoutes);
+  await app.register(orderRoutes);
 };
 
 export default v1Routes;

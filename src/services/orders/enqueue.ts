@@ -1,0 +1,34 @@
+// Enqueueing after a commit. A failure here loses nothing: the row is already in Postgres,
+// and the sweeper re-enqueues rows whose job is missing.
+import type { FastifyBaseLogger } from 'fastify';
+import type { QueueProducers } from '../../jobs/producers.js';
+import type { TransitionResult } from './transitions.js';
+
+/** Job ids make enqueueing idempotent: one push per order attempt. */
+export const pushJobId = (order: { id: string; attempt: number }) => `push-${order.id}-${order.attempt}`;
+export const paymentJobId = (orderId: string) => `pay-${orderId}`;
+
+export async function enqueuePush(queues: QueueProducers, order: { id: string; attempt: number }, log: FastifyBaseLogger): Promise<void> {
+  try {
+    await queues.pushOrder.add({ orderId: order.id }, { jobId: pushJobId(order) });
+  } catch (err) {
+    log.warn({ err, orderId: order.id }, 'could not enqueue push-order; the sweeper will');
+  }
+}
+
+export async function enqueuePayment(queues: QueueProducers, orderId: string, log: FastifyBaseLogger): Promise<void> {
+  try {
+    await queues.applyPayment.add({ orderId }, { jobId: paymentJobId(orderId) });
+  } catch (err) {
+    log.warn({ err, orderId }, 'could not enqueue apply-payment; the sweeper will');
+  }
+}
+
+export async function enqueueAfterTransition(queues: QueueProducers, result: TransitionResult | null, log: FastifyBaseLogger): Promise<void> {
+  if (!result?.callbackDeliveryId) return;
+  try {
+    await queues.vendorCallback.add({ deliveryId: result.callbackDeliveryId }, { jobId: `callback-${result.callbackDeliveryId}` });
+  } catch (err) {
+    log.warn({ err, deliveryId: result.callbackDeliveryId }, 'could not enqueue vendor callback; the sweeper will');
+  }
+}

@@ -1,0 +1,19 @@
+// References we send to K-Series. thirdPartyReference must be unique across every vendor
+// (some notifications carry nothing else), 1..48 characters; payment references 1..50.
+import { randomBytes } from 'node:crypto';
+
+export function newOrderReferences(): { reference: string; paymentReference: string } {
+  const id = randomBytes(12).toString('hex');
+  return { reference: `o${id}`, paymentReference: `p${id}` };
+}
+
+/** A replay after a definitive failure is a new K-Series order: attempt 2 sends `o<id>-2`. */
+export function referenceForAttempt(reference: string, attempt: number): string {
+  const base = reference.replace(/-\d+$/, '');
+  return attempt <= 1 ? base : `${base}-${attempt}`;
+}
+
+/** The external reference K-Series financials give our orders. */
+export function saleExternalReference(businessLocationId: bigint, reference: string): string {
+  return `TASK:OO-${businessLocationId}-${reference}`;
+}

@@ -1,0 +1,172 @@
+// Accepting, reading and replaying orders. Accepting stores the order (the outbox) before
+// anything else; delivery to K-Series happens in the push-order job.
+import type { FastifyBaseLogger } from 'fastify';
+import type { PrismaClient } from '../../db/prisma.js';
+import { Prisma } from '../../generated/prisma/client.js';
+import type { OrderStatus } from '../../generated/prisma/enums.js';
+import type { QueueProducers } from '../../jobs/producers.js';
+import { canonicalJson, sha256Hex } from '../../lib/canonical-json.js';
+import { ConflictError, NotFoundError } from '../../lib/errors.js';
+import { enqueueAfterTransition, enqueuePush } from './enqueue.js';
+import { newOrderReferences, referenceForAttempt } from './references.js';
+import type { CreateOrderInput } from './schema.js';
+
+export interface OrderServiceDeps {
+  prisma: PrismaClient;
+  queues: QueueProducers;
+  log: FastifyBaseLogger;
+  /** How long we keep trying to get an order onto the POS. */
+  deliveryDeadlineMs: number;
+}
+
+export type OrderWithEvents = Prisma.OrderGetPayload<{ include: { events: true } }>;
+
+const withEvents = { events: { orderBy: { id: 'asc' } } } as const;
+
+export function createOrderService(deps: OrderServiceDeps) {
+  const { prisma, queues, log } = deps;
+
+  async function findExisting(vendorId: string, idempotencyKey: string | null, callerReference: string | null) {
+    if (idempotencyKey) {
+      return prisma.order.findUnique({ where: { vendorId_idempotencyKey: { vendorId, idempotencyKey } }, include: withEvents });
+    }
+    if (callerReference) {
+      return prisma.order.findUnique({ where: { vendorId_callerReference: { vendorId, callerReference } }, include: withEvents });
+    }
+    return null;
+  }
+
+  function sameRequestOrConflict(existing: OrderWithEvents, requestHash: string): OrderWithEvents {
+    if (existing.requestHash !== requestHash) {
+      throw new ConflictError(
+        'This Idempotency-Key (or order reference) was already used with a different request body',
+        'IDEMPOTENCY_KEY_REUSED',
+        { orderId: existing.id },
+      );
+    }
+    return existing;
+  }
+
+  async function get(vendorId: string, orderId: string): Promise<OrderWithEvents> {
+    const order = await prisma.order.findFirst({ where: { id: orderId, vendorId }, include: withEvents });
+    if (!order) throw new NotFoundError('Order');
+    return order;
+  }
+
+  return {
+    get,
+
+    /** Returns the stored order and whether this call created it. */
+    async accept(vendorId: string, input: CreateOrderInput, idempotencyKey: string | null): Promise<{ order: OrderWithEvents; created: boolean }> {
+      const callerReference = input.reference ?? null;
+      const requestHash = sha256Hex(canonicalJson(input));
+      const existing = await findExisting(vendorId, idempotencyKey, callerReference);
+      if (existing) return { order: sameRequestOrConflict(existing, requestHash), created: false };
+
+      const location = await prisma.location.findFirst({ where: { id: input.locationId, vendorId } });
+      if (!location) throw new NotFoundError('Location');
+      if (location.businessLocationId === null) {
+        throw new ConflictError('The location is not mapped to a K-Series business location', 'LOCATION_NOT_MAPPED');
+      }
+      const connection = await prisma.lightspeedConnection.findUnique({ where: { vendorId }, select: { status: true } });
+      // A DISCONNECTED vendor's orders wait for the reconnect (up to their deadline); a vendor
+      // that never connected cannot take orders at all.
+      if (!connection || connection.status === 'NOT_CONNECTED') {
+        throw new ConflictError('The vendor has not connected Lightspeed', 'VENDOR_NOT_CONNECTED');
+      }
+
+      const { reference, paymentReference } = newOrderReferences();
+      let order: OrderWithEvents;
+      try {
+        order = await prisma.order.create({
+          data: {
+            vendorId,
+            locationId: location.id,
+            reference,
+            paymentReference,
+            idempotencyKey,
+            callerReference,
+            requestHash,
+            type: input.type === 'local' ? 'LOCAL' : 'TO_GO',
+            payload: input as unknown as Prisma.InputJsonValue,
+            paymentAmount: input.payment.amount,
+            tipAmount: input.payment.tip,
+            paymentMethod: input.payment.method,
+            deadlineAt: new Date(Date.now() + deps.deliveryDeadlineMs),
+            events: { create: { toStatus: 'RECEIVED', source: 'api', reason: 'accepted from the vendor' } },
+          },
+          include: withEvents,
+        });
+      } catch (err) {
+        // Two identical requests raced: the loser answers with the winner's order.
+        if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+          const winner = await findExisting(vendorId, idempotencyKey, callerReference);
+          if (winner) return { order: sameRequestOrConflict(winner, requestHash), created: false };
+        }
+        throw err;
+      }
+      await enqueuePush(queues, order, log);
+      return { order, created: true };
+    },
+
+    async list(
+      vendorId: string,
+      filter: { status?: OrderStatus[]; locationId?: string; from?: Date; to?: Date; limit: number; cursor?: string },
+    ) {
+      const where: Prisma.OrderWhereInput = {
+        vendorId,
+        ...(filter.status?.length ? { status: { in: filter.status } } : {}),
+        ...(filter.locationId ? { locationId: filter.locationId } : {}),
+        ...(filter.from || filter.to ? { createdAt: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } } : {}),
+      };
+      const rows = await prisma.order.findMany({
+        where,
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take: filter.limit + 1,
+        ...(filter.cursor ? { cursor: { id: filter.cursor }, skip: 1 } : {}),
+        include: withEvents,
+      });
+      const items = rows.slice(0, filter.limit);
+      return { items, nextCursor: rows.length > filter.limit ? items[items.length - 1]!.id : null };
+    },
+
+    /**
+     * A new delivery attempt for a FAILED order (with a new K-Series reference: the old attempt
+     * definitively failed) or for one NEEDS_ATTENTION (same reference: if it did reach the POS,
+     * K-Series answers 409 and nothing is duplicated).
+     */
+    async replay(vendorId: string | null, orderId: string, source: 'operator' | 'api'): Promise<OrderWithEvents> {
+      const replayed = await prisma.$transaction(async (tx) => {
+        const rows = await tx.$queryRaw<{ status: OrderStatus; vendor_id: string; reference: string; attempt: number }[]>`
+          SELECT status, vendor_id, reference, attempt FROM orders WHERE id = ${orderId}::uuid FOR UPDATE`;
+        const row = rows[0];
+        if (!row || (vendorId && row.vendor_id !== vendorId)) throw new NotFoundError('Order');
+        if (row.status !== 'FAILED' && row.status !== 'NEEDS_ATTENTION') {
+          throw new ConflictError(`Only FAILED or NEEDS_ATTENTION orders can be replayed; this one is ${row.status}`, 'ORDER_NOT_REPLAYABLE');
+        }
+        const attempt = row.status === 'FAILED' ? row.attempt + 1 : row.attempt;
+        const reference = referenceForAttempt(row.reference, attempt);
+        await tx.order.update({
+          where: { id: orderId },
+          data: { status: 'RECEIVED', attempt, reference, failureReason: null, submittedAt: null, lastCheckedAt: null },
+        });
+        await tx.orderEvent.create({
+          data: {
+            orderId,
+            fromStatus: row.status,
+            toStatus: 'RECEIVED',
+            source,
+            reason: `replay, attempt ${attempt}`,
+            data: { previousReference: row.reference, reference },
+          },
+        });
+        return tx.order.findUniqueOrThrow({ where: { id: orderId }, include: withEvents });
+      });
+      await enqueuePush(queues, replayed, log);
+      return replayed;
+    },
+  };
+}
+
+export type OrderService = ReturnType<typeof createOrderService>;
+export { enqueueAfterTransition };

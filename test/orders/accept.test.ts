@@ -1,0 +1,143 @@
+// Accepting orders: validation, the outbox, idempotency, listing and isolation. The delivery
+// to K-Series is covered by the pipeline tests.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pushJobId } from '../../src/services/orders/enqueue.js';
+import { bearer, createTestContext, createVendor, type TestContext } from '../helpers/context.js';
+
+describe('POST /v1/orders', () => {
+  let ctx: TestContext;
+  let vendor: { id: string; apiKey: string };
+  let other: { id: string; apiKey: string };
+  let locationId: string;
+
+  const order = (overrides: Record<string, unknown> = {}) => ({
+    locationId,
+    type: 'toGo',
+    customer: { firstName: 'Ada', email: 'ada@example.com' },
+    items: [{ sku: 'BURGER', quantity: 2, modifiers: [{ modifierId: 'm1' }] }],
+    payment: { method: 'OOPAYMENT', amount: 25.5, tip: 1 },
+    ...overrides,
+  });
+  const post = (key: string, payload: unknown, headers: Record<string, string> = {}) =>
+    ctx.app.inject({ method: 'POST', url: '/v1/orders', headers: { ...bearer(key), ...headers }, payload: payload as object });
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    vendor = await createVendor(ctx.app, 'Kiosk vendor');
+    other = await createVendor(ctx.app, 'Other');
+    for (const v of [vendor, other]) {
+      await ctx.db.prisma.lightspeedConnection.create({ data: { vendorId: v.id, environment: 'SANDBOX', status: 'CONNECTED' } });
+    }
+    const loc = await ctx.app.inject({ method: 'POST', url: '/v1/locations', headers: bearer(vendor.apiKey), payload: { name: 'Main', businessLocationId: 45454565682156 } });
+    locationId = loc.json().id;
+  });
+  afterAll(async () => ctx?.close());
+
+  it('stores the order, answers 202 with its id, and enqueues exactly one push', async () => {
+    const res = await post(vendor.apiKey, order());
+    expect(res.statusCode).toBe(202);
+    const body = res.json();
+    expect(body).toMatchObject({ status: 'RECEIVED', type: 'toGo', locationId, payment: { amount: 25.5, tip: 1, method: 'OOPAYMENT' } });
+    expect(body.reference).toMatch(/^o[0-9a-f]{24}$/);
+    expect(body.timeline).toEqual([expect.objectContaining({ from: null, to: 'RECEIVED', source: 'api' })]);
+    const stored = await ctx.db.prisma.order.findUniqueOrThrow({ where: { id: body.id } });
+    expect(stored.status).toBe('RECEIVED');
+    const job = await ctx.app.queues.pushOrder.queue.getJob(pushJobId(stored));
+    expect(job?.data).toEqual({ orderId: body.id });
+  });
+
+  it('a repeated Idempotency-Key returns the original order; a different body under it is 409', async () => {
+    const first = await post(vendor.apiKey, order(), { 'idempotency-key': 'kiosk-1-0001' });
+    const again = await post(vendor.apiKey, order(), { 'idempotency-key': 'kiosk-1-0001' });
+    expect(first.statusCode).toBe(202);
+    expect(again.statusCode).toBe(200);
+    expect(again.json().id).toBe(first.json().id);
+    const changed = await post(vendor.apiKey, order({ note: 'extra ketchup' }), { 'idempotency-key': 'kiosk-1-0001' });
+    expect(changed.statusCode).toBe(409);
+    expect(changed.json().error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    // Keys are per vendor: another vendor may use the same one.
+    expect(await ctx.db.prisma.order.count({ where: { idempotencyKey: 'kiosk-1-0001' } })).toBe(1);
+  });
+
+  it('the caller’s own reference also deduplicates, even when requests race', async () => {
+    const payload = order({ reference: 'web-7781' });
+    const results = await Promise.all(Array.from({ length: 8 }, () => post(vendor.apiKey, payload)));
+    const ids = new Set(results.map((r) => r.json().id));
+    expect(ids.size).toBe(1);
+    expect(results.filter((r) => r.statusCode === 202)).toHaveLength(1);
+    expect(await ctx.db.prisma.order.count({ where: { callerReference: 'web-7781' } })).toBe(1);
+  });
+
+  it('names every invalid field, with K-Series limits', async () => {
+    const res = await post(vendor.apiKey, {
+      locationId: 'nope',
+      type: 'toGo',
+      tableNumber: '4',
+      customer: { firstName: '' },
+      items: [{ sku: 'X'.repeat(26), quantity: 0 }],
+      payment: { amount: -1 },
+    });
+    expect(res.statusCode).toBe(400);
+    const fields = res.json().error.details.fields.map((f: { field: string }) => f.field);
+    expect(fields).toEqual(
+      expect.arrayContaining(['body.locationId', 'body.customer.firstName', 'body.items.0.sku', 'body.items.0.quantity', 'body.payment.amount']),
+    );
+    const noItems = await post(vendor.apiKey, order({ items: [] }));
+    expect(noItems.statusCode).toBe(400);
+    const tableOnToGo = await post(vendor.apiKey, order({ tableNumber: '4' }));
+    expect(tableOnToGo.json().error.details.fields.map((f: { field: string }) => f.field)).toContain('body.tableNumber');
+  });
+
+  it('refuses unmapped locations and vendors that never connected', async () => {
+    const unmapped = await ctx.app.inject({ method: 'POST', url: '/v1/locations', headers: bearer(vendor.apiKey), payload: { name: 'Pop-up' } });
+    const res = await post(vendor.apiKey, order({ locationId: unmapped.json().id }));
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error.code).toBe('LOCATION_NOT_MAPPED');
+
+    const fresh = await createVendor(ctx.app, 'Fresh');
+    const loc = await ctx.app.inject({ method: 'POST', url: '/v1/locations', headers: bearer(fresh.apiKey), payload: { name: 'X', businessLocationId: 1 } });
+    const notConnected = await post(fresh.apiKey, order({ locationId: loc.json().id }));
+    expect(notConnected.statusCode).toBe(409);
+    expect(notConnected.json().error.code).toBe('VENDOR_NOT_CONNECTED');
+  });
+
+  it('another vendor can neither order at, read, list nor replay this vendor’s orders', async () => {
+    const mine = (await post(vendor.apiKey, order())).json();
+    expect((await post(other.apiKey, order())).statusCode).toBe(404);
+    const read = await ctx.app.inject({ method: 'GET', url: `/v1/orders/${mine.id}`, headers: bearer(other.apiKey) });
+    expect(read.statusCode).toBe(404);
+    const list = await ctx.app.inject({ method: 'GET', url: '/v1/orders', headers: bearer(other.apiKey) });
+    expect(list.json().items.map((o: { id: string }) => o.id)).not.toContain(mine.id);
+    await ctx.db.prisma.order.update({ where: { id: mine.id }, data: { status: 'FAILED' } });
+    const replay = await ctx.app.inject({ method: 'POST', url: `/v1/orders/${mine.id}/replay`, headers: bearer(other.apiKey) });
+    expect(replay.statusCode).toBe(404);
+    expect((await ctx.db.prisma.order.findUniqueOrThrow({ where: { id: mine.id } })).status).toBe('FAILED');
+  });
+
+  it('lists with filters and cursor paging', async () => {
+    const v = await createVendor(ctx.app, 'Lister');
+    await ctx.db.prisma.lightspeedConnection.create({ data: { vendorId: v.id, environment: 'SANDBOX', status: 'CONNECTED' } });
+    const loc = (await ctx.app.inject({ method: 'POST', url: '/v1/locations', headers: bearer(v.apiKey), payload: { name: 'L', businessLocationId: 7 } })).json();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await post(v.apiKey, order({ locationId: loc.id }))).json().id);
+    const first = await ctx.app.inject({ method: 'GET', url: '/v1/orders?limit=2', headers: bearer(v.apiKey) });
+    expect(first.json().items.map((o: { id: string }) => o.id)).toEqual([ids[4], ids[3]]);
+    const second = await ctx.app.inject({ method: 'GET', url: `/v1/orders?limit=2&cursor=${first.json().nextCursor}`, headers: bearer(v.apiKey) });
+    expect(second.json().items.map((o: { id: string }) => o.id)).toEqual([ids[2], ids[1]]);
+    const byStatus = await ctx.app.inject({ method: 'GET', url: '/v1/orders?status=PAID,CLOSED', headers: bearer(v.apiKey) });
+    expect(byStatus.json().items).toEqual([]);
+    const badStatus = await ctx.app.inject({ method: 'GET', url: '/v1/orders?status=DONE', headers: bearer(v.apiKey) });
+    expect(badStatus.statusCode).toBe(400);
+  });
+
+  it('replays a FAILED order as a new attempt with a new K-Series reference', async () => {
+    const created = (await post(vendor.apiKey, order())).json();
+    await ctx.db.prisma.order.update({ where: { id: created.id }, data: { status: 'FAILED', failureReason: 'unknown SKU' } });
+    const res = await ctx.app.inject({ method: 'POST', url: `/v1/orders/${created.id}/replay`, headers: bearer(vendor.apiKey) });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ status: 'RECEIVED', attempt: 2, reference: `${created.reference}-2`, failureReason: null });
+    expect(await ctx.app.queues.pushOrder.queue.getJob(pushJobId({ id: created.id, attempt: 2 }))).toBeDefined();
+    const again = await ctx.app.inject({ method: 'POST', url: `/v1/orders/${created.id}/replay`, headers: bearer(vendor.apiKey) });
+    expect(again.statusCode).toBe(409);
+  });
+});
