@@ -18,6 +18,7 @@ import swaggerPlugin from './plugins/swagger.js';
 import adminRoutes from './routes/admin/index.js';
 import healthRoutes from './routes/health.js';
 import v1Routes from './routes/v1/index.js';
+import webhookRoutes from './webhooks/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -70,6 +71,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(healthRoutes);
   await app.register(adminRoutes, { prefix: '/admin' });
   await app.register(v1Routes, { prefix: '/v1' });
+  await app.register(webhookRoutes);
 
   return app;
 }

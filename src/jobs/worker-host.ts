@@ -1,21 +1,22 @@
-// Runs the BullMQ workers of this process. Shutdown: stop taking jobs and let running ones
-// finish (worker.close()), then the caller closes Redis and Prisma.
-import type { Worker } from 'bullmq';
-import type { Logger } from 'pino';
-import type { Config } from '../config.js';
-import type { PrismaClient } from '../db/prisma.js';
-import { createWorker, type JobHandler, type QueueDefinition, type QueueSettings } from './registry.js';
+// Runs the BullMQ workers of this process and registers the periodic job schedulers.
+// Shutdown: stop taking jobs and let running ones finish (worker.close()), then the caller
+// closes Redis and Prisma.
+import { UnrecoverableError, type Worker } from 'bullmq';
+import type { FastifyBaseLogger } from 'fastify';
+import type { QueueProducers } from './producers.js';
+import { createWorker, type JobHandler, type PayloadOf, type QueueDefinition, type QueueSettings } from './registry.js';
 
 export interface ProcessorEntry<D extends QueueDefinition = QueueDefinition> {
   definition: D;
   handler: JobHandler<D>;
+  /** Called once a job has failed for the last time (attempts exhausted or unrecoverable). */
+  onFinalFailure?: (payload: PayloadOf<D>, err: Error) => Promise<void>;
 }
 
-export interface WorkerHostDeps {
-  config: Config;
-  prisma: PrismaClient;
-  log: Logger;
-  processors: ProcessorEntry[];
+export interface ScheduleEntry<D extends QueueDefinition = QueueDefinition> {
+  definition: D;
+  everyMs: number;
+  payload: PayloadOf<D>;
 }
 
 export interface WorkerHost {
@@ -23,20 +24,38 @@ export interface WorkerHost {
   close(): Promise<void>;
 }
 
-export function startWorkers(deps: WorkerHostDeps): WorkerHost {
-  const settings: QueueSettings = {
-    connection: { url: deps.config.REDIS_URL, maxRetriesPerRequest: null },
-    prefix: deps.config.REDIS_PREFIX,
-  };
-  const workers = deps.processors.map(({ definition, handler }) => {
+export async function startWorkers(deps: {
+  settings: QueueSettings;
+  queues: QueueProducers;
+  log: FastifyBaseLogger;
+  processors: ProcessorEntry[];
+  schedules: ScheduleEntry[];
+  concurrencyCap?: number;
+}): Promise<WorkerHost> {
+  const workers = deps.processors.map(({ definition, handler, onFinalFailure }) => {
     const log = deps.log.child({ queue: definition.name });
-    const worker = createWorker(definition, handler, settings);
+    const concurrency = Math.min(definition.concurrency, deps.concurrencyCap ?? Number.POSITIVE_INFINITY);
+    const worker = createWorker(definition, handler, deps.settings, { concurrency });
     worker.on('failed', (job, err) => {
-      log.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade, err }, 'job failed');
+      const final = !job || err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+      log.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade, final, err }, final ? 'job failed for good' : 'job failed, will retry');
+      if (final && job && onFinalFailure) {
+        onFinalFailure(job.data as never, err).catch((e: unknown) => log.error({ err: e, jobId: job.id }, 'final-failure handler failed'));
+      }
     });
     worker.on('error', (err) => log.error({ err }, 'worker error'));
     return worker;
   });
+  // Job schedulers are idempotent upserts: every worker process may declare them; BullMQ runs
+  // each occurrence once across all processes.
+  for (const schedule of deps.schedules) {
+    const key = schedule.definition.name as keyof QueueProducers;
+    const producer = deps.queues[key] as { queue: import('bullmq').Queue } | undefined;
+    await producer?.queue.upsertJobScheduler(`${schedule.definition.name}-every`, { every: schedule.everyMs }, {
+      name: schedule.definition.name,
+      data: schedule.payload as object,
+    });
+  }
   deps.log.info({ queues: deps.processors.map((p) => p.definition.name) }, 'workers started');
   return {
     workers,
@@ -44,4 +63,13 @@ export function startWorkers(deps: WorkerHostDeps): WorkerHost {
       await Promise.all(workers.map((w) => w.close()));
     },
   };
+}
+
+/** Pairs a queue with its handler, typing the payload from the queue's schema. */
+export function defineProcessor<D extends QueueDefinition>(
+  definition: D,
+  handler: JobHandler<D>,
+  onFinalFailure?: (payload: PayloadOf<D>, err: Error) => Promise<void>,
+): ProcessorEntry {
+  return { definition, handler, onFinalFailure } as unknown as ProcessorEntry;
 }

@@ -1,0 +1,79 @@
+// The safety net of the outbox. Every run re-enqueues work whose job may have been lost (Redis
+// flushed or down when it was enqueued, a crash between commit and enqueue) and sends orders
+// that got no outcome in time to the reconciler. Re-enqueueing is harmless: job ids are
+// deterministic, so a job that still exists is not added twice, and K-Series refuses a
+// repeated order reference.
+import type { FastifyBaseLogger } from 'fastify';
+import type { PrismaClient } from '../../db/prisma.js';
+import { paymentJobId, pushJobId } from '../../services/orders/enqueue.js';
+import type { QueueProducers } from '../producers.js';
+
+export interface SweeperDeps {
+  prisma: PrismaClient;
+  queues: QueueProducers;
+  log: FastifyBaseLogger;
+  /** An order submitted this long ago without an outcome is reconciled. */
+  outcomeTimeoutMs: number;
+}
+
+const BATCH = 500;
+// Work younger than this is still in its first enqueue; leave it alone.
+const GRACE_MS = 5_000;
+
+export function createOrderSweeper(deps: SweeperDeps) {
+  const { prisma, queues, log } = deps;
+
+  return async function sweep(): Promise<Record<string, number>> {
+    const now = Date.now();
+    const settled = new Date(now - GRACE_MS);
+    const outcomeDue = new Date(now - deps.outcomeTimeoutMs);
+
+    const toPush = await prisma.order.findMany({
+      where: { status: 'RECEIVED', updatedAt: { lt: settled } },
+      select: { id: true, attempt: true },
+      take: BATCH,
+    });
+    for (const order of toPush) await queues.pushOrder.add({ orderId: order.id }, { jobId: pushJobId(order) });
+
+    const toPay = await prisma.order.findMany({
+      where: { status: 'ACCEPTED', paymentSubmittedAt: null, accountIdentifier: { not: null }, updatedAt: { lt: settled } },
+      select: { id: true },
+      take: BATCH,
+    });
+    for (const order of toPay) await queues.applyPayment.add({ orderId: order.id }, { jobId: paymentJobId(order.id) });
+
+    // No outcome in time: submitted but never accepted, or payment submitted but never confirmed.
+    const toReconcile = await prisma.order.findMany({
+      where: {
+        OR: [
+          { status: 'SUBMITTED', submittedAt: { lt: outcomeDue } },
+          { status: 'PAYMENT_SUBMITTED', paymentSubmittedAt: { lt: outcomeDue } },
+        ],
+        AND: [{ OR: [{ lastCheckedAt: null }, { lastCheckedAt: { lt: outcomeDue } }] }],
+      },
+      select: { id: true },
+      take: BATCH,
+    });
+    for (const order of toReconcile) {
+      await queues.reconcileOrder.add({ orderId: order.id }, { jobId: `reconcile-${order.id}-${Math.floor(now / deps.outcomeTimeoutMs)}` });
+    }
+
+    const events = await prisma.webhookEvent.findMany({
+      where: { status: 'RECEIVED', receivedAt: { lt: settled } },
+      select: { id: true },
+      take: BATCH,
+    });
+    for (const event of events) await queues.processWebhook.add({ eventId: event.id }, { jobId: `wh-${event.id}` });
+
+    const callbacks = await prisma.callbackDelivery.findMany({
+      where: { status: 'PENDING', createdAt: { lt: settled } },
+      select: { id: true },
+      take: BATCH,
+    });
+    for (const delivery of callbacks) await queues.vendorCallback.add({ deliveryId: delivery.id }, { jobId: `callback-${delivery.id}` });
+
+    const counts = { push: toPush.length, payment: toPay.length, reconcile: toReconcile.length, webhooks: events.length, callbacks: callbacks.length };
+    if (Object.values(counts).some((n) => n > 0)) log.info(counts, 'sweeper re-enqueued work');
+    return counts;
+  };
+}

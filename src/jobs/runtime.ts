@@ -1,0 +1,47 @@
+// Everything a worker process runs, built from config: Prisma, queue producers, processors and
+// schedules. Used by the worker entry, the dev entry and tests that need real workers.
+import type { FastifyBaseLogger } from 'fastify';
+import { Registry } from 'prom-client';
+import type { Config } from '../config.js';
+import { createPrisma, type PrismaClient } from '../db/prisma.js';
+import { createProcessors } from './processors/index.js';
+import { createProducers, queueSettings, type QueueProducers } from './producers.js';
+import { startWorkers, type WorkerHost } from './worker-host.js';
+
+export interface WorkerRuntime {
+  host: WorkerHost;
+  queues: QueueProducers;
+  prisma: PrismaClient;
+  registry: Registry;
+  close(): Promise<void>;
+}
+
+export async function startWorkerRuntime(options: {
+  config: Config;
+  log: FastifyBaseLogger;
+  /** A Prisma client owned by the caller; it is then left open on close. */
+  prisma?: PrismaClient;
+}): Promise<WorkerRuntime> {
+  const { config, log } = options;
+  const prisma = options.prisma ?? createPrisma(config.DATABASE_URL);
+  const registry = new Registry();
+  const settings = queueSettings(config);
+  let lastError = '';
+  const queues = createProducers(settings, (err) => {
+    if (err.message !== lastError) log.error({ err }, 'queue connection error');
+    lastError = err.message;
+  });
+  const { processors, schedules } = createProcessors({ config, prisma, log, queues });
+  const host = await startWorkers({ settings, queues, log, processors, schedules, concurrencyCap: config.WORKER_CONCURRENCY });
+  return {
+    host,
+    queues,
+    prisma,
+    registry,
+    async close() {
+      await host.close();
+      await queues.close();
+      if (!options.prisma) await prisma.$disconnect();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+// What Lightspeed's ORDER and PAYMENT notifications do to our orders. Each handler is safe to
+// run twice and in any order relative to the others (see state-machine.ts).
+import type { FastifyBaseLogger } from 'fastify';
+import type { PrismaClient } from '../../db/prisma.js';
+import type { OrderStatus } from '../../generated/prisma/enums.js';
+import type { QueueProducers } from '../../jobs/producers.js';
+import { enqueueAfterTransition, enqueuePayment } from './enqueue.js';
+import { transitionOrder, type OrderEventSource } from './transitions.js';
+
+export interface OutcomeDeps {
+  prisma: PrismaClient;
+  queues: QueueProducers;
+  log: FastifyBaseLogger;
+}
+
+export type OutcomeResult = { applied: boolean; orderId: string | null; vendorId: string | null; note?: string };
+
+const ORDER_STATUS_MAP: Record<string, OrderStatus | undefined> = {
+  SUCCESS: 'ACCEPTED',
+  FAILURE: 'FAILED',
+  READY_FOR_PICKUP: 'READY_FOR_PICKUP',
+  CLOSED: 'CLOSED',
+  CANCELLED: 'CANCELLED',
+  ABANDONED: 'ABANDONED',
+};
+
+// No payment is applied to an order the POS refused or that was called off.
+const NO_PAYMENT_STATES: readonly OrderStatus[] = ['FAILED', 'CANCELLED', 'ABANDONED', 'RECEIVED'];
+
+export function createOutcomeHandlers(deps: OutcomeDeps) {
+  const { prisma, queues, log } = deps;
+
+  /** Starts the payment once the POS has the order, whatever order events arrived in. */
+  async function ensurePaymentStarted(orderId: string): Promise<void> {
+    const order = await prisma.order.findUnique({ where: { id: orderId } });
+    if (!order || order.paymentSubmittedAt || order.paidAt || !order.accountIdentifier) return;
+    if (NO_PAYMENT_STATES.includes(order.status)) return;
+    await enqueuePayment(queues, orderId, log);
+  }
+
+  async function transition(orderId: string, to: OrderStatus, source: OrderEventSource, reason: string | undefined, set = {}) {
+    const result = await transitionOrder(prisma, { orderId, to, source, reason, set });
+    await enqueueAfterTransition(queues, result, log);
+    return result;
+  }
+
+  return {
+    ensurePaymentStarted,
+    transition,
+
+    async applyOrderNotification(
+      notification: { thirdPartyReference?: string; status?: string; ikentooAccountIdentifier?: string; reason?: string },
+      source: OrderEventSource = 'webhook',
+    ): Promise<OutcomeResult> {
+      const reference = notification.thirdPartyReference;
+      if (!reference) return { applied: false, orderId: null, vendorId: null, note: 'no thirdPartyReference' };
+      const order = await prisma.order.findUnique({ where: { reference } });
+      if (!order) return { applied: false, orderId: null, vendorId: null, note: `no order with reference ${reference}` };
+      // The account identifier is worth keeping even when the status cannot move (late SUCCESS).
+      const accountIdentifier = notification.ikentooAccountIdentifier;
+      if (accountIdentifier && !order.accountIdentifier) {
+        await prisma.order.update({ where: { id: order.id }, data: { accountIdentifier } });
+      }
+      const to = notification.status ? ORDER_STATUS_MAP[notification.status] : undefined;
+      let applied = false;
+      if (to) {
+        const reason =
+          to === 'FAILED' ? notification.reason ?? 'the POS refused the order' : `K-Series ${notification.status}`;
+        const set = to === 'FAILED' ? { failureReason: reason } : {};
+        applied = (await transition(order.id, to, source, reason, set)) !== null;
+      }
+      if (notification.status === 'SUCCESS' || accountIdentifier) await ensurePaymentStarted(order.id);
+      const note = to ? undefined : `status ${notification.status ?? '(none)'} recorded without a state change`;
+      return { applied, orderId: order.id, vendorId: order.vendorId, note };
+    },
+
+    async applyPaymentNotification(
+      notification: { thirdPartyReference?: string; status?: string; reason?: string; errors?: { account?: { type?: string } } },
+      source: OrderEventSource = 'webhook',
+    ): Promise<OutcomeResult> {
+      const reference = notification.thirdPartyReference;
+      if (!reference) return { applied: false, orderId: null, vendorId: null, note: 'no thirdPartyReference' };
+      const order =
+        (await prisma.order.findUnique({ where: { paymentReference: reference } })) ??
+        (await prisma.order.findUnique({ where: { reference } }));
+      if (!order) return { applied: false, orderId: null, vendorId: null, note: `no order with payment reference ${reference}` };
+      if (notification.status === 'SUCCESS') {
+        const paidAt = order.paidAt ?? new Date();
+        const result = await transition(order.id, 'PAID', source, 'payment confirmed by the POS', { paidAt });
+        // Fulfilment may have overtaken the payment event: the payment still counts.
+        if (!result && !order.paidAt) await prisma.order.update({ where: { id: order.id }, data: { paidAt } });
+        return { applied: result !== null, orderId: order.id, vendorId: order.vendorId };
+      }
+      if (notification.status === 'FAILURE') {
+        const reason = [notification.errors?.account?.type, notification.reason].filter(Boolean).join(': ') || 'payment failed';
+        const result = await transition(order.id, 'PAYMENT_FAILED', source, reason, { failureReason: reason });
+        return { applied: result !== null, orderId: order.id, vendorId: order.vendorId };
+      }
+      return { applied: false, orderId: order.id, vendorId: order.vendorId, note: `payment status ${notification.status ?? '(none)'}` };
+    },
+  };
+}
+
+export type OutcomeHandlers = ReturnType<typeof createOutcomeHandlers>;
