@@ -1,6 +1,6 @@
 // POST /webhook/lightspeed: authenticate, store the raw event durably, acknowledge, and leave
 // the processing to the process-webhook job. Storing comes before the 2xx: an acknowledged
-// event is never lost; enqueueing comes after, and the sweeper covers a failed enqueue.
+// event is never lost (see ./ingest.ts for batching and enqueueing).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { sha256Hex } from '../lib/canonical-json.js';
@@ -8,6 +8,7 @@ import { UnauthorizedError } from '../lib/errors.js';
 import { errorResponses } from '../routes/schemas.js';
 import { classifyWebhook } from './classify.js';
 import { configuredPairs, matchesBasic, parseBasic } from './credentials.js';
+import { createWebhookIngest } from './ingest.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,6 +22,7 @@ const WEBHOOK_BODY_LIMIT = 512 * 1024;
 
 const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
   const pairs = configuredPairs(app.config);
+  const ingest = createWebhookIngest({ prisma: app.prisma, queues: app.queues, log: app.log });
 
   // Keep the raw text: its hash is the dedupe key (Lightspeed sends no event id).
   app.removeContentTypeParser(['application/json', 'text/plain']);
@@ -71,26 +73,9 @@ const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
       const headerKey = request.headers['x-lightspeed-idempotency-key'];
       const dedupeKey = typeof headerKey === 'string' && headerKey.length > 0 && headerKey.length <= 200 ? `key:${headerKey}` : `sha256:${sha256Hex(raw)}`;
       const type = classifyWebhook(request.body);
-      const vendorId = request.webhookVendorId ?? null;
-      // One round trip: insert unless this exact event was stored before.
-      const inserted = await app.prisma.$queryRaw<{ id: string }[]>`
-        INSERT INTO webhook_events (id, dedupe_key, type, vendor_id, payload)
-        VALUES (gen_random_uuid(), ${dedupeKey}, ${type}, ${vendorId}::uuid, ${raw}::jsonb)
-        ON CONFLICT (dedupe_key) DO NOTHING
-        RETURNING id`;
-      if (inserted[0]) {
-        const eventId = inserted[0].id;
-        try {
-          await app.queues.processWebhook.add({ eventId }, { jobId: `wh-${eventId}` });
-        } catch (err) {
-          request.log.warn({ err, eventId }, 'webhook stored but not enqueued; the sweeper will');
-        }
-        request.log.info({ eventId, type }, 'webhook stored');
-        return { received: true as const, duplicate: false, eventId };
-      }
-      const existing = await app.prisma.webhookEvent.findUniqueOrThrow({ where: { dedupeKey }, select: { id: true } });
-      request.log.info({ eventId: existing.id, type }, 'duplicate webhook acknowledged');
-      return { received: true as const, duplicate: true, eventId: existing.id };
+      const stored = await ingest.store({ dedupeKey, type, vendorId: request.webhookVendorId ?? null, raw });
+      request.log.info({ eventId: stored.eventId, type, duplicate: stored.duplicate }, 'webhook stored');
+      return { received: true as const, ...stored };
     },
   });
 };
