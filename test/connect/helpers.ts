@@ -1,0 +1,127 @@
+// Shared by the connect tests: a listening K-Series sandbox, an app configured against it, and
+// the OAuth dance driven over HTTP (the sandbox's consent form, posted like a browser would).
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
+import { buildSandbox, type SandboxInstance } from '../../src/sandbox/app.js';
+import { bearer, createTestContext, createVendor, type TestContext } from '../helpers/context.js';
+
+export const CLIENT_ID = 'connect-test-client';
+export const CLIENT_SECRET = 'connect-test-secret-0123456789';
+
+export interface Sandbox {
+  app: SandboxInstance;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(options: { redirectUri: string; accessTokenTtlSeconds?: number }): Promise<Sandbox> {
+  const app = await buildSandbox({
+    clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [options.redirectUri], name: 'Ordering integration' }],
+    ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+}
+
+/** A free TCP port on 127.0.0.1 (for an app whose PUBLIC_URL must be known before it listens). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ConnectContext {
+  ctx: TestContext;
+  sandbox: Sandbox;
+  publicUrl: string;
+  close(): Promise<void>;
+}
+
+/** A test app whose Lightspeed environment is a listening sandbox. */
+export async function createConnectContext(
+  options: { publicUrl?: string; accessTokenTtlSeconds?: number; env?: Record<string, string> } = {},
+): Promise<ConnectContext> {
+  const publicUrl = options.publicUrl ?? 'http://127.0.0.1:3999';
+  const sandbox = await startSandbox({
+    redirectUri: `${publicUrl}/lightspeed/callback`,
+    ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
+  });
+  const ctx = await createTestContext({
+    PUBLIC_URL: publicUrl,
+    LIGHTSPEED_ENV: 'sandbox',
+    LIGHTSPEED_SANDBOX_URL: sandbox.url,
+    LIGHTSPEED_CLIENT_ID: CLIENT_ID,
+    LIGHTSPEED_CLIENT_SECRET: CLIENT_SECRET,
+    ...options.env,
+  });
+  return {
+    ctx,
+    sandbox,
+    publicUrl,
+    async close() {
+      await ctx.close();
+      await sandbox.close();
+    },
+  };
+}
+
+const unescape = (s: string) =>
+  s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+/**
+ * Opens the sandbox's authorize page, submits its form (pre-filled demo merchant) with the
+ * decision, and returns where the sandbox redirects the browser (our callback URL).
+ */
+export async function decideOnSandbox(authorizationUrl: string, decision: 'approve' | 'deny' = 'approve'): Promise<URL> {
+  const page = await fetch(authorizationUrl);
+  const text = await page.text();
+  if (page.status !== 200) throw new Error(`authorize page answered ${page.status}: ${text.slice(0, 300)}`);
+  const form = new URLSearchParams();
+  for (const match of text.matchAll(/<input[^>]*\bname="([^"]+)"[^>]*\bvalue="([^"]*)"/g)) {
+    form.append(unescape(match[1]!), unescape(match[2]!));
+  }
+  form.set('decision', decision);
+  const target = new URL('/oauth/authorize', authorizationUrl);
+  const res = await fetch(target, { method: 'POST', body: form, redirect: 'manual' });
+  const location = res.headers.get('location');
+  if (res.status !== 302 || !location) throw new Error(`consent answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  return new URL(location);
+}
+
+/** Starts a connect through the API and returns the authorization URL. */
+export async function startApiConnect(ctx: TestContext, apiKey: string, returnTo?: string): Promise<string> {
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/v1/lightspeed/connect',
+    headers: bearer(apiKey),
+    payload: returnTo ? { returnTo } : {},
+  });
+  if (res.statusCode !== 200) throw new Error(`connect answered ${res.statusCode}: ${res.body}`);
+  return (res.json() as { authorizationUrl: string }).authorizationUrl;
+}
+
+/** Sends the browser's callback request to the app (in-process). */
+export async function callback(ctx: TestContext, redirect: URL, headers: Record<string, string> = {}) {
+  return ctx.app.inject({ method: 'GET', url: `${redirect.pathname}${redirect.search}`, headers });
+}
+
+/** A vendor connected through the whole API flow. */
+export async function connectedVendor(ctx: TestContext, name = 'Connected vendor') {
+  const vendor = await createVendor(ctx.app, name);
+  const redirect = await decideOnSandbox(await startApiConnect(ctx, vendor.apiKey));
+  const res = await callback(ctx, redirect);
+  if (res.statusCode !== 200) throw new Error(`callback answered ${res.statusCode}: ${res.body}`);
+  const connection = await ctx.db.prisma.lightspeedConnection.findUniqueOrThrow({ where: { vendorId: vendor.id } });
+  return { ...vendor, connectionId: connection.id };
+}
+
+export async function tokenRequests(sandbox: Sandbox): Promise<{ total: number; byGrantType: Record<string, number> }> {
+  const res = await fetch(`${sandbox.url}/__sandbox/token-requests`);
+  return (await res.json()) as { total: number; byGrantType: Record<string, number> };
+}
