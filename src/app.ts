@@ -1,7 +1,7 @@
 // The whole HTTP service as a Fastify instance that does not listen: entry points listen,
 // tests use `inject` or listen on port 0.
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import cookie from '@fastify/cookie';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -15,6 +15,9 @@ import prismaPlugin from './plugins/prisma.js';
 import queuesPlugin from './plugins/queues.js';
 import redisPlugin from './plugins/redis.js';
 import swaggerPlugin from './plugins/swagger.js';
+import lightspeedPlugin from './integrations/lightspeed/plugin.js';
+import backofficeRoutes from './routes/backoffice/index.js';
+import lightspeedCallbackRoutes from './routes/lightspeed-callback.js';
 import adminRoutes from './routes/admin/index.js';
 import healthRoutes from './routes/health.js';
 import v1Routes from './routes/v1/index.js';
@@ -46,7 +49,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       const header = req.headers['x-request-id'];
       return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
     },
-    requestIdLogLabel: 'requestId',
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
     // Behind a load balancer the client's address comes from X-Forwarded-For.
     trustProxy: true,
     return503OnClosing: true,
@@ -67,10 +70,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(cookie, { secret: config.SESSION_SECRET });
   await app.register(authPlugin, { adminToken: config.ADMIN_TOKEN });
   await app.register(swaggerPlugin, { publicUrl: config.PUBLIC_URL });
+  await app.register(lightspeedPlugin);
 
   await app.register(healthRoutes);
   await app.register(adminRoutes, { prefix: '/admin' });
   await app.register(v1Routes, { prefix: '/v1' });
+  await app.register(lightspeedCallbackRoutes);
+  await app.register(backofficeRoutes, { prefix: '/backoffice' });
   await app.register(webhookRoutes);
 
   return app;

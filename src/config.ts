@@ -63,6 +63,24 @@ const envSchema = z.object({
   // The previous pair stays valid while Lightspeed's registration is being rotated.
   LIGHTSPEED_WEBHOOK_USER_PREVIOUS: z.string().min(1).optional(),
   LIGHTSPEED_WEBHOOK_PASSWORD_PREVIOUS: z.string().min(1).optional(),
+  // K-Series client: timeouts, retries (429/502/503/504/network) and the per-connection limit
+  // shared by all processes. K-Series publishes no rate limits; these protect it from one vendor.
+  KSERIES_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  KSERIES_TOTAL_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  KSERIES_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
+  KSERIES_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(200),
+  KSERIES_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(5_000),
+  KSERIES_MAX_RETRY_AFTER_MS: z.coerce.number().int().min(0).default(15_000),
+  KSERIES_MAX_CONCURRENT_PER_CONNECTION: z.coerce.number().int().min(0).default(20),
+  KSERIES_RATE_PER_CONNECTION: z.coerce.number().min(0).default(100),
+  KSERIES_BURST_PER_CONNECTION: z.coerce.number().int().min(1).default(200),
+  KSERIES_CONNECTIONS_PER_ORIGIN: z.coerce.number().int().min(1).default(64),
+  // Catalog cache: rarely-changing data (menus, taxes, ...) and live data (availability, readiness).
+  CATALOG_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
+  CATALOG_LIVE_TTL_SECONDS: z.coerce.number().int().min(1).default(10),
+  // Idle connections: a scheduled sweep refreshes access tokens that expire within the window.
+  LIGHTSPEED_TOKEN_SWEEP_SECONDS: z.coerce.number().int().min(1).default(60),
+  LIGHTSPEED_TOKEN_REFRESH_AHEAD_SECONDS: z.coerce.number().int().min(60).default(600),
   SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(4010),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: booleanFlag.optional(),
@@ -76,6 +94,10 @@ const envSchema = z.object({
   ORDER_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(30),
   // The worker process serves /healthz and /metrics here (0 = any free port).
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  // A job whose worker died (kill -9, lost host) is taken over after its lock expires: BullMQ's
+  // lock duration and stalled-job check interval. Shorter = faster recovery, more Redis traffic.
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(500).default(30_000),
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(20),
 });
 

@@ -51,6 +51,20 @@ export const QUEUES = {
     jobOptions: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 },
     concurrency: 1,
   }),
+  /** Periodic: finds Lightspeed connections nearing token expiry (and stale-key ciphertexts). */
+  lightspeedTokenSweep: defineQueue({
+    name: 'lightspeed-token-sweep',
+    payload: z.object({}),
+    jobOptions: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 },
+    concurrency: 1,
+  }),
+  /** Refreshes one connection's access token ahead of expiry (ids only, never tokens). */
+  lightspeedTokenRefresh: defineQueue({
+    name: 'lightspeed-token-refresh',
+    payload: z.object({ connectionId: uuid }),
+    jobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 10_000 }, ...keepFinished },
+    concurrency: 5,
+  }),
 } satisfies Record<string, QueueDefinition>;
 
 export type Queues = typeof QUEUES;

@@ -50,19 +50,22 @@ export class TypedQueue<D extends QueueDefinition> {
   }
 }
 
-export type JobHandler<D extends QueueDefinition> = (payload: PayloadOf<D>, job: Job) => Promise<unknown>;
+/** `token` is the worker's lock token, needed to move a running job back to delayed. */
+export type JobHandler<D extends QueueDefinition> = (payload: PayloadOf<D>, job: Job, token?: string) => Promise<unknown>;
 
 /** The consumer side: validates the payload, then runs the handler. */
 export function createWorker<D extends QueueDefinition>(
   definition: D,
   handler: JobHandler<D>,
   settings: QueueSettings,
-  options: { concurrency?: number } = {},
+  options: { concurrency?: number; lockDurationMs?: number; stalledIntervalMs?: number } = {},
 ): Worker {
-  const processor: Processor = async (job) => handler(definition.payload.parse(job.data) as PayloadOf<D>, job);
+  const processor: Processor = async (job, token) => handler(definition.payload.parse(job.data) as PayloadOf<D>, job, token);
   return new Worker(definition.name, processor, {
     connection: settings.connection,
     prefix: settings.prefix,
     concurrency: options.concurrency ?? definition.concurrency,
+    ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
+    ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
   });
 }

@@ -4,6 +4,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import { Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import { createPrisma, type PrismaClient } from '../db/prisma.js';
+import { createLightspeedCore, type LightspeedCore } from '../integrations/lightspeed/core.js';
+import { closeRedis, createRedis, redisKey } from '../lib/redis.js';
 import { createProcessors } from './processors/index.js';
 import { createProducers, queueSettings, type QueueProducers } from './producers.js';
 import { startWorkers, type WorkerHost } from './worker-host.js';
@@ -13,6 +15,7 @@ export interface WorkerRuntime {
   queues: QueueProducers;
   prisma: PrismaClient;
   registry: Registry;
+  lightspeed: LightspeedCore;
   close(): Promise<void>;
 }
 
@@ -31,16 +34,41 @@ export async function startWorkerRuntime(options: {
     if (err.message !== lastError) log.error({ err }, 'queue connection error');
     lastError = err.message;
   });
-  const { processors, schedules } = createProcessors({ config, prisma, log, queues });
-  const host = await startWorkers({ settings, queues, log, processors, schedules, concurrencyCap: config.WORKER_CONCURRENCY });
+  const redis = createRedis(config.REDIS_URL);
+  redis.on('error', (err) => {
+    if (err.message !== lastError) log.error({ err }, 'redis connection error');
+    lastError = err.message;
+  });
+  const lightspeed = createLightspeedCore({
+    config,
+    prisma,
+    redis,
+    redisKey: (...parts) => redisKey(config.REDIS_PREFIX, ...parts),
+    log,
+    registry,
+  });
+  const { processors, schedules } = createProcessors({ config, prisma, log, queues, lightspeed });
+  const host = await startWorkers({
+    settings,
+    queues,
+    log,
+    processors,
+    schedules,
+    concurrencyCap: config.WORKER_CONCURRENCY,
+    lockDurationMs: config.WORKER_LOCK_DURATION_MS,
+    stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
+  });
   return {
     host,
     queues,
     prisma,
     registry,
+    lightspeed,
     async close() {
       await host.close();
       await queues.close();
+      await lightspeed.close();
+      await closeRedis(redis);
       if (!options.prisma) await prisma.$disconnect();
     },
   };

@@ -4,7 +4,7 @@
 import { UnrecoverableError, type Worker } from 'bullmq';
 import type { FastifyBaseLogger } from 'fastify';
 import type { QueueProducers } from './producers.js';
-import { createWorker, type JobHandler, type PayloadOf, type QueueDefinition, type QueueSettings } from './registry.js';
+import { createWorker, TypedQueue, type JobHandler, type PayloadOf, type QueueDefinition, type QueueSettings } from './registry.js';
 
 export interface ProcessorEntry<D extends QueueDefinition = QueueDefinition> {
   definition: D;
@@ -31,11 +31,17 @@ export async function startWorkers(deps: {
   processors: ProcessorEntry[];
   schedules: ScheduleEntry[];
   concurrencyCap?: number;
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
 }): Promise<WorkerHost> {
   const workers = deps.processors.map(({ definition, handler, onFinalFailure }) => {
     const log = deps.log.child({ queue: definition.name });
     const concurrency = Math.min(definition.concurrency, deps.concurrencyCap ?? Number.POSITIVE_INFINITY);
-    const worker = createWorker(definition, handler, deps.settings, { concurrency });
+    const worker = createWorker(definition, handler, deps.settings, {
+      concurrency,
+      lockDurationMs: deps.lockDurationMs,
+      stalledIntervalMs: deps.stalledIntervalMs,
+    });
     worker.on('failed', (job, err) => {
       const final = !job || err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
       log.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade, final, err }, final ? 'job failed for good' : 'job failed, will retry');
@@ -49,8 +55,10 @@ export async function startWorkers(deps: {
   // Job schedulers are idempotent upserts: every worker process may declare them; BullMQ runs
   // each occurrence once across all processes.
   for (const schedule of deps.schedules) {
-    const key = schedule.definition.name as keyof QueueProducers;
-    const producer = deps.queues[key] as { queue: import('bullmq').Queue } | undefined;
+    // Producers are keyed by their QUEUES property (camelCase), not the queue name.
+    const producer = (Object.values(deps.queues) as unknown[]).find(
+      (q): q is TypedQueue<QueueDefinition> => q instanceof TypedQueue && q.definition.name === schedule.definition.name,
+    );
     await producer?.queue.upsertJobScheduler(`${schedule.definition.name}-every`, { every: schedule.everyMs }, {
       name: schedule.definition.name,
       data: schedule.payload as object,

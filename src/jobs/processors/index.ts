@@ -2,18 +2,24 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../config.js';
 import type { PrismaClient } from '../../db/prisma.js';
+import type { LightspeedCore } from '../../integrations/lightspeed/core.js';
 import { createOutcomeHandlers } from '../../services/orders/outcomes.js';
 import { createWebhookProcessor, markWebhookFailed } from '../../webhooks/process-event.js';
 import type { QueueProducers } from '../producers.js';
 import { QUEUES } from '../queues.js';
 import { defineProcessor, type ProcessorEntry, type ScheduleEntry } from '../worker-host.js';
+import { createApplyPaymentProcessor } from './apply-payment.js';
+import { createTokenJobs } from './lightspeed-tokens.js';
 import { createOrderSweeper } from './order-sweeper.js';
+import { createPushOrderProcessor } from './push-order.js';
+import { createReconcileProcessor } from './reconcile-order.js';
 
 export interface ProcessorDeps {
   config: Config;
   prisma: PrismaClient;
   log: FastifyBaseLogger;
   queues: QueueProducers;
+  lightspeed: LightspeedCore;
 }
 
 export interface ProcessorSet {
@@ -23,6 +29,7 @@ export interface ProcessorSet {
 
 export function createProcessors(deps: ProcessorDeps): ProcessorSet {
   const { config, prisma, log, queues } = deps;
+  const { kseries } = deps.lightspeed;
   const outcomes = createOutcomeHandlers({ prisma, queues, log });
   const processWebhook = createWebhookProcessor({
     prisma,
@@ -31,7 +38,26 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
     // Catalog caches are invalidated here once the catalog service exists.
     invalidateLocationCache: async () => {},
   });
+  const push = createPushOrderProcessor({ prisma, kseries, outcomes, log });
+  const pay = createApplyPaymentProcessor({ prisma, kseries, outcomes, log });
+  const reconcile = createReconcileProcessor({
+    prisma,
+    kseries,
+    outcomes,
+    log,
+    giveUpAfterMs: config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000,
+  });
   const sweep = createOrderSweeper({ prisma, queues, log, outcomeTimeoutMs: config.ORDER_OUTCOME_TIMEOUT_SECONDS * 1000 });
+
+  const tokenJobs = createTokenJobs({
+    prisma,
+    queues,
+    tokens: deps.lightspeed.tokens,
+    cipher: deps.lightspeed.cipher,
+    log,
+    refreshAheadMs: config.LIGHTSPEED_TOKEN_REFRESH_AHEAD_SECONDS * 1000,
+    sweepIntervalMs: config.LIGHTSPEED_TOKEN_SWEEP_SECONDS * 1000,
+  });
 
   const processors: ProcessorEntry[] = [
     defineProcessor(
@@ -39,10 +65,16 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
       async ({ eventId }) => processWebhook(eventId),
       async ({ eventId }, err) => markWebhookFailed(prisma, eventId, err.message),
     ),
+    defineProcessor(QUEUES.pushOrder, push.process, push.onFinalFailure),
+    defineProcessor(QUEUES.applyPayment, pay.process, pay.onFinalFailure),
+    defineProcessor(QUEUES.reconcileOrder, reconcile),
     defineProcessor(QUEUES.orderSweeper, async () => sweep()),
+    defineProcessor(QUEUES.lightspeedTokenSweep, async () => tokenJobs.sweep()),
+    defineProcessor(QUEUES.lightspeedTokenRefresh, async (payload) => tokenJobs.refresh(payload)),
   ];
   const schedules: ScheduleEntry[] = [
     { definition: QUEUES.orderSweeper, everyMs: config.ORDER_SWEEP_INTERVAL_SECONDS * 1000, payload: {} },
+    { definition: QUEUES.lightspeedTokenSweep, everyMs: config.LIGHTSPEED_TOKEN_SWEEP_SECONDS * 1000, payload: {} },
   ];
   return { processors, schedules };
 }

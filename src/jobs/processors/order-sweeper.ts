@@ -47,7 +47,8 @@ export function createOrderSweeper(deps: SweeperDeps) {
       where: {
         OR: [
           { status: 'SUBMITTED', submittedAt: { lt: outcomeDue } },
-          { status: 'PAYMENT_SUBMITTED', paymentSubmittedAt: { lt: outcomeDue } },
+          // Payment submitted but never confirmed, even if fulfilment events moved the status on.
+          { status: { in: ['PAYMENT_SUBMITTED', 'READY_FOR_PICKUP', 'CLOSED'] }, paidAt: null, paymentSubmittedAt: { lt: outcomeDue } },
         ],
         AND: [{ OR: [{ lastCheckedAt: null }, { lastCheckedAt: { lt: outcomeDue } }] }],
       },

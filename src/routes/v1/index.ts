@@ -1,6 +1,8 @@
 // The vendor API. Everything under /v1 authenticates a vendor API key first.
 import type { FastifyPluginAsync } from 'fastify';
 import apiKeyRoutes from './api-keys.js';
+import catalogRoutes from './catalog.js';
+import lightspeedRoutes from './lightspeed.js';
 import locationRoutes from './locations.js';
 import orderRoutes from './orders.js';
 
@@ -8,7 +10,9 @@ const v1Routes: FastifyPluginAsync = async (app) => {
   app.addHook('onRequest', app.requireVendor);
   await app.register(apiKeyRoutes);
   await app.register(locationRoutes);
+  await app.register(lightspeedRoutes);
   await app.register(orderRoutes);
+  await app.register(catalogRoutes);
 };
 
 export default v1Routes;

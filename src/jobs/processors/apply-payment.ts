@@ -1,0 +1,74 @@
+// apply-payment: applies the order's payment to its POS check once the POS has the order.
+// Exactly once: the payment reference is fixed per order, and K-Series answers 400
+// "reference has already been used" to a repeat.
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { FastifyBaseLogger } from 'fastify';
+import type { PrismaClient } from '../../db/prisma.js';
+import type { OrderStatus } from '../../generated/prisma/enums.js';
+import { ConnectionUnavailableError } from '../../integrations/lightspeed/access-token-provider.js';
+import { isReferenceAlreadyUsed, KSeriesApiError, type KSeriesClient } from '../../integrations/lightspeed/client/index.js';
+import type { OutcomeHandlers } from '../../services/orders/outcomes.js';
+import { loadOrderContext, waitForReconnect } from './order-context.js';
+
+export interface ApplyPaymentDeps {
+  prisma: PrismaClient;
+  kseries: Pick<KSeriesClient, 'pay'>;
+  outcomes: OutcomeHandlers;
+  log: FastifyBaseLogger;
+}
+
+const NOT_PAYABLE: readonly OrderStatus[] = ['RECEIVED', 'FAILED', 'CANCELLED', 'ABANDONED'];
+
+export function createApplyPaymentProcessor(deps: ApplyPaymentDeps) {
+  const { prisma, kseries, outcomes, log } = deps;
+
+  async function recordSubmitted(orderId: string, reason: string) {
+    const result = await outcomes.transition(orderId, 'PAYMENT_SUBMITTED', 'worker', reason, { paymentSubmittedAt: new Date() });
+    // Fulfilment events may have moved the order past PAYMENT_SUBMITTED: record the payment anyway.
+    if (!result) await prisma.order.updateMany({ where: { id: orderId, paymentSubmittedAt: null }, data: { paymentSubmittedAt: new Date() } });
+  }
+
+  return {
+    async process({ orderId }: { orderId: string }, job: Job, token?: string): Promise<string> {
+      const ctx = await loadOrderContext(prisma, orderId);
+      if (!ctx) return 'no such order';
+      const { order } = ctx;
+      if (order.paymentSubmittedAt || order.paidAt || NOT_PAYABLE.includes(order.status) || !order.accountIdentifier) return 'nothing to do';
+      if (!ctx.connection || !ctx.endpointId) return waitForReconnect(job, token);
+      try {
+        await kseries.pay(ctx.connection.id, {
+          businessLocationId: Number(order.location.businessLocationId),
+          endpointId: ctx.endpointId,
+          iKaccountIdentifier: order.accountIdentifier,
+          paymentAmount: Number(order.paymentAmount),
+          tipAmount: Number(order.tipAmount),
+          paymentMethod: order.paymentMethod,
+          thirdPartyPaymentReference: order.paymentReference,
+        });
+        await recordSubmitted(orderId, 'payment accepted for the POS');
+        return 'submitted';
+      } catch (err) {
+        if (isReferenceAlreadyUsed(err)) {
+          await recordSubmitted(orderId, 'K-Series already had this payment reference: it was applied earlier');
+          return 'already applied';
+        }
+        if (err instanceof ConnectionUnavailableError) return waitForReconnect(job, token);
+        if (err instanceof KSeriesApiError && !err.retryable) {
+          const reason = `K-Series refused the payment: ${err.upstreamMessage}`;
+          await outcomes.transition(orderId, 'PAYMENT_FAILED', 'worker', reason, { failureReason: reason });
+          throw new UnrecoverableError(reason);
+        }
+        log.warn({ orderId, err: err instanceof KSeriesApiError ? err.toJSON() : String(err), attempt: job.attemptsMade + 1 }, 'apply-payment will retry');
+        throw err;
+      }
+    },
+
+    async onFinalFailure({ orderId }: { orderId: string }, err: Error): Promise<void> {
+      const order = await prisma.order.findUnique({ where: { id: orderId }, select: { paymentSubmittedAt: true, paidAt: true } });
+      if (order && !order.paymentSubmittedAt && !order.paidAt) {
+        const reason = `payment attempts exhausted: ${err.message}`;
+        await outcomes.transition(orderId, 'PAYMENT_FAILED', 'worker', reason, { failureReason: reason });
+      }
+    },
+  };
+}

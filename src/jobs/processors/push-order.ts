@@ -1,0 +1,83 @@
+// push-order: sends a RECEIVED order to K-Series. Exactly once: the order's reference is its
+// thirdPartyReference, and K-Series answers 409 "reference has already been used" to a repeat,
+// which means an earlier attempt was delivered (a crash between the call and our write).
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { FastifyBaseLogger } from 'fastify';
+import type { PrismaClient } from '../../db/prisma.js';
+import { ConnectionUnavailableError } from '../../integrations/lightspeed/access-token-provider.js';
+import { isReferenceAlreadyUsed, KSeriesApiError, type KSeriesClient } from '../../integrations/lightspeed/client/index.js';
+import type { OutcomeHandlers } from '../../services/orders/outcomes.js';
+import { toKSeriesOrder, type CreateOrderInput } from '../../services/orders/schema.js';
+import { loadOrderContext, waitForReconnect } from './order-context.js';
+
+export interface PushOrderDeps {
+  prisma: PrismaClient;
+  kseries: Pick<KSeriesClient, 'createLocalOrder' | 'createToGoOrder'>;
+  outcomes: OutcomeHandlers;
+  log: FastifyBaseLogger;
+}
+
+export function createPushOrderProcessor(deps: PushOrderDeps) {
+  const { prisma, kseries, outcomes, log } = deps;
+
+  async function needsAttention(orderId: string, reason: string) {
+    await outcomes.transition(orderId, 'NEEDS_ATTENTION', 'worker', reason, { failureReason: reason });
+    log.warn({ orderId, reason }, 'order needs an operator');
+  }
+
+  async function submitted(orderId: string, reason: string) {
+    await outcomes.transition(orderId, 'SUBMITTED', 'worker', reason, { submittedAt: new Date() });
+  }
+
+  return {
+    async process({ orderId }: { orderId: string }, job: Job, token?: string): Promise<string> {
+      const ctx = await loadOrderContext(prisma, orderId);
+      if (!ctx || ctx.order.status !== 'RECEIVED') return 'nothing to do';
+      const { order } = ctx;
+      const remainingMs = order.deadlineAt.getTime() - Date.now();
+      if (remainingMs <= 0) {
+        await needsAttention(orderId, 'not delivered to K-Series before its deadline');
+        return 'past deadline';
+      }
+      if (!ctx.connection || !ctx.endpointId) return waitForReconnect(job, token);
+      if (order.location.businessLocationId === null) {
+        await outcomes.transition(orderId, 'FAILED', 'worker', 'the location is no longer mapped to K-Series', { failureReason: 'location unmapped' });
+        return 'location unmapped';
+      }
+      const body = toKSeriesOrder(order.payload as unknown as CreateOrderInput, {
+        businessLocationId: order.location.businessLocationId,
+        reference: order.reference,
+        endpointId: ctx.endpointId,
+        accountProfileCode: order.location.defaultOrderProfile,
+        maxTimeToDeliverMs: remainingMs,
+      });
+      try {
+        if (order.type === 'LOCAL') await kseries.createLocalOrder(ctx.connection.id, body as never);
+        else await kseries.createToGoOrder(ctx.connection.id, body as never);
+        await submitted(orderId, 'accepted for delivery to the POS');
+        return 'submitted';
+      } catch (err) {
+        if (isReferenceAlreadyUsed(err)) {
+          await submitted(orderId, 'K-Series already had this reference: an earlier attempt was delivered');
+          return 'already delivered';
+        }
+        if (err instanceof ConnectionUnavailableError) return waitForReconnect(job, token);
+        if (err instanceof KSeriesApiError && !err.retryable) {
+          // The POS refused the order (validation): retrying cannot help.
+          const reason = `K-Series refused the order: ${err.upstreamMessage}`;
+          await outcomes.transition(orderId, 'FAILED', 'worker', reason, { failureReason: reason });
+          throw new UnrecoverableError(reason);
+        }
+        // 429 / 5xx / network after the client's own retries: BullMQ retries with backoff.
+        log.warn({ orderId, err: err instanceof KSeriesApiError ? err.toJSON() : String(err), attempt: job.attemptsMade + 1 }, 'push-order will retry');
+        throw err;
+      }
+    },
+
+    /** Attempts exhausted: the order may or may not be on the POS; an operator decides. */
+    async onFinalFailure({ orderId }: { orderId: string }, err: Error): Promise<void> {
+      const order = await prisma.order.findUnique({ where: { id: orderId }, select: { status: true } });
+      if (order?.status === 'RECEIVED') await needsAttention(orderId, `delivery attempts exhausted: ${err.message}`);
+    },
+  };
+}

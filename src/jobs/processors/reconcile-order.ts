@@ -1,0 +1,71 @@
+// reconcile-order: an order got no outcome webhook in time. Ask K-Series what happened (the
+// account lookup when we know the account, the financial sale by our external reference
+// otherwise) and, if it still cannot be known, flag it for an operator. Never re-sent blindly.
+import type { FastifyBaseLogger } from 'fastify';
+import type { PrismaClient } from '../../db/prisma.js';
+import { ConnectionUnavailableError } from '../../integrations/lightspeed/access-token-provider.js';
+import { saleExternalReference, type KSeriesClient } from '../../integrations/lightspeed/client/index.js';
+import type { OutcomeHandlers } from '../../services/orders/outcomes.js';
+import { loadOrderContext } from './order-context.js';
+
+export interface ReconcileDeps {
+  prisma: PrismaClient;
+  kseries: Pick<KSeriesClient, 'getAccount' | 'getSaleByExternalReference'>;
+  outcomes: OutcomeHandlers;
+  log: FastifyBaseLogger;
+  /** How long after submission an unknown outcome is handed to an operator. */
+  giveUpAfterMs: number;
+}
+
+export function createReconcileProcessor(deps: ReconcileDeps) {
+  const { prisma, kseries, outcomes, log } = deps;
+
+  async function flag(orderId: string, reason: string) {
+    await outcomes.transition(orderId, 'NEEDS_ATTENTION', 'reconciler', reason, { failureReason: reason });
+    log.warn({ orderId, reason }, 'order needs an operator');
+  }
+
+  return async function reconcile({ orderId }: { orderId: string }): Promise<string> {
+    const ctx = await loadOrderContext(prisma, orderId);
+    if (!ctx) return 'no such order';
+    const { order } = ctx;
+    await prisma.order.update({ where: { id: orderId }, data: { lastCheckedAt: new Date() } });
+    const blId = order.location.businessLocationId;
+    if (!ctx.connection || blId === null) return 'vendor disconnected; checked again later';
+    const since = (order.status === 'PAYMENT_SUBMITTED' ? order.paymentSubmittedAt : order.submittedAt) ?? order.createdAt;
+    const overdue = Date.now() - since.getTime() > deps.giveUpAfterMs;
+
+    try {
+      if (order.status === 'SUBMITTED') {
+        const sale = await kseries.getSaleByExternalReference(ctx.connection.id, blId, saleExternalReference(blId, order.reference));
+        if (sale) {
+          // On the POS, and already closed as a sale.
+          await outcomes.applyOrderNotification({ thirdPartyReference: order.reference, status: 'SUCCESS' }, 'reconciler');
+          await outcomes.applyOrderNotification({ thirdPartyReference: order.reference, status: 'CLOSED' }, 'reconciler');
+          return 'found as a sale';
+        }
+        if (order.accountIdentifier) {
+          await kseries.getAccount(ctx.connection.id, blId, order.accountIdentifier);
+          await outcomes.applyOrderNotification({ thirdPartyReference: order.reference, status: 'SUCCESS' }, 'reconciler');
+          return 'found the account';
+        }
+        if (overdue) await flag(orderId, 'no outcome from K-Series, and no sale or account found for the reference; not re-sent');
+        return overdue ? 'flagged' : 'still unknown';
+      }
+      if (order.paymentSubmittedAt && !order.paidAt && order.accountIdentifier) {
+        const account = await kseries.getAccount(ctx.connection.id, blId, order.accountIdentifier);
+        const due = Number(order.paymentAmount);
+        if ((account.paidAmount ?? 0) + 0.005 >= due || account.closeDate) {
+          await outcomes.applyPaymentNotification({ thirdPartyReference: order.paymentReference, status: 'SUCCESS' }, 'reconciler');
+          return 'payment found on the account';
+        }
+        if (overdue && order.status === 'PAYMENT_SUBMITTED') await flag(orderId, 'payment submitted but not visible on the POS account; not re-sent');
+        return overdue ? 'flagged' : 'payment still unknown';
+      }
+      return 'nothing to reconcile';
+    } catch (err) {
+      if (err instanceof ConnectionUnavailableError) return 'vendor disconnected; checked again later';
+      throw err;
+    }
+  };
+}
