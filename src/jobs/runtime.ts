@@ -39,15 +39,9 @@ export async function startWorkerRuntime(options: {
     if (err.message !== lastError) log.error({ err }, 'redis connection error');
     lastError = err.message;
   });
-  const lightspeed = createLightspeedCore({
-    config,
-    prisma,
-    redis,
-    redisKey: (...parts) => redisKey(config.REDIS_PREFIX, ...parts),
-    log,
-    registry,
-  });
-  const { processors, schedules } = createProcessors({ config, prisma, log, queues, lightspeed });
+  const keys = { redis, redisKey: (...parts: string[]) => redisKey(config.REDIS_PREFIX, ...parts) };
+  const lightspeed = createLightspeedCore({ config, prisma, ...keys, log, registry });
+  const { processors, schedules } = createProcessors({ config, prisma, log, queues, lightspeed, keys });
   const host = await startWorkers({
     settings,
     queues,

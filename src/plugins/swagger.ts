@@ -2,7 +2,7 @@
 import fp from 'fastify-plugin';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 
 export default fp<{ publicUrl: string }>(
   async (app, opts) => {
@@ -24,6 +24,8 @@ export default fp<{ publicUrl: string }>(
         },
       },
       transform: jsonSchemaTransform,
+      // Schemas registered with .meta({ id }) become components the paths refer to.
+      transformObject: jsonSchemaTransformObject,
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });
   },

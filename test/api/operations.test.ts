@@ -51,6 +51,10 @@ describe('operations', () => {
     expect(spec.openapi).toMatch(/^3\./);
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/admin/vendors', '/v1/locations', '/v1/locations/{locationId}', '/readyz']));
     expect(spec.paths['/v1/locations'].post.requestBody.content['application/json'].schema).toBeDefined();
+    // Every $ref points at a component that exists.
+    const refs = [...JSON.stringify(spec).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of new Set(refs)) expect(spec.components.schemas[decodeURIComponent(ref)], ref).toBeDefined();
   });
 
   it('/metrics exposes the HTTP latency histogram by route and status, and process metrics', async () => {

@@ -11,6 +11,7 @@ import type { BusinessSummary, ConnectCalls, WebhookEndpointRegistration } from 
 import { toDbEnvironment, type EnvironmentName } from './environments.js';
 import type { TokenSet } from './oauth-client.js';
 import type { TokenCipher } from './token-crypto.js';
+import { webhookUrl } from '../../webhooks/credentials.js';
 import type { Log, TokenManager } from './token-manager.js';
 
 export interface ConnectionSetupDeps {
@@ -37,7 +38,8 @@ export function webhookRegistration(
 ): WebhookEndpointRegistration {
   return {
     endpointId,
-    url: `${config.PUBLIC_URL}/webhook/lightspeed`,
+    // The endpoint id in the URL is our fallback credential should Basic Auth ever be lost.
+    url: webhookUrl(config.PUBLIC_URL, endpointId),
     withBasicAuth: true,
     username: config.LIGHTSPEED_WEBHOOK_USER,
     password: config.LIGHTSPEED_WEBHOOK_PASSWORD,

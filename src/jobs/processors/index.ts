@@ -3,6 +3,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../config.js';
 import type { PrismaClient } from '../../db/prisma.js';
 import type { LightspeedCore } from '../../integrations/lightspeed/core.js';
+import type { CacheKeys } from '../../services/catalog-cache.js';
+import { catalogInvalidator } from '../../services/catalog.js';
 import { createOutcomeHandlers } from '../../services/orders/outcomes.js';
 import { createWebhookProcessor, markWebhookFailed } from '../../webhooks/process-event.js';
 import type { QueueProducers } from '../producers.js';
@@ -20,6 +22,8 @@ export interface ProcessorDeps {
   log: FastifyBaseLogger;
   queues: QueueProducers;
   lightspeed: LightspeedCore;
+  /** Redis and the key builder, for the catalog cache the webhook processor invalidates. */
+  keys: CacheKeys;
 }
 
 export interface ProcessorSet {
@@ -35,8 +39,7 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
     prisma,
     outcomes,
     log,
-    // Catalog caches are invalidated here once the catalog service exists.
-    invalidateLocationCache: async () => {},
+    invalidateLocationCache: catalogInvalidator(deps.keys),
   });
   const push = createPushOrderProcessor({ prisma, kseries, outcomes, log });
   const pay = createApplyPaymentProcessor({ prisma, kseries, outcomes, log });

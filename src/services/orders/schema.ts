@@ -29,7 +29,7 @@ const subItem: z.ZodType<SubItemInput> = z.lazy(() =>
     customItemName: z.string().min(1).max(100).optional(),
     customItemPrice: money.optional(),
   }),
-);
+).meta({ id: 'OrderSubItem' }); // a named component: OpenAPI needs one to describe the recursion
 
 const item = z.object({
   sku: z.string().trim().min(1).max(25),
