@@ -25,12 +25,11 @@ export function createVendorService(deps: { prisma: PrismaClient }) {
 
   return {
     /** Creates a vendor with its first API key; the key is returned this once only. */
-    async create(input: { name: string; callbackUrl?: string | null }) {
+    async create(input: { name: string }) {
       const generated = generateApiKey();
       const vendor = await prisma.vendor.create({
         data: {
           name: input.name,
-          callbackUrl: input.callbackUrl ?? null,
           apiKeys: { create: { name: 'first key', prefix: generated.prefix, hash: generated.hash } },
         },
         include: { apiKeys: { select: apiKeySelect } },

@@ -79,11 +79,12 @@ describe('error handling', () => {
   });
 
   it('wrong types and missing fields are 400 naming each field', async () => {
-    const res = await ctx.app.inject({ method: 'POST', url: '/admin/vendors', headers: bearer(ADMIN_TOKEN), payload: { callbackUrl: 'ftp://x' } });
+    const res = await ctx.app.inject({ method: 'PUT', url: '/v1/callback', headers: bearer(key), payload: { url: 'ftp://x' } });
     expect(res.statusCode).toBe(400);
     expectErrorShape(res, 'VALIDATION_ERROR');
-    const fields = (res.json() as { error: { details: { fields: { field: string }[] } } }).error.details.fields.map((f) => f.field);
-    expect(fields).toEqual(expect.arrayContaining(['body.name', 'body.callbackUrl']));
+    const missing = await ctx.app.inject({ method: 'POST', url: '/admin/vendors', headers: bearer(ADMIN_TOKEN), payload: {} });
+    const fields = [res, missing].flatMap((r) => (r.json() as { error: { details: { fields: { field: string }[] } } }).error.details.fields.map((f) => f.field));
+    expect(fields).toEqual(expect.arrayContaining(['body.name', 'body.url']));
   });
 
   it('keeps a sane caller request id and replaces an unsafe one', async () => {

@@ -2,7 +2,7 @@
 // to K-Series is covered by the pipeline tests.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pushJobId } from '../../src/services/orders/enqueue.js';
-import { bearer, createTestContext, createVendor, type TestContext } from '../helpers/context.js';
+import { ADMIN_TOKEN, bearer, createTestContext, createVendor, type TestContext } from '../helpers/context.js';
 
 describe('POST /v1/orders', () => {
   let ctx: TestContext;
@@ -139,5 +139,17 @@ describe('POST /v1/orders', () => {
     expect(await ctx.app.queues.pushOrder.queue.getJob(pushJobId({ id: created.id, attempt: 2 }))).toBeDefined();
     const again = await ctx.app.inject({ method: 'POST', url: `/v1/orders/${created.id}/replay`, headers: bearer(vendor.apiKey) });
     expect(again.statusCode).toBe(409);
+  });
+
+  it('operators see orders needing attention across vendors and can replay them', async () => {
+    const created = (await post(vendor.apiKey, order())).json();
+    await ctx.db.prisma.order.update({ where: { id: created.id }, data: { status: 'NEEDS_ATTENTION' } });
+    const list = await ctx.app.inject({ method: 'GET', url: '/admin/orders/attention', headers: bearer(ADMIN_TOKEN) });
+    expect(list.json().items.map((o: { id: string }) => o.id)).toContain(created.id);
+    expect((await ctx.app.inject({ method: 'GET', url: '/admin/orders/attention', headers: bearer(vendor.apiKey) })).statusCode).toBe(401);
+    const replay = await ctx.app.inject({ method: 'POST', url: `/admin/orders/${created.id}/replay`, headers: bearer(ADMIN_TOKEN) });
+    expect(replay.statusCode).toBe(202);
+    // NEEDS_ATTENTION keeps its reference: if the first attempt did reach the POS, K-Series answers 409.
+    expect(replay.json()).toMatchObject({ status: 'RECEIVED', attempt: 1, reference: created.reference });
   });
 });

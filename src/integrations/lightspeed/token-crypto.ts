@@ -7,10 +7,10 @@ import type { Config } from '../../config.js';
 
 export type TokenColumn = 'access_token_enc' | 'refresh_token_enc';
 
-export interface TokenAad {
-  connectionId: string;
-  column: TokenColumn;
-}
+/** A connection's token columns, or another secret column of another table (vendors' callback secret). */
+export type TokenAad =
+  | { connectionId: string; column: TokenColumn }
+  | { table: 'vendors'; rowId: string; column: 'callback_secret_enc' };
 
 export class TokenDecryptionError extends Error {
   constructor(reason: string) {
@@ -31,7 +31,8 @@ export interface TokenCipher {
 }
 
 const FORMAT = /^v(\d+):([A-Za-z0-9_-]+):([A-Za-z0-9_-]+):([A-Za-z0-9_-]*)$/;
-const aadBytes = (aad: TokenAad) => Buffer.from(`lightspeed_connections:${aad.connectionId}:${aad.column}`, 'utf8');
+const aadBytes = (aad: TokenAad) =>
+  Buffer.from('connectionId' in aad ? `lightspeed_connections:${aad.connectionId}:${aad.column}` : `${aad.table}:${aad.rowId}:${aad.column}`, 'utf8');
 
 export function createTokenCipher(options: {
   currentKey: Buffer;

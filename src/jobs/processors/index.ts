@@ -5,6 +5,7 @@ import type { PrismaClient } from '../../db/prisma.js';
 import type { LightspeedCore } from '../../integrations/lightspeed/core.js';
 import type { CacheKeys } from '../../services/catalog-cache.js';
 import { catalogInvalidator } from '../../services/catalog.js';
+import { cipherSealer } from '../../services/callbacks/service.js';
 import { createOutcomeHandlers } from '../../services/orders/outcomes.js';
 import { createWebhookProcessor, markWebhookFailed } from '../../webhooks/process-event.js';
 import type { QueueProducers } from '../producers.js';
@@ -15,6 +16,7 @@ import { createTokenJobs } from './lightspeed-tokens.js';
 import { createOrderSweeper } from './order-sweeper.js';
 import { createPushOrderProcessor } from './push-order.js';
 import { createReconcileProcessor } from './reconcile-order.js';
+import { createVendorCallbackProcessor } from './vendor-callback.js';
 
 export interface ProcessorDeps {
   config: Config;
@@ -50,6 +52,7 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
     log,
     giveUpAfterMs: config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000,
   });
+  const callback = createVendorCallbackProcessor({ prisma, sealer: cipherSealer(deps.lightspeed.cipher), log });
   const sweep = createOrderSweeper({ prisma, queues, log, outcomeTimeoutMs: config.ORDER_OUTCOME_TIMEOUT_SECONDS * 1000 });
 
   const tokenJobs = createTokenJobs({
@@ -71,6 +74,7 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
     defineProcessor(QUEUES.pushOrder, push.process, push.onFinalFailure),
     defineProcessor(QUEUES.applyPayment, pay.process, pay.onFinalFailure),
     defineProcessor(QUEUES.reconcileOrder, reconcile),
+    defineProcessor(QUEUES.vendorCallback, callback.process, callback.onFinalFailure),
     defineProcessor(QUEUES.orderSweeper, async () => sweep()),
     defineProcessor(QUEUES.lightspeedTokenSweep, async () => tokenJobs.sweep()),
     defineProcessor(QUEUES.lightspeedTokenRefresh, async (payload) => tokenJobs.refresh(payload)),

@@ -34,10 +34,8 @@ const vendorRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['admin'],
       summary: 'Create a vendor and its first API key (shown once)',
       security,
-      body: z.object({
-        name: z.string().trim().min(1).max(200),
-        callbackUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
-      }),
+      // The callback URL is the vendor's to set (PUT /v1/callback), with its signing secret.
+      body: z.object({ name: z.string().trim().min(1).max(200) }),
       response: {
         201: z.object({ id: z.uuid(), name: z.string(), apiKey: z.string(), apiKeyPrefix: z.string() }),
         ...errorResponses(400, 401),

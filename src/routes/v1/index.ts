@@ -1,6 +1,7 @@
 // The vendor API. Everything under /v1 authenticates a vendor API key first.
 import type { FastifyPluginAsync } from 'fastify';
 import apiKeyRoutes from './api-keys.js';
+import callbackRoutes from './callbacks.js';
 import catalogRoutes from './catalog.js';
 import lightspeedRoutes from './lightspeed.js';
 import locationRoutes from './locations.js';
@@ -12,6 +13,7 @@ const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(locationRoutes);
   await app.register(lightspeedRoutes);
   await app.register(orderRoutes);
+  await app.register(callbackRoutes);
   await app.register(catalogRoutes);
 };
 

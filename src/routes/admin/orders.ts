@@ -1,0 +1,54 @@
+// Operator view of orders across vendors: what needs attention, and replay.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { createOrderService } from '../../services/orders/service.js';
+import { orderSchema, orderView } from '../order-view.js';
+import { errorResponses, uuidParam } from '../schemas.js';
+
+const security = [{ adminToken: [] }];
+const ATTENTION = ['NEEDS_ATTENTION', 'FAILED', 'PAYMENT_FAILED'] as const;
+
+const adminOrderRoutes: FastifyPluginAsyncZod = async (app) => {
+  const orders = createOrderService({
+    prisma: app.prisma,
+    queues: app.queues,
+    log: app.log,
+    deliveryDeadlineMs: app.config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000,
+  });
+
+  app.get('/orders/attention', {
+    schema: {
+      tags: ['admin'],
+      summary: 'Orders an operator should look at (NEEDS_ATTENTION, FAILED, PAYMENT_FAILED), oldest first',
+      security,
+      querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      response: { 200: z.object({ items: z.array(orderSchema.extend({ vendorId: z.uuid() })) }), ...errorResponses(401) },
+    },
+    handler: async (request) => {
+      const rows = await app.prisma.order.findMany({
+        where: { status: { in: [...ATTENTION] } },
+        orderBy: { updatedAt: 'asc' },
+        take: request.query.limit,
+        include: { events: { orderBy: { id: 'asc' } } },
+      });
+      return { items: rows.map((o) => ({ ...orderView(o), vendorId: o.vendorId })) };
+    },
+  });
+
+  app.post('/orders/:orderId/replay', {
+    schema: {
+      tags: ['admin'],
+      summary: 'Deliver a FAILED or NEEDS_ATTENTION order again (exactly once)',
+      security,
+      params: z.object({ orderId: uuidParam }),
+      response: { 202: orderSchema, ...errorResponses(400, 401, 404, 409) },
+    },
+    handler: async (request, reply) => {
+      const order = await orders.replay(null, request.params.orderId, 'operator');
+      request.log.info({ orderId: order.id, attempt: order.attempt }, 'order replayed by an operator');
+      return reply.status(202).send(orderView(order));
+    },
+  });
+};
+
+export default adminOrderRoutes;
