@@ -8,6 +8,7 @@ import type { QueueProducers } from '../../jobs/producers.js';
 import { canonicalJson, sha256Hex } from '../../lib/canonical-json.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import { enqueueAfterTransition, enqueuePush } from './enqueue.js';
+import { insertOrder, isUniqueViolation } from './insert.js';
 import { newOrderReferences, referenceForAttempt } from './references.js';
 import type { CreateOrderInput } from './schema.js';
 
@@ -63,12 +64,14 @@ export function createOrderService(deps: OrderServiceDeps) {
       const existing = await findExisting(vendorId, idempotencyKey, callerReference);
       if (existing) return { order: sameRequestOrConflict(existing, requestHash), created: false };
 
-      const location = await prisma.location.findFirst({ where: { id: input.locationId, vendorId } });
+      const [location, connection] = await Promise.all([
+        prisma.location.findFirst({ where: { id: input.locationId, vendorId } }),
+        prisma.lightspeedConnection.findUnique({ where: { vendorId }, select: { status: true } }),
+      ]);
       if (!location) throw new NotFoundError('Location');
       if (location.businessLocationId === null) {
         throw new ConflictError('The location is not mapped to a K-Series business location', 'LOCATION_NOT_MAPPED');
       }
-      const connection = await prisma.lightspeedConnection.findUnique({ where: { vendorId }, select: { status: true } });
       // A DISCONNECTED vendor's orders wait for the reconnect (up to their deadline); a vendor
       // that never connected cannot take orders at all.
       if (!connection || connection.status === 'NOT_CONNECTED') {
@@ -78,28 +81,24 @@ export function createOrderService(deps: OrderServiceDeps) {
       const { reference, paymentReference } = newOrderReferences();
       let order: OrderWithEvents;
       try {
-        order = await prisma.order.create({
-          data: {
-            vendorId,
-            locationId: location.id,
-            reference,
-            paymentReference,
-            idempotencyKey,
-            callerReference,
-            requestHash,
-            type: input.type === 'local' ? 'LOCAL' : 'TO_GO',
-            payload: input as unknown as Prisma.InputJsonValue,
-            paymentAmount: input.payment.amount,
-            tipAmount: input.payment.tip,
-            paymentMethod: input.payment.method,
-            deadlineAt: new Date(Date.now() + deps.deliveryDeadlineMs),
-            events: { create: { toStatus: 'RECEIVED', source: 'api', reason: 'accepted from the vendor' } },
-          },
-          include: withEvents,
+        order = await insertOrder(prisma, {
+          vendorId,
+          locationId: location.id,
+          reference,
+          paymentReference,
+          idempotencyKey,
+          callerReference,
+          requestHash,
+          type: input.type === 'local' ? 'LOCAL' : 'TO_GO',
+          payload: input,
+          paymentAmount: input.payment.amount,
+          tipAmount: input.payment.tip,
+          paymentMethod: input.payment.method,
+          deadlineAt: new Date(Date.now() + deps.deliveryDeadlineMs),
         });
       } catch (err) {
         // Two identical requests raced: the loser answers with the winner's order.
-        if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
+        if (isUniqueViolation(err)) {
           const winner = await findExisting(vendorId, idempotencyKey, callerReference);
           if (winner) return { order: sameRequestOrConflict(winner, requestHash), created: false };
         }

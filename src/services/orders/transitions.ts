@@ -29,8 +29,10 @@ export interface TransitionResult {
 /** Returns null when the state machine refuses (duplicate or out-of-order event). */
 export async function transitionOrder(prisma: PrismaClient, request: TransitionRequest): Promise<TransitionResult | null> {
   return prisma.$transaction(async (tx) => {
-    const rows = await tx.$queryRaw<{ status: OrderStatus; vendor_id: string }[]>`
-      SELECT status, vendor_id FROM orders WHERE id = ${request.orderId}::uuid FOR UPDATE`;
+    // The vendor's callback URL comes with the locked row: one round trip fewer per transition.
+    const rows = await tx.$queryRaw<{ status: OrderStatus; callback_url: string | null }[]>`
+      SELECT o.status, v.callback_url FROM orders o JOIN vendors v ON v.id = o.vendor_id
+       WHERE o.id = ${request.orderId}::uuid FOR UPDATE OF o`;
     const current = rows[0];
     if (!current || !canTransition(current.status, request.to)) return null;
     await tx.order.update({ where: { id: request.orderId }, data: { ...request.set, status: request.to } });
@@ -44,11 +46,10 @@ export async function transitionOrder(prisma: PrismaClient, request: TransitionR
         ...(request.data === undefined ? {} : { data: request.data }),
       },
     });
-    const vendor = await tx.vendor.findUnique({ where: { id: current.vendor_id }, select: { callbackUrl: true } });
     let callbackDeliveryId: string | null = null;
-    if (vendor?.callbackUrl) {
+    if (current.callback_url) {
       const delivery = await tx.callbackDelivery.create({
-        data: { orderId: request.orderId, orderEventId: event.id, url: vendor.callbackUrl },
+        data: { orderId: request.orderId, orderEventId: event.id, url: current.callback_url },
       });
       callbackDeliveryId = delivery.id;
     }

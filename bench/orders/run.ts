@@ -1,0 +1,134 @@
+// bench/orders: orders accepted -> PAID per second, end to end against the K-Series sandbox
+// with no added latency, and the accept latency. Sandbox, API and worker each run in their own
+// process, as in production; the load generator is this process.
+//   npm run bench:orders      (BENCH_SECONDS=10 BENCH_CONNECTIONS=20 to change the load)
+// Target (DESIGN.md): >= 500 orders/s end to end on a 2-core machine, accept p99 < 50 ms, zero
+// duplicates and zero lost.
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import pg from 'pg';
+import { migrate } from '../../src/db/migrate.js';
+import { SANDBOX_SEED } from '../../src/sandbox/seed.js';
+import { load } from '../lib/load.js';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const database = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/bench';
+const root = path.resolve(import.meta.dirname, '../..');
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+const [apiPort, sandboxPort, workerPort] = [await freePort(), await freePort(), await freePort()];
+const schema = `bench_${Date.now().toString(36)}`;
+const publicUrl = `http://127.0.0.1:${apiPort}`;
+const env: Record<string, string> = {
+  PATH: process.env.PATH ?? '',
+  DATABASE_URL: `${database}?schema=${schema}`,
+  REDIS_PREFIX: `bench:${randomBytes(4).toString('hex')}`,
+  PORT: String(apiPort),
+  PUBLIC_URL: publicUrl,
+  SANDBOX_PORT: String(sandboxPort),
+  LIGHTSPEED_SANDBOX_URL: `http://127.0.0.1:${sandboxPort}`,
+  SANDBOX_WEBHOOK_DELAY_MS: '0',
+  LOG_LEVEL: 'warn',
+  WORKER_METRICS_PORT: String(workerPort),
+  WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY ?? '50',
+  // The bench's own burst is far above what one vendor normally sends.
+  KSERIES_RATE_PER_CONNECTION: '5000',
+  KSERIES_BURST_PER_CONNECTION: '5000',
+  KSERIES_MAX_CONCURRENT_PER_CONNECTION: '200',
+};
+const ADMIN = 'dev-admin-token-change-me';
+
+const children: ChildProcess[] = [];
+/** Starts an entry point and waits until `readyUrl` answers 200 (logs stay quiet at warn). */
+async function start(entry: string, readyUrl: string): Promise<void> {
+  const child = fork(path.join(root, entry), [], { env, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  children.push(child);
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}`);
+    const ok = await fetch(readyUrl).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${entry} not ready at ${readyUrl}`);
+}
+
+async function api(method: string, url: string, body?: unknown, token = ADMIN) {
+  const res = await fetch(`${publicUrl}${url}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+  return res.json() as Promise<any>;
+}
+
+/** Connects the vendor the way a merchant would: authorize page, approve, callback. */
+async function connect(apiKey: string) {
+  const { authorizationUrl } = await api('POST', '/v1/lightspeed/connect', {}, apiKey);
+  const page = await (await fetch(authorizationUrl)).text();
+  const form = new URLSearchParams();
+  for (const m of page.matchAll(/<input[^>]*\bname="([^"]+)"[^>]*\bvalue="([^"]*)"/g)) form.append(m[1]!, m[2]!.replace(/&amp;/g, '&'));
+  form.set('decision', 'approve');
+  const consent = await fetch(new URL('/oauth/authorize', authorizationUrl), { method: 'POST', body: form, redirect: 'manual' });
+  const cb = await fetch(consent.headers.get('location')!, { redirect: 'manual' });
+  if (cb.status >= 400) throw new Error(`callback ${cb.status}`);
+}
+
+await migrate(env.DATABASE_URL!);
+const db = new pg.Client({ connectionString: database });
+await db.connect();
+try {
+  await start('src/sandbox/main.ts', `${env.LIGHTSPEED_SANDBOX_URL}/__sandbox/idle`);
+  await start('src/server.ts', `${publicUrl}/readyz`);
+  await start('src/worker.ts', `http://127.0.0.1:${workerPort}/healthz`);
+  const vendor = await api('POST', '/admin/vendors', { name: 'Bench' });
+  await connect(vendor.apiKey);
+  const location = await api('POST', '/v1/locations', { name: 'Amsterdam', businessLocationId: SANDBOX_SEED.locations.amsterdam.id, defaultOrderProfile: 'TAKEAWAY' }, vendor.apiKey);
+  const order = JSON.stringify({
+    locationId: location.id,
+    type: 'toGo',
+    customer: { firstName: 'Bench' },
+    items: [{ sku: SANDBOX_SEED.skus.classicBurger, quantity: 1 }, { sku: SANDBOX_SEED.skus.cola, quantity: 1 }],
+    payment: { method: 'OOPAYMENT', amount: 17.7 },
+  });
+
+  const started = Date.now();
+  const accept = await load({ url: `${publicUrl}/v1/orders`, headers: { authorization: `Bearer ${vendor.apiKey}` }, body: () => order, connections, durationS: seconds });
+  const q = (sql: string) => db.query(sql).then((r) => r.rows);
+  let last = { total: 0, paid: 0 };
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const [row] = await q(`SELECT count(*)::int AS total, count(paid_at)::int AS paid, max(paid_at) AS last_paid FROM "${schema}".orders`);
+    last = row;
+    if (row.paid === row.total || Date.now() > deadline) {
+      const elapsedS = ((row.last_paid ? new Date(row.last_paid).getTime() : Date.now()) - started) / 1000;
+      const [dups] = await q(`SELECT count(*)::int AS n FROM (SELECT reference FROM "${schema}".orders GROUP BY reference HAVING count(*) > 1) d`);
+      const sandboxOrders = (await (await fetch(`${env.LIGHTSPEED_SANDBOX_URL}/__sandbox/orders`)).json()) as { thirdPartyReference: string }[];
+      const payments = (await (await fetch(`${env.LIGHTSPEED_SANDBOX_URL}/__sandbox/payments`)).json()) as { thirdPartyPaymentReference: string }[];
+      const posDupes = sandboxOrders.length - new Set(sandboxOrders.map((o) => o.thirdPartyReference)).size;
+      const payDupes = payments.length - new Set(payments.map((p) => p.thirdPartyPaymentReference)).size;
+      console.log(`orders: ${seconds}s of load, ${connections} connections, ${new Date().toISOString()}`);
+      console.log(`accepted ${accept.requests - accept.non2xx - accept.errors} (rejected ${accept.non2xx + accept.errors}), accept ${accept.rps.toFixed(0)} req/s, p50 ${accept.p50} ms, p99 ${accept.p99} ms (target < 50 ms)`);
+      console.log(`paid ${row.paid} of ${row.total} stored orders; first accept -> last PAID ${elapsedS.toFixed(1)} s = ${(row.paid / elapsedS).toFixed(0)} orders/s end to end (target >= 500)`);
+      console.log(`POS orders ${sandboxOrders.length}, POS payments ${payments.length}; duplicate references ours/POS/payments: ${dups.n}/${posDupes}/${payDupes}; unpaid ${row.total - row.paid}`);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  void last;
+} finally {
+  for (const child of children.reverse()) child.kill('SIGTERM');
+  await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await db.end();
+}
