@@ -15,6 +15,8 @@ import { load } from '../lib/load.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
+// BENCH_ACCEPT_ONLY=1 runs no worker: the accept path alone, for comparison.
+const acceptOnly = process.env.BENCH_ACCEPT_ONLY === '1';
 const database = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/bench';
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -91,7 +93,7 @@ await db.connect();
 try {
   await start('src/sandbox/main.ts', `${env.LIGHTSPEED_SANDBOX_URL}/__sandbox/idle`);
   await start('src/server.ts', `${publicUrl}/readyz`);
-  await start('src/worker.ts', `http://127.0.0.1:${workerPort}/healthz`);
+  if (!acceptOnly) await start('src/worker.ts', `http://127.0.0.1:${workerPort}/healthz`);
   const vendor = await api('POST', '/admin/vendors', { name: 'Bench' });
   await connect(vendor.apiKey);
   const location = await api('POST', '/v1/locations', { name: 'Amsterdam', businessLocationId: SANDBOX_SEED.locations.amsterdam.id, defaultOrderProfile: 'TAKEAWAY' }, vendor.apiKey);
@@ -111,7 +113,7 @@ try {
   for (;;) {
     const [row] = await q(`SELECT count(*)::int AS total, count(paid_at)::int AS paid, max(paid_at) AS last_paid FROM "${schema}".orders`);
     last = row;
-    if (row.paid === row.total || Date.now() > deadline) {
+    if (row.paid === row.total || Date.now() > deadline || acceptOnly) {
       const elapsedS = ((row.last_paid ? new Date(row.last_paid).getTime() : Date.now()) - started) / 1000;
       const [dups] = await q(`SELECT count(*)::int AS n FROM (SELECT reference FROM "${schema}".orders GROUP BY reference HAVING count(*) > 1) d`);
       const sandboxOrders = (await (await fetch(`${env.LIGHTSPEED_SANDBOX_URL}/__sandbox/orders`)).json()) as { thirdPartyReference: string }[];
@@ -128,7 +130,14 @@ try {
   }
   void last;
 } finally {
-  for (const child of children.reverse()) child.kill('SIGTERM');
+  // Children first: in-flight requests must finish before their schema goes away.
+  await Promise.all(
+    children.reverse().map((child) => new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    })),
+  );
   await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await db.end();
 }
