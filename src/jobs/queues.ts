@@ -65,6 +65,23 @@ export const QUEUES = {
     jobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 10_000 }, ...keepFinished },
     concurrency: 5,
   }),
+  /**
+   * Syncs one location's financial and item data. `trigger` decides how long a run that finds
+   * the location's lock taken waits: a scheduled tick a while, a request until its turn.
+   */
+  financialSync: defineQueue({
+    name: 'financial-sync',
+    payload: z.object({ locationId: uuid, trigger: z.enum(['schedule', 'manual', 'backfill']).default('schedule') }),
+    jobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 30_000 }, ...keepFinished },
+    concurrency: 5,
+  }),
+  /** Periodic: keeps one financial-sync job scheduler per connected, mapped location. */
+  financialSchedules: defineQueue({
+    name: 'financial-schedules',
+    payload: z.object({}),
+    jobOptions: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 },
+    concurrency: 1,
+  }),
 } satisfies Record<string, QueueDefinition>;
 
 export type Queues = typeof QUEUES;

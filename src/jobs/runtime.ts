@@ -8,6 +8,7 @@ import { createLightspeedCore, type LightspeedCore } from '../integrations/light
 import { closeRedis, createRedis, redisKey } from '../lib/redis.js';
 import { createProcessors } from './processors/index.js';
 import { createProducers, queueSettings, type QueueProducers } from './producers.js';
+import { recordJobOutcomes, registerQueueMetrics } from './queue-metrics.js';
 import { startWorkers, type WorkerHost } from './worker-host.js';
 
 export interface WorkerRuntime {
@@ -41,7 +42,7 @@ export async function startWorkerRuntime(options: {
   });
   const keys = { redis, redisKey: (...parts: string[]) => redisKey(config.REDIS_PREFIX, ...parts) };
   const lightspeed = createLightspeedCore({ config, prisma, ...keys, log, registry });
-  const { processors, schedules } = createProcessors({ config, prisma, log, queues, lightspeed, keys });
+  const { processors, schedules } = createProcessors({ config, prisma, log, queues, lightspeed, keys, registry });
   const host = await startWorkers({
     settings,
     queues,
@@ -52,6 +53,9 @@ export async function startWorkerRuntime(options: {
     lockDurationMs: config.WORKER_LOCK_DURATION_MS,
     stalledIntervalMs: config.WORKER_STALLED_INTERVAL_MS,
   });
+  // Queue depth, job age and job outcomes on the worker's /metrics (see ./queue-metrics.ts).
+  registerQueueMetrics({ registry, queues, ...keys });
+  const outcomes = recordJobOutcomes({ workers: host.workers, ...keys, onError: (err) => log.warn({ err }, 'could not record job outcomes') });
   return {
     host,
     queues,
@@ -60,6 +64,7 @@ export async function startWorkerRuntime(options: {
     lightspeed,
     async close() {
       await host.close();
+      await outcomes.close();
       await queues.close();
       await lightspeed.close();
       await closeRedis(redis);

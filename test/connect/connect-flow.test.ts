@@ -89,7 +89,8 @@ describe('connect with Lightspeed (API flow)', () => {
 
     const endpoints = [...c.sandbox.app.sandbox.state.endpoints.values()].filter((e) => e.endpointId === row.webhookEndpointId);
     expect(endpoints).toHaveLength(1);
-    expect(endpoints[0]).toMatchObject({ url: `${c.publicUrl}/webhook/lightspeed`, withBasicAuth: true, username: c.ctx.config.LIGHTSPEED_WEBHOOK_USER });
+    // The endpoint id in the URL is the fallback credential of POST /webhook/lightspeed.
+    expect(endpoints[0]).toMatchObject({ url: `${c.publicUrl}/webhook/lightspeed?endpoint=${row.webhookEndpointId}`, withBasicAuth: true, username: c.ctx.config.LIGHTSPEED_WEBHOOK_USER });
     expect([...endpoints[0]!.locations.keys()].sort()).toEqual([...SANDBOX_SEED.businessLocationIds].sort());
 
     expect((await logs(vendor.apiKey))[0]).toMatchObject({ level: 'INFO', event: 'oauth.connected' });

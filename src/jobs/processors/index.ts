@@ -1,5 +1,6 @@
 // Pairs every queue in ../queues.ts with its processor, and declares the periodic schedules.
 import type { FastifyBaseLogger } from 'fastify';
+import type { Registry } from 'prom-client';
 import type { Config } from '../../config.js';
 import type { PrismaClient } from '../../db/prisma.js';
 import type { LightspeedCore } from '../../integrations/lightspeed/core.js';
@@ -12,6 +13,7 @@ import type { QueueProducers } from '../producers.js';
 import { QUEUES } from '../queues.js';
 import { defineProcessor, type ProcessorEntry, type ScheduleEntry } from '../worker-host.js';
 import { createApplyPaymentProcessor } from './apply-payment.js';
+import { financialJobs } from './financial-sync.js';
 import { createTokenJobs } from './lightspeed-tokens.js';
 import { createOrderSweeper } from './order-sweeper.js';
 import { createPushOrderProcessor } from './push-order.js';
@@ -26,6 +28,8 @@ export interface ProcessorDeps {
   lightspeed: LightspeedCore;
   /** Redis and the key builder, for the catalog cache the webhook processor invalidates. */
   keys: CacheKeys;
+  /** The worker's /metrics registry. */
+  registry: Registry;
 }
 
 export interface ProcessorSet {
@@ -65,6 +69,8 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
     sweepIntervalMs: config.LIGHTSPEED_TOKEN_SWEEP_SECONDS * 1000,
   });
 
+  const financial = financialJobs(deps);
+
   const processors: ProcessorEntry[] = [
     defineProcessor(
       QUEUES.processWebhook,
@@ -78,10 +84,12 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
     defineProcessor(QUEUES.orderSweeper, async () => sweep()),
     defineProcessor(QUEUES.lightspeedTokenSweep, async () => tokenJobs.sweep()),
     defineProcessor(QUEUES.lightspeedTokenRefresh, async (payload) => tokenJobs.refresh(payload)),
+    ...financial.processors,
   ];
   const schedules: ScheduleEntry[] = [
     { definition: QUEUES.orderSweeper, everyMs: config.ORDER_SWEEP_INTERVAL_SECONDS * 1000, payload: {} },
     { definition: QUEUES.lightspeedTokenSweep, everyMs: config.LIGHTSPEED_TOKEN_SWEEP_SECONDS * 1000, payload: {} },
+    ...financial.schedules,
   ];
   return { processors, schedules };
 }

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import apiKeyRoutes from './api-keys.js';
 import callbackRoutes from './callbacks.js';
 import catalogRoutes from './catalog.js';
+import financialRoutes from './financial.js';
 import lightspeedRoutes from './lightspeed.js';
 import locationRoutes from './locations.js';
 import orderRoutes from './orders.js';
@@ -15,6 +16,7 @@ const v1Routes: FastifyPluginAsync = async (app) => {
   await app.register(orderRoutes);
   await app.register(callbackRoutes);
   await app.register(catalogRoutes);
+  await app.register(financialRoutes);
 };
 
 export default v1Routes;
