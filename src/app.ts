@@ -12,8 +12,13 @@ import authPlugin from './plugins/auth.js';
 import errorHandlerPlugin from './plugins/error-handler.js';
 import metricsPlugin from './plugins/metrics.js';
 import prismaPlugin from './plugins/prisma.js';
+import orderMetricsPlugin from './plugins/order-metrics.js';
+import queueDashboard, { QUEUE_DASHBOARD_PATH } from './plugins/queue-dashboard.js';
+import queueMetricsPlugin from './plugins/queue-metrics.js';
 import queuesPlugin from './plugins/queues.js';
+import rateLimitPlugin, { trustProxyOption } from './plugins/rate-limit.js';
 import redisPlugin from './plugins/redis.js';
+import securityHeadersPlugin from './plugins/security-headers.js';
 import swaggerPlugin from './plugins/swagger.js';
 import lightspeedPlugin from './integrations/lightspeed/plugin.js';
 import backofficeRoutes from './routes/backoffice/index.js';
@@ -50,8 +55,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
     },
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
-    // Behind a load balancer the client's address comes from X-Forwarded-For.
-    trustProxy: true,
+    // Behind a load balancer the client's address comes from X-Forwarded-For, as far as
+    // TRUST_PROXY says to believe it (entries further left are whatever the client sent).
+    trustProxy: trustProxyOption(config.TRUST_PROXY),
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
 
@@ -71,9 +77,16 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(authPlugin, { adminToken: config.ADMIN_TOKEN });
   await app.register(swaggerPlugin, { publicUrl: config.PUBLIC_URL });
   await app.register(lightspeedPlugin);
+  // Operator tooling: queue and order metrics on /metrics; rate limits and the pages' security headers
+  // attach to the routes registered below (they must come first).
+  await app.register(queueMetricsPlugin);
+  await app.register(orderMetricsPlugin);
+  await app.register(rateLimitPlugin);
+  await app.register(securityHeadersPlugin);
 
   await app.register(healthRoutes);
   await app.register(adminRoutes, { prefix: '/admin' });
+  await app.register(queueDashboard, { prefix: QUEUE_DASHBOARD_PATH });
   await app.register(v1Routes, { prefix: '/v1' });
   await app.register(lightspeedCallbackRoutes);
   await app.register(backofficeRoutes, { prefix: '/backoffice' });

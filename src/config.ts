@@ -99,6 +99,36 @@ const envSchema = z.object({
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(500).default(30_000),
   WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(20),
+  // Rate limits (fixed window, counted in Redis so every API process shares them; 0 = no limit):
+  // requests per vendor API key on /v1; refused (401) webhook calls per client IP; requests per
+  // client IP on the OAuth callback and the back-office sign-in. A 429 carries Retry-After.
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  RATE_LIMIT_PER_API_KEY: z.coerce.number().int().min(0).default(3000),
+  RATE_LIMIT_WEBHOOK_FAILURES_PER_IP: z.coerce.number().int().min(0).default(30),
+  RATE_LIMIT_CALLBACK_PER_IP: z.coerce.number().int().min(0).default(60),
+  RATE_LIMIT_SIGN_IN_PER_IP: z.coerce.number().int().min(0).default(20),
+  // Which X-Forwarded-For entries to believe (the client IP, for per-IP limits and logs): the
+  // addresses/CIDRs of our proxies ("10.0.0.0/8,loopback"; best), a number of proxy hops ("1":
+  // the entry the last proxy appended), "true" (all: forgeable) or "false" (the peer's address).
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .regex(
+      /^(true|false|\d{1,2}|(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?))*)$/,
+      'expected true, false, a number of hops, or proxy addresses/CIDRs separated by commas',
+    )
+    .default('1'),
+  // The queue dashboard (/admin/queues) without retry/clean/remove/obliterate buttons.
+  QUEUE_DASHBOARD_READ_ONLY: booleanFlag.default(false),
+  // Financial and item sync (custom integrations poll: no webhooks). Per-location interval; how
+  // often workers reconcile the per-location schedules with connected, mapped locations; how far
+  // back a location's first sync reads; how much each run re-reads before where the last stopped
+  // (K-Series dates late changes to the original day); the per-location lock's lease.
+  FINANCIAL_SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(10).default(3600),
+  FINANCIAL_SCHEDULE_REFRESH_SECONDS: z.coerce.number().int().min(1).default(300),
+  FINANCIAL_SYNC_INITIAL_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  FINANCIAL_SYNC_LOOKBACK_HOURS: z.coerce.number().int().min(0).max(24 * 31).default(24),
+  FINANCIAL_SYNC_LOCK_TTL_SECONDS: z.coerce.number().int().min(1).default(120),
 });
 
 type Env = z.infer<typeof envSchema>;

@@ -132,10 +132,12 @@ describe('POST /v1/orders', () => {
 
   it('replays a FAILED order as a new attempt with a new K-Series reference', async () => {
     const created = (await post(vendor.apiKey, order())).json();
-    await ctx.db.prisma.order.update({ where: { id: created.id }, data: { status: 'FAILED', failureReason: 'unknown SKU' } });
+    // An old order: its first deadline has long passed.
+    await ctx.db.prisma.order.update({ where: { id: created.id }, data: { status: 'FAILED', failureReason: 'unknown SKU', deadlineAt: new Date(Date.now() - 3_600_000) } });
     const res = await ctx.app.inject({ method: 'POST', url: `/v1/orders/${created.id}/replay`, headers: bearer(vendor.apiKey) });
     expect(res.statusCode).toBe(202);
     expect(res.json()).toMatchObject({ status: 'RECEIVED', attempt: 2, reference: `${created.reference}-2`, failureReason: null });
+    expect(new Date(res.json().deadlineAt).getTime()).toBeGreaterThan(Date.now());
     expect(await ctx.app.queues.pushOrder.queue.getJob(pushJobId({ id: created.id, attempt: 2 }))).toBeDefined();
     const again = await ctx.app.inject({ method: 'POST', url: `/v1/orders/${created.id}/replay`, headers: bearer(vendor.apiKey) });
     expect(again.statusCode).toBe(409);

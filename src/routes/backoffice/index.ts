@@ -5,7 +5,6 @@ import formbody from '@fastify/formbody';
 import type { FastifyError } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { environmentUrls } from '../../integrations/lightspeed/environments.js';
 import { AppError } from '../../lib/errors.js';
 import { authRoutes } from './auth.js';
 import { html, layout } from './html.js';
@@ -28,23 +27,12 @@ function errorPage(status: number, message: string, requestId: string): string {
 const backofficeRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(formbody, { bodyLimit: 64 * 1024 });
   const ctx: BackofficeContext = { sessions: sessionStore(app) };
-  const lightspeedOrigin = new URL(environmentUrls(app.config.LIGHTSPEED_ENV, app.config).authorizeUrl).origin;
-  const csp = [
-    "default-src 'none'",
-    "style-src 'unsafe-inline'",
-    // The Connect form is answered with a redirect to Lightspeed's authorize page.
-    `form-action 'self' ${lightspeedOrigin}`,
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-  ].join('; ');
 
   app.decorateRequest('backofficeSession', null);
 
+  // CSP and the other security headers: @fastify/helmet (src/plugins/security-headers.ts).
   app.addHook('onSend', async (_request, reply) => {
-    reply.header('content-security-policy', csp);
     reply.header('cache-control', 'no-store');
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'same-origin');
   });
 
   app.addHook('preHandler', async (request, reply) => {

@@ -147,7 +147,17 @@ export function createOrderService(deps: OrderServiceDeps) {
         const reference = referenceForAttempt(row.reference, attempt);
         await tx.order.update({
           where: { id: orderId },
-          data: { status: 'RECEIVED', attempt, reference, failureReason: null, submittedAt: null, lastCheckedAt: null },
+          // A new attempt gets a new delivery deadline, or a replay of an old order would be
+          // flagged again at once.
+          data: {
+            status: 'RECEIVED',
+            attempt,
+            reference,
+            failureReason: null,
+            submittedAt: null,
+            lastCheckedAt: null,
+            deadlineAt: new Date(Date.now() + deps.deliveryDeadlineMs),
+          },
         });
         await tx.orderEvent.create({
           data: {

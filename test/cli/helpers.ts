@@ -1,0 +1,76 @@
+// The CLI as operators run it: a child process (`node --import tsx src/cli/index.ts ...`) with
+// the test's database schema and Redis prefix in its environment.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import type { PrismaClient } from '../../src/db/prisma.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** stdout parsed as JSON (for --json runs). */
+  json<T = any>(): T;
+  /** The error a --json run printed: the last line of stderr. */
+  jsonError(): { error: { code: string; message: string } };
+}
+
+export function runCli(args: string[], env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`cli ${args.join(' ')} did not finish in time\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, options.timeoutMs ?? 25_000);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({
+        code,
+        stdout,
+        stderr,
+        jsonError() {
+          const last = stderr.trim().split('\n').at(-1) ?? '';
+          return JSON.parse(last) as { error: { code: string; message: string } };
+        },
+        json() {
+          try {
+            return JSON.parse(stdout);
+          } catch {
+            throw new Error(`not JSON (exit ${code}):\n${stdout}\nstderr: ${stderr}`);
+          }
+        },
+      });
+    });
+  });
+}
+
+/** Everything a CLI command could change, to prove a refused command changed nothing. */
+export async function snapshot(prisma: PrismaClient): Promise<unknown> {
+  const [vendors, apiKeys, connections, orders, events, logs, checkpoints] = await Promise.all([
+    prisma.vendor.findMany({ orderBy: { id: 'asc' } }),
+    prisma.apiKey.findMany({ orderBy: { id: 'asc' } }),
+    prisma.lightspeedConnection.findMany({ orderBy: { id: 'asc' } }),
+    prisma.order.findMany({ orderBy: { id: 'asc' } }),
+    prisma.orderEvent.findMany({ orderBy: { id: 'asc' } }),
+    prisma.integrationLog.findMany({ orderBy: { id: 'asc' } }),
+    prisma.syncCheckpoint.findMany({ orderBy: { id: 'asc' } }),
+  ]);
+  return { vendors, apiKeys, connections, orders, events, logs, checkpoints };
+}
+
+/** Runs `fn` over `items`, a few at a time (each is a process start on a small machine). */
+export async function inBatches<T, R>(items: readonly T[], fn: (item: T) => Promise<R>, size = 4): Promise<R[]> {
+  const results: R[] = [];
+  for (let i = 0; i < items.length; i += size) results.push(...(await Promise.all(items.slice(i, i + size).map(fn))));
+  return results;
+}

@@ -1,0 +1,114 @@
+// cli orders attention|replay as child processes: the list shows exactly the orders an operator
+// must look at; a replay of a FAILED order starts a new attempt and queues its delivery; refused
+// replays change nothing.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OrderStatus } from '../../src/generated/prisma/enums.js';
+import { pushJobId } from '../../src/services/orders/enqueue.js';
+import { envFor } from '../helpers/child-worker.js';
+import { createTestContext, createVendor, type TestContext } from '../helpers/context.js';
+import { inBatches, runCli, snapshot } from './helpers.js';
+
+describe('cli: orders', { timeout: 120_000 }, () => {
+  let ctx: TestContext;
+  let env: Record<string, string>;
+  const ids: Partial<Record<OrderStatus | 'OTHER_VENDOR_FAILED', string>> = {};
+  let vendorId = '';
+
+  async function order(vendor: string, locationId: string, status: OrderStatus, failureReason: string | null = null): Promise<string> {
+    const id = randomUUID();
+    await ctx.db.prisma.order.create({
+      data: {
+        id,
+        vendorId: vendor,
+        locationId,
+        reference: `o${randomBytes(12).toString('hex')}`,
+        paymentReference: `p${randomBytes(12).toString('hex')}`,
+        requestHash: randomBytes(32).toString('hex'),
+        type: 'TO_GO',
+        status,
+        failureReason,
+        payload: {},
+        paymentAmount: '12.50',
+        paymentMethod: 'OOPAYMENT',
+        deadlineAt: new Date(Date.now() + 15 * 60_000),
+        events: { create: { toStatus: status, source: 'test', reason: 'seeded' } },
+      },
+    });
+    return id;
+  }
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    env = envFor(ctx.config);
+    const vendor = await createVendor(ctx.app, 'Orders vendor');
+    vendorId = vendor.id;
+    const location = await ctx.db.prisma.location.create({ data: { vendorId, name: 'Main', businessLocationId: 45454565682156n } });
+    for (const status of ['RECEIVED', 'PAID', 'FAILED', 'PAYMENT_FAILED', 'NEEDS_ATTENTION'] as const) {
+      ids[status] = await order(vendorId, location.id, status, status === 'FAILED' ? 'unknown SKU 123' : null);
+    }
+    const other = await createVendor(ctx.app, 'Other vendor');
+    const otherLocation = await ctx.db.prisma.location.create({ data: { vendorId: other.id, name: 'Elsewhere' } });
+    ids.OTHER_VENDOR_FAILED = await order(other.id, otherLocation.id, 'FAILED', 'bad profile');
+  });
+  afterAll(async () => ctx?.close());
+
+  const cli = (...args: string[]) => runCli(args, env);
+
+  it('orders attention lists NEEDS_ATTENTION, FAILED and PAYMENT_FAILED orders, filtered on request', async () => {
+    const all = await cli('orders', 'attention', '--json');
+    expect(all.code).toBe(0);
+    const listed = all.json<{ items: { id: string; status: string; failureReason: string | null; vendorName: string }[] }>().items;
+    expect(listed.map((o) => o.id).sort()).toEqual([ids.FAILED, ids.PAYMENT_FAILED, ids.NEEDS_ATTENTION, ids.OTHER_VENDOR_FAILED].sort());
+    expect(listed.find((o) => o.id === ids.FAILED)).toMatchObject({ status: 'FAILED', failureReason: 'unknown SKU 123', vendorName: 'Orders vendor' });
+
+    const mine = await cli('orders', 'attention', '--vendor', vendorId, '--status', 'failed,needs_attention', '--json');
+    expect(mine.code).toBe(0);
+    expect(mine.json().items.map((o: { id: string }) => o.id).sort()).toEqual([ids.FAILED, ids.NEEDS_ATTENTION].sort());
+
+    const text = await cli('orders', 'attention', '--limit', '1');
+    expect(text.code).toBe(0);
+    expect(text.stdout.trim().split('\n')).toHaveLength(2); // header + one order
+  });
+
+  it('orders replay starts a new attempt of a FAILED order and queues its delivery', async () => {
+    const orderId = ids.FAILED!;
+    const before = await ctx.db.prisma.order.findUniqueOrThrow({ where: { id: orderId } });
+    const run = await cli('orders', 'replay', orderId, '--json');
+    expect(run.code).toBe(0);
+    expect(run.json()).toMatchObject({ id: orderId, status: 'RECEIVED', attempt: 2 });
+    const after = await ctx.db.prisma.order.findUniqueOrThrow({ where: { id: orderId }, include: { events: { orderBy: { id: 'asc' } } } });
+    expect(after.status).toBe('RECEIVED');
+    expect(after.failureReason).toBeNull();
+    expect(after.reference).not.toBe(before.reference);
+    expect(after.events.at(-1)).toMatchObject({ fromStatus: 'FAILED', toStatus: 'RECEIVED', source: 'operator' });
+    const job = await ctx.app.queues.pushOrder.queue.getJob(pushJobId({ id: orderId, attempt: 2 }));
+    expect(job?.data).toEqual({ orderId });
+  });
+
+  it('refuses what cannot be replayed and bad arguments, changing nothing', async () => {
+    const before = await snapshot(ctx.db.prisma);
+    const waitingBefore = await ctx.app.queues.pushOrder.queue.getJobCounts();
+    const cases: { args: string[]; code: number; message: RegExp }[] = [
+      { args: ['orders', 'replay', ids.PAID!], code: 1, message: /Only FAILED or NEEDS_ATTENTION orders can be replayed; this one is PAID/ },
+      { args: ['orders', 'replay', ids.PAYMENT_FAILED!], code: 1, message: /this one is PAYMENT_FAILED/ },
+      { args: ['orders', 'replay', randomUUID()], code: 1, message: /Order not found/ },
+      { args: ['orders', 'replay', '42'], code: 2, message: /invalid for argument 'orderId'/ },
+      { args: ['orders', 'replay'], code: 2, message: /missing required argument 'orderId'/ },
+      { args: ['orders', 'attention', '--status', 'PAID'], code: 2, message: /Use one or more of NEEDS_ATTENTION, FAILED, PAYMENT_FAILED/ },
+      { args: ['orders', 'attention', '--limit', 'lots'], code: 2, message: /--limit/ },
+      { args: ['orders', 'attention', '--vendor', 'acme'], code: 2, message: /--vendor.*UUID/ },
+    ];
+    const runs = await inBatches(cases, (c) => cli(...c.args));
+    runs.forEach((run, i) => {
+      const c = cases[i]!;
+      expect(run.code, c.args.join(' ')).toBe(c.code);
+      expect(run.stderr, c.args.join(' ')).toMatch(c.message);
+      expect(run.stdout, c.args.join(' ')).toBe('');
+    });
+    const json = await cli('orders', 'replay', ids.PAID!, '--json');
+    expect(json.jsonError().error.code).toBe('ORDER_NOT_REPLAYABLE');
+    expect(await snapshot(ctx.db.prisma)).toEqual(before);
+    expect(await ctx.app.queues.pushOrder.queue.getJobCounts()).toEqual(waitingBefore);
+  });
+});

@@ -1,0 +1,106 @@
+// The CLI's shape: --help everywhere (every command, found by walking the program, so a new one
+// is covered too), usage errors exit 2, and `migrate` against a fresh schema.
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import type { Command } from 'commander';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Output } from '../../src/cli/output.js';
+import { buildProgram, CliBuilder, runCli as runInProcess } from '../../src/cli/program.js';
+import { testConfig } from '../helpers/context.js';
+import { TEST_DATABASE_URL, TEST_SCHEMA_PREFIX } from '../helpers/env.js';
+import { envFor } from '../helpers/child-worker.js';
+import { runCli } from './helpers.js';
+
+function sink(): Writable & { text: string } {
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      stream.text += chunk.toString();
+      done();
+    },
+  }) as Writable & { text: string };
+  stream.text = '';
+  return stream;
+}
+
+/** Paths of every command that runs something, e.g. ["vendors", "create"]. */
+function leaves(command: Command, path: string[] = []): string[][] {
+  if (command.commands.length === 0) return [path];
+  return command.commands.flatMap((c) => leaves(c, [...path, c.name()]));
+}
+
+describe('cli program', { timeout: 120_000 }, () => {
+  const schema = `${TEST_SCHEMA_PREFIX}${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  afterAll(async () => {
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.end();
+  });
+
+  it('every command answers --help with its usage and the --json option, exit 0, without configuration', async () => {
+    const env = { streams: { stdout: sink(), stderr: sink() }, loadConfig: () => { throw new Error('help must not load configuration'); } };
+    const paths = leaves(buildProgram(new CliBuilder(env)));
+    expect(paths.map((p) => p.join(' '))).toEqual(
+      expect.arrayContaining(['vendors create', 'vendors list', 'vendors logs', 'keys issue', 'keys list', 'keys revoke', 'orders attention', 'orders replay', 'tokens refresh', 'tokens reencrypt', 'financial status', 'financial sync', 'financial backfill', 'migrate']),
+    );
+    for (const path of paths) {
+      const stdout = sink();
+      const code = await runInProcess([...path, '--help'], { ...env, streams: { stdout, stderr: sink() } });
+      expect(code, path.join(' ')).toBe(0);
+      expect(stdout.text, path.join(' ')).toContain(`Usage: cli ${path.join(' ')}`);
+      expect(stdout.text, path.join(' ')).toContain('--json');
+    }
+  });
+
+  it('as a process: --help lists the commands; no command or an unknown one is a usage error', async () => {
+    const env = { NODE_ENV: 'test' };
+    const help = await runCli(['--help'], env);
+    expect(help.code).toBe(0);
+    for (const group of ['vendors', 'keys', 'orders', 'tokens', 'financial', 'migrate']) expect(help.stdout).toContain(group);
+    const none = await runCli([], env);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('Usage: cli');
+    const unknown = await runCli(['vendor', 'create'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown command 'vendor'");
+    const groupHelp = await runCli(['tokens', 'reencrypt', '--help'], env);
+    expect(groupHelp.code).toBe(0);
+    expect(groupHelp.stdout).toContain('--dry-run');
+  });
+
+  it('draws a progress bar on a terminal only, never with --json or into a pipe', () => {
+    const terminal = Object.assign(sink(), { isTTY: true });
+    const bar = new Output({ stdout: sink(), stderr: terminal }, false).progress('backfill', 4);
+    bar.update(2, '(2024-01-01..2024-01-31)');
+    bar.finish();
+    expect(terminal.text).toContain(`backfill [${'#'.repeat(15)}${'.'.repeat(15)}] 50% (2024-01-01..2024-01-31)`);
+    expect(terminal.text.endsWith('\n')).toBe(true);
+    for (const [stderr, json] of [[Object.assign(sink(), { isTTY: true }), true], [sink(), false]] as const) {
+      const silent = new Output({ stdout: sink(), stderr }, json).progress('backfill', 4);
+      silent.update(3);
+      silent.finish();
+      expect(stderr.text).toBe('');
+    }
+  });
+
+  it('migrate applies pending migrations to a fresh schema, then finds nothing to do', async () => {
+    const env = envFor(testConfig({ DATABASE_URL: `${TEST_DATABASE_URL}?schema=${schema}` }));
+    const first = await runCli(['migrate', '--json'], env);
+    expect(first.code, first.stderr).toBe(0);
+    const applied = first.json<{ applied: string[]; alreadyApplied: string[] }>();
+    expect(applied.applied.length).toBeGreaterThan(0);
+    expect(applied.alreadyApplied).toEqual([]);
+    const second = await runCli(['migrate'], env);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain(`migrations: 0 applied, ${applied.applied.length} already applied`);
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      const { rows } = await client.query('SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = $1 AND tablename = $2', [schema, 'vendors']);
+      expect(rows[0].n).toBe(1);
+    } finally {
+      await client.end();
+    }
+  });
+});
