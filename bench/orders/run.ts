@@ -28,7 +28,9 @@ const freePort = () =>
     });
   });
 
-const [apiPort, sandboxPort, workerPort] = [await freePort(), await freePort(), await freePort()];
+// BENCH_WORKERS=n runs n worker processes.
+const workerCount = Number(process.env.BENCH_WORKERS ?? 1);
+const [apiPort, sandboxPort] = [await freePort(), await freePort()];
 const schema = `bench_${Date.now().toString(36)}`;
 const publicUrl = `http://127.0.0.1:${apiPort}`;
 const env: Record<string, string> = {
@@ -41,7 +43,7 @@ const env: Record<string, string> = {
   LIGHTSPEED_SANDBOX_URL: `http://127.0.0.1:${sandboxPort}`,
   SANDBOX_WEBHOOK_DELAY_MS: '0',
   LOG_LEVEL: 'warn',
-  WORKER_METRICS_PORT: String(workerPort),
+  WORKER_METRICS_PORT: '0',
   WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY ?? '50',
   // The bench's own burst is far above what one vendor normally sends.
   KSERIES_RATE_PER_CONNECTION: '5000',
@@ -54,8 +56,10 @@ const ADMIN = 'dev-admin-token-change-me';
 
 const children: ChildProcess[] = [];
 /** Starts an entry point and waits until `readyUrl` answers 200 (logs stay quiet at warn). */
-async function start(entry: string, readyUrl: string): Promise<void> {
-  const child = fork(path.join(root, entry), [], { env, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+async function start(entry: string, readyUrl: string, extraEnv: Record<string, string> = {}): Promise<void> {
+  // BENCH_PROFILE=<dir> writes a CPU profile of every process into <dir>.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const child = fork(path.join(root, entry), [], { env: { ...env, ...extraEnv }, execArgv: ['--import', 'tsx', ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   children.push(child);
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
@@ -95,7 +99,10 @@ await db.connect();
 try {
   await start('src/sandbox/main.ts', `${env.LIGHTSPEED_SANDBOX_URL}/__sandbox/idle`);
   await start('src/server.ts', `${publicUrl}/readyz`);
-  if (!acceptOnly) await start('src/worker.ts', `http://127.0.0.1:${workerPort}/healthz`);
+  for (let i = 0; i < (acceptOnly ? 0 : workerCount); i++) {
+    const port = await freePort();
+    await start('src/worker.ts', `http://127.0.0.1:${port}/healthz`, { WORKER_METRICS_PORT: String(port) });
+  }
   const vendor = await api('POST', '/admin/vendors', { name: 'Bench' });
   await connect(vendor.apiKey);
   const location = await api('POST', '/v1/locations', { name: 'Amsterdam', businessLocationId: SANDBOX_SEED.locations.amsterdam.id, defaultOrderProfile: 'TAKEAWAY' }, vendor.apiKey);
@@ -122,7 +129,7 @@ try {
       const payments = (await (await fetch(`${env.LIGHTSPEED_SANDBOX_URL}/__sandbox/payments`)).json()) as { thirdPartyPaymentReference: string }[];
       const posDupes = sandboxOrders.length - new Set(sandboxOrders.map((o) => o.thirdPartyReference)).size;
       const payDupes = payments.length - new Set(payments.map((p) => p.thirdPartyPaymentReference)).size;
-      console.log(`orders: ${seconds}s of load, ${connections} connections, ${new Date().toISOString()}`);
+      console.log(`orders: ${seconds}s of load, ${connections} connections, ${workerCount} worker process(es), ${new Date().toISOString()}`);
       console.log(`accepted ${accept.requests - accept.non2xx - accept.errors} (rejected ${accept.non2xx + accept.errors}), accept ${accept.rps.toFixed(0)} req/s, p50 ${accept.p50} ms, p99 ${accept.p99} ms (target < 50 ms)`);
       console.log(`paid ${row.paid} of ${row.total} stored orders; first accept -> last PAID ${elapsedS.toFixed(1)} s = ${(row.paid / elapsedS).toFixed(0)} orders/s end to end (target >= 500)`);
       console.log(`POS orders ${sandboxOrders.length}, POS payments ${payments.length}; duplicate references ours/POS/payments: ${dups.n}/${posDupes}/${payDupes}; unpaid ${row.total - row.paid}`);
