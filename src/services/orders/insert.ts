@@ -1,6 +1,7 @@
 // The hottest write of the service: an accepted order and its RECEIVED event in one statement
 // (a CTE is atomic on its own), instead of Prisma's nested create, which costs a transaction
-// and four round trips. Measured: 2.3 -> 0.9 ms per order at 50 concurrent requests.
+// and four round trips, and without reading the row back. Measured: 2.3 -> 0.9 ms per order at
+// 50 concurrent requests (before dropping the read-back).
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../../db/prisma.js';
 import { Prisma } from '../../generated/prisma/client.js';
@@ -25,7 +26,7 @@ export interface NewOrder {
 
 export async function insertOrder(prisma: PrismaClient, o: NewOrder): Promise<OrderWithEvents> {
   const id = randomUUID();
-  await prisma.$executeRaw`
+  const rows = await prisma.$queryRaw<{ event_id: bigint; created_at: Date }[]>`
     WITH inserted AS (
       INSERT INTO orders (id, vendor_id, location_id, reference, payment_reference, idempotency_key, caller_reference,
                           request_hash, type, payload, payment_amount, tip_amount, payment_method, deadline_at, updated_at)
@@ -33,12 +34,47 @@ export async function insertOrder(prisma: PrismaClient, o: NewOrder): Promise<Or
               ${o.idempotencyKey}, ${o.callerReference}, ${o.requestHash}, ${o.type}::"OrderType",
               ${JSON.stringify(o.payload)}::jsonb, ${o.paymentAmount}, ${o.tipAmount}, ${o.paymentMethod},
               ${o.deadlineAt}, now())
+      RETURNING id, created_at
+    ), event AS (
+      INSERT INTO order_events (order_id, to_status, source, reason)
+      SELECT id, 'RECEIVED', 'api', ${RECEIVED_REASON} FROM inserted
       RETURNING id
     )
-    INSERT INTO order_events (order_id, to_status, source, reason)
-    SELECT id, 'RECEIVED', 'api', 'accepted from the vendor' FROM inserted`;
-  return prisma.order.findUniqueOrThrow({ where: { id }, include: { events: { orderBy: { id: 'asc' } } } });
+    SELECT event.id AS event_id, inserted.created_at FROM inserted, event`;
+  const row = rows[0]!;
+  // Everything else is what we just wrote: no read-back on the hot path.
+  return {
+    id,
+    vendorId: o.vendorId,
+    locationId: o.locationId,
+    reference: o.reference,
+    paymentReference: o.paymentReference,
+    idempotencyKey: o.idempotencyKey,
+    requestHash: o.requestHash,
+    callerReference: o.callerReference,
+    type: o.type,
+    status: 'RECEIVED',
+    payload: o.payload as Prisma.JsonValue,
+    paymentAmount: new Prisma.Decimal(o.paymentAmount),
+    tipAmount: new Prisma.Decimal(o.tipAmount),
+    paymentMethod: o.paymentMethod,
+    accountIdentifier: null,
+    failureReason: null,
+    attempt: 1,
+    deadlineAt: o.deadlineAt,
+    submittedAt: null,
+    paymentSubmittedAt: null,
+    paidAt: null,
+    lastCheckedAt: null,
+    createdAt: row.created_at,
+    updatedAt: row.created_at,
+    events: [
+      { id: row.event_id, orderId: id, fromStatus: null, toStatus: 'RECEIVED', source: 'api', reason: RECEIVED_REASON, data: null, createdAt: row.created_at },
+    ],
+  };
 }
+
+const RECEIVED_REASON = 'accepted from the vendor';
 
 export function isUniqueViolation(err: unknown): boolean {
   if (err instanceof Prisma.PrismaClientKnownRequestError) {
