@@ -46,6 +46,17 @@ export class TypedQueue<D extends QueueDefinition> {
   }
 
   async close(): Promise<void> {
+    // Closing a queue whose connection is still starting rejects its start-up commands with
+    // "Connection is closed" where nobody listens; let it finish starting (bounded: Redis may
+    // be down) before closing.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.queue.waitUntilReady().catch(() => undefined),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, 1_000);
+      }),
+    ]);
+    clearTimeout(timer);
     await this.queue.close();
   }
 }
