@@ -19,13 +19,26 @@ type Body = Record<string, unknown>;
 export function createWebhookProcessor(deps: WebhookProcessorDeps) {
   const { prisma, outcomes, log } = deps;
 
-  async function readiness(body: Body): Promise<OutcomeResult> {
+  /**
+   * Readiness events can be processed out of order: the newest by K-Series' own `lastUpdatedAt`
+   * (our receipt time when absent) wins, and on a tie the conservative NOT_READY does.
+   */
+  async function readiness(body: Body, receivedAt: Date): Promise<OutcomeResult> {
     const blId = toBigInt(body.businessLocationId);
     const status = typeof body.status === 'string' ? body.status : null;
     if (blId === null || !status) return { applied: false, orderId: null, vendorId: null, note: 'readiness without location or status' };
+    const reported = typeof body.lastUpdatedAt === 'string' ? new Date(body.lastUpdatedAt) : null;
+    const at = reported && !Number.isNaN(reported.getTime()) ? reported : receivedAt;
     const updated = await prisma.location.updateMany({
-      where: { businessLocationId: blId },
-      data: { readiness: status, readinessUpdatedAt: new Date() },
+      where: {
+        businessLocationId: blId,
+        OR: [
+          { readinessUpdatedAt: null },
+          { readinessUpdatedAt: { lt: at } },
+          ...(status === 'NOT_READY' ? [{ readinessUpdatedAt: at }] : []),
+        ],
+      },
+      data: { readiness: status, readinessUpdatedAt: at },
     });
     await deps.invalidateLocationCache(blId, 'readiness');
     return { applied: updated.count > 0, orderId: null, vendorId: null, note: `${updated.count} location(s) now ${status}` };
@@ -38,14 +51,14 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     return { applied: true, orderId: null, vendorId: null, note: `availability of ${String(body.sku)} changed` };
   }
 
-  async function dispatch(kind: WebhookKind, body: Body): Promise<OutcomeResult> {
+  async function dispatch(kind: WebhookKind, body: Body, receivedAt: Date): Promise<OutcomeResult> {
     switch (kind) {
       case 'ORDER':
         return outcomes.applyOrderNotification(body);
       case 'PAYMENT':
         return outcomes.applyPaymentNotification(body);
       case 'ORDER_API':
-        return readiness(body);
+        return readiness(body, receivedAt);
       case 'ITEM':
         return itemAvailability(body);
       case 'RESERVATION':
@@ -61,7 +74,7 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     if (!event || event.status === 'PROCESSED' || event.status === 'IGNORED') return;
     const body = (event.payload ?? {}) as Body;
     try {
-      const result = await dispatch(event.type as WebhookKind, body);
+      const result = await dispatch(event.type as WebhookKind, body, event.receivedAt);
       const ignored = result.orderId === null && (event.type === 'ORDER' || event.type === 'PAYMENT' || event.type === 'UNKNOWN');
       await prisma.webhookEvent.update({
         where: { id: eventId },

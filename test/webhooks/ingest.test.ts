@@ -123,6 +123,22 @@ describe('Lightspeed webhook', () => {
     expect(paymentJob).toBeDefined();
   });
 
+  it('readiness follows K-Series’ own time, whatever order the events are processed in', async () => {
+    const location = await ctx.db.prisma.location.create({ data: { vendorId, name: 'Readiness', businessLocationId: 777001n } });
+    const event = (status: string, at: string) => ({ type: 'ORDER_API', businessLocationId: 777001, status, lastUpdatedAt: at });
+    const readiness = async () => {
+      await waitFor(async () => (await ctx.db.prisma.webhookEvent.count({ where: { status: 'RECEIVED' } })) === 0, 'events processed');
+      return (await ctx.db.prisma.location.findUniqueOrThrow({ where: { id: location.id } })).readiness;
+    };
+    // The newer NOT_READY arrives first; the older READY must not undo it.
+    await send(event('NOT_READY', '2026-11-23T10:00:05.000+00:00'));
+    expect(await readiness()).toBe('NOT_READY');
+    await send(event('READY', '2026-11-23T10:00:01.000+00:00'));
+    expect(await readiness()).toBe('NOT_READY');
+    await send(event('READY', '2026-11-23T10:00:09.000+00:00'));
+    expect(await readiness()).toBe('READY');
+  });
+
   it('keeps an authenticated event of unknown shape, and logs it', async () => {
     const res = await send({ hello: 'world' });
     expect(res.statusCode).toBe(200);
