@@ -7,16 +7,12 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { FastifyBaseLogger } from 'fastify';
 import { ConnectionUnavailableError } from '../../integrations/lightspeed/access-token-provider.js';
-import type { Registry } from 'prom-client';
-import type { Config } from '../../config.js';
-import type { PrismaClient } from '../../db/prisma.js';
-import type { LightspeedCore } from '../../integrations/lightspeed/core.js';
-import type { CacheKeys } from '../../services/catalog-cache.js';
 import { createFinancialSync, type FinancialSync } from '../../services/financial/sync.js';
 import type { QueueProducers } from '../producers.js';
 import { QUEUES } from '../queues.js';
-import { defineProcessor, type ProcessorEntry, type ScheduleEntry } from '../worker-host.js';
+import { defineProcessor } from '../worker-host.js';
 import { createFinancialScheduler } from './financial-schedules.js';
+import type { ProcessorDeps, ProcessorSet } from './index.js';
 
 export function createFinancialSyncProcessor(deps: {
   sync: FinancialSync;
@@ -58,15 +54,7 @@ export function createFinancialSyncProcessor(deps: {
 }
 
 /** The financial queues' processors and the periodic schedule refresh, for processors/index.ts. */
-export function financialJobs(deps: {
-  config: Config;
-  prisma: PrismaClient;
-  log: FastifyBaseLogger;
-  queues: QueueProducers;
-  lightspeed: LightspeedCore;
-  keys: CacheKeys;
-  registry: Registry;
-}): { processors: ProcessorEntry[]; schedules: ScheduleEntry[] } {
+export function financialJobs(deps: ProcessorDeps): ProcessorSet {
   const { config, prisma, log, queues } = deps;
   const sync = createFinancialSync({
     prisma,

@@ -1,7 +1,7 @@
 // Operator view of orders across vendors: what needs attention, and replay.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createOrderService } from '../../services/orders/service.js';
+import { orderServiceFor } from '../../services/orders/service.js';
 import { orderSchema, orderView } from '../order-view.js';
 import { errorResponses, uuidParam } from '../schemas.js';
 
@@ -9,12 +9,7 @@ const security = [{ adminToken: [] }];
 const ATTENTION = ['NEEDS_ATTENTION', 'FAILED', 'PAYMENT_FAILED'] as const;
 
 const adminOrderRoutes: FastifyPluginAsyncZod = async (app) => {
-  const orders = createOrderService({
-    prisma: app.prisma,
-    queues: app.queues,
-    log: app.log,
-    deliveryDeadlineMs: app.config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000,
-  });
+  const orders = orderServiceFor(app);
 
   app.get('/orders/attention', {
     schema: {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { OrderStatus } from '../../generated/prisma/enums.js';
 import { vendorOf } from '../../plugins/auth.js';
 import { createOrderBody } from '../../services/orders/schema.js';
-import { createOrderService } from '../../services/orders/service.js';
+import { orderServiceFor } from '../../services/orders/service.js';
 import { orderSchema, orderView } from '../order-view.js';
 import { errorResponses, uuidParam } from '../schemas.js';
 
@@ -16,12 +16,7 @@ const statusList = z
   .pipe(z.array(z.enum(Object.values(OrderStatus) as [OrderStatus, ...OrderStatus[]])));
 
 const orderRoutes: FastifyPluginAsyncZod = async (app) => {
-  const orders = createOrderService({
-    prisma: app.prisma,
-    queues: app.queues,
-    log: app.log,
-    deliveryDeadlineMs: app.config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000,
-  });
+  const orders = orderServiceFor(app);
 
   app.post('/orders', {
     schema: {

@@ -179,3 +179,18 @@ export function createOrderService(deps: OrderServiceDeps) {
 
 export type OrderService = ReturnType<typeof createOrderService>;
 export { enqueueAfterTransition };
+
+/** The order service of an app: the routes of vendors and of operators use the same one. */
+export function orderServiceFor(app: {
+  prisma: PrismaClient;
+  queues: QueueProducers;
+  log: FastifyBaseLogger;
+  config: { ORDER_DELIVERY_DEADLINE_SECONDS: number };
+}): OrderService {
+  return createOrderService({
+    prisma: app.prisma,
+    queues: app.queues,
+    log: app.log,
+    deliveryDeadlineMs: app.config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000,
+  });
+}
