@@ -5,7 +5,7 @@ import type { PrismaClient } from '../../db/prisma.js';
 import type { OrderStatus } from '../../generated/prisma/enums.js';
 import type { QueueProducers } from '../../jobs/producers.js';
 import { enqueueAfterTransition, enqueuePayment } from './enqueue.js';
-import { transitionOrder, type OrderEventSource } from './transitions.js';
+import { transitionOrder, type OrderEventSource, type TransitionColumns } from './transitions.js';
 
 export interface OutcomeDeps {
   prisma: PrismaClient;
@@ -38,7 +38,7 @@ export function createOutcomeHandlers(deps: OutcomeDeps) {
     await enqueuePayment(queues, orderId, log);
   }
 
-  async function transition(orderId: string, to: OrderStatus, source: OrderEventSource, reason: string | undefined, set = {}) {
+  async function transition(orderId: string, to: OrderStatus, source: OrderEventSource, reason: string | undefined, set: TransitionColumns = {}) {
     const result = await transitionOrder(prisma, { orderId, to, source, reason, set });
     await enqueueAfterTransition(queues, result, log);
     return result;
