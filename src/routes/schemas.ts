@@ -1,5 +1,6 @@
 // Schemas shared by several routes.
 import { z } from 'zod';
+import type { ApiKeyView } from '../services/vendors.js';
 
 export const errorBodySchema = z
   .object({
@@ -54,13 +55,6 @@ export const apiKeySchema = z
   })
   .meta({ id: 'ApiKey' });
 
-export function apiKeyView(k: {
-  id: string;
-  name: string | null;
-  prefix: string;
-  createdAt: Date;
-  lastUsedAt: Date | null;
-  revokedAt: Date | null;
-}) {
+export function apiKeyView(k: ApiKeyView) {
   return { id: k.id, name: k.name, prefix: k.prefix, createdAt: iso(k.createdAt), lastUsedAt: iso(k.lastUsedAt), revokedAt: iso(k.revokedAt) };
 }

@@ -1,18 +1,13 @@
 // Vendors and their API keys.
 import type { PrismaClient } from '../db/prisma.js';
+import type { Prisma } from '../generated/prisma/client.js';
 import { generateApiKey } from '../lib/api-keys.js';
 import { NotFoundError } from '../lib/errors.js';
 
-export interface ApiKeyView {
-  id: string;
-  name: string | null;
-  prefix: string;
-  createdAt: Date;
-  lastUsedAt: Date | null;
-  revokedAt: Date | null;
-}
-
 const apiKeySelect = { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true } as const;
+
+/** An API key as people see it: never the hash. */
+export type ApiKeyView = Prisma.ApiKeyGetPayload<{ select: typeof apiKeySelect }>;
 
 export function createVendorService(deps: { prisma: PrismaClient }) {
   const { prisma } = deps;

@@ -1,10 +1,7 @@
 // Probes, docs, metrics and log hygiene.
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
-import { loggerOptions } from '../../src/lib/logger.js';
-import { ADMIN_TOKEN, bearer, createTestContext, createTestDatabase, createVendor, testConfig, type TestContext } from '../helpers/context.js';
+import { ADMIN_TOKEN, bearer, createTestContext, createVendor, testConfig, type TestContext } from '../helpers/context.js';
 
 describe('operations', () => {
   let ctx: TestContext;
@@ -67,10 +64,8 @@ describe('operations', () => {
 
   it('logs carry the request id and never an API key, admin token or password', async () => {
     const lines: string[] = [];
-    const stream = new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } });
-    const db = await createTestDatabase();
-    const config = testConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'debug' });
-    const app = await buildApp({ config, prisma: db.prisma, logger: pino(loggerOptions(config), stream) });
+    const logged = await createTestContext({ LOG_LEVEL: 'debug' }, { captureLogs: lines });
+    const app = logged.app;
     try {
       const vendor = await createVendor(app);
       await app.inject({ method: 'GET', url: '/v1/locations', headers: { ...bearer(vendor.apiKey), cookie: 'session=secret-cookie' } });
@@ -85,8 +80,7 @@ describe('operations', () => {
       expect(requestLines.length).toBeGreaterThan(0);
       for (const line of requestLines) expect(line.requestId).toEqual(expect.any(String));
     } finally {
-      await app.close();
-      await db.drop();
+      await logged.close();
     }
   });
 });

@@ -1,57 +1,36 @@
 // Tokens never appear in logs (even at trace level), API responses, pages, or the database in
 // plain text, across connect, test, refresh, a refused refresh and disconnect.
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { loggerOptions } from '../../src/lib/logger.js';
-import { bearer, clearRedisPrefix, createTestDatabase, createVendor, testConfig, type TestDatabase } from '../helpers/context.js';
-import type { TestContext } from '../helpers/context.js';
+import { bearer, createTestContext, createVendor, type TestContext } from '../helpers/context.js';
 import { callback, CLIENT_ID, CLIENT_SECRET, decideOnSandbox, startApiConnect, startSandbox, type Sandbox } from './helpers.js';
 
 describe('secrets stay secret', () => {
   const lines: string[] = [];
   const bodies: string[] = [];
   let sandbox: Sandbox;
-  let db: TestDatabase;
   let ctx: TestContext;
 
   beforeAll(async () => {
     const publicUrl = 'http://127.0.0.1:3998';
     sandbox = await startSandbox({ redirectUri: `${publicUrl}/lightspeed/callback` });
-    db = await createTestDatabase();
-    const config = testConfig({
-      DATABASE_URL: db.url,
-      PUBLIC_URL: publicUrl,
-      LIGHTSPEED_SANDBOX_URL: sandbox.url,
-      LIGHTSPEED_CLIENT_ID: CLIENT_ID,
-      LIGHTSPEED_CLIENT_SECRET: CLIENT_SECRET,
-      LOG_LEVEL: 'trace',
-    });
-    const stream = new Writable({
-      write(chunk, _enc, done) {
-        lines.push(String(chunk));
-        done();
+    ctx = await createTestContext(
+      {
+        PUBLIC_URL: publicUrl,
+        LIGHTSPEED_SANDBOX_URL: sandbox.url,
+        LIGHTSPEED_CLIENT_ID: CLIENT_ID,
+        LIGHTSPEED_CLIENT_SECRET: CLIENT_SECRET,
+        LOG_LEVEL: 'trace',
       },
-    });
-    const logger = pino({ ...loggerOptions(config), level: 'trace' }, stream);
-    const app = await buildApp({ config, prisma: db.prisma, logger });
-    app.addHook('onSend', async (request, _reply, payload) => {
-      // /admin/vendors returns the new vendor's API key once, by design.
-      if (typeof payload === 'string' && !request.url.startsWith('/admin')) bodies.push(payload);
-      return payload;
-    });
-    await app.ready();
-    ctx = {
-      app,
-      config,
-      db,
-      async close() {
-        await app.close();
-        await clearRedisPrefix(config.REDIS_URL, config.REDIS_PREFIX);
-        await db.drop();
+      {
+        captureLogs: lines,
+        beforeReady: (app) =>
+          app.addHook('onSend', async (request, _reply, payload) => {
+            // /admin/vendors returns the new vendor's API key once, by design.
+            if (typeof payload === 'string' && !request.url.startsWith('/admin')) bodies.push(payload);
+            return payload;
+          }),
       },
-    };
+    );
   });
   afterAll(async () => {
     await ctx?.close();
@@ -72,21 +51,21 @@ describe('secrets stay secret', () => {
     await get('/v1/lightspeed/businesses');
 
     // A refresh, then a refused refresh (invalid_grant), then reconnect and disconnect.
-    const connection = await db.prisma.lightspeedConnection.findUniqueOrThrow({ where: { vendorId: vendor.id } });
-    await db.prisma.lightspeedConnection.update({ where: { id: connection.id }, data: { accessTokenExpiresAt: new Date(Date.now() - 1000) } });
+    const connection = await ctx.db.prisma.lightspeedConnection.findUniqueOrThrow({ where: { vendorId: vendor.id } });
+    await ctx.db.prisma.lightspeedConnection.update({ where: { id: connection.id }, data: { accessTokenExpiresAt: new Date(Date.now() - 1000) } });
     ctx.app.lightspeed.tokens.evict(connection.id);
     await post('/v1/lightspeed/test');
-    const rowAfterRefresh = await db.prisma.lightspeedConnection.findUniqueOrThrow({ where: { id: connection.id } });
+    const rowAfterRefresh = await ctx.db.prisma.lightspeedConnection.findUniqueOrThrow({ where: { id: connection.id } });
     const dbText = JSON.stringify(rowAfterRefresh, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
     await fetch(`${sandbox.url}/__sandbox/tokens/revoke`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ all: true }) });
-    await db.prisma.lightspeedConnection.update({ where: { id: connection.id }, data: { accessTokenExpiresAt: new Date(Date.now() - 1000) } });
+    await ctx.db.prisma.lightspeedConnection.update({ where: { id: connection.id }, data: { accessTokenExpiresAt: new Date(Date.now() - 1000) } });
     ctx.app.lightspeed.tokens.evict(connection.id);
     await post('/v1/lightspeed/test');
     expect((await get('/v1/lightspeed/status')).json().reconnectRequired).toBe(true);
     expect((await callback(ctx, await decideOnSandbox(await startApiConnect(ctx, vendor.apiKey)))).statusCode).toBe(200);
     await post('/v1/lightspeed/disconnect', { confirmation: 'Lightspeed' });
     const logsText = JSON.stringify((await get('/v1/lightspeed/logs')).json());
-    const logRows = JSON.stringify(await db.prisma.integrationLog.findMany({ where: { vendorId: vendor.id } }));
+    const logRows = JSON.stringify(await ctx.db.prisma.integrationLog.findMany({ where: { vendorId: vendor.id } }));
 
     // Every token the sandbox ever issued in this test.
     const state = sandbox.app.sandbox.state;

@@ -2,11 +2,14 @@
 // without sharing state. The app under test is the real one, built with buildApp.
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { Writable } from 'node:stream';
 import pg from 'pg';
+import pino from 'pino';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createPrisma, type PrismaClient } from '../../src/db/prisma.js';
 import { migrate } from '../../src/db/migrate.js';
+import { loggerOptions } from '../../src/lib/logger.js';
 import { createRedis, closeRedis } from '../../src/lib/redis.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL, TEST_SCHEMA_PREFIX } from './env.js';
 
@@ -74,10 +77,22 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-export async function createTestContext(overrides: Record<string, string> = {}): Promise<TestContext> {
+export interface TestContextOptions {
+  /** Every log line of the app is pushed here (at the configured LOG_LEVEL). */
+  captureLogs?: string[];
+  /** Runs before the app is ready: add hooks here. */
+  beforeReady?: (app: FastifyInstance) => void;
+}
+
+export async function createTestContext(overrides: Record<string, string> = {}, options: TestContextOptions = {}): Promise<TestContext> {
   const db = await createTestDatabase();
   const config = testConfig({ ...overrides, DATABASE_URL: db.url });
-  const app = await buildApp({ config, prisma: db.prisma });
+  const lines = options.captureLogs;
+  const logger = lines
+    ? pino(loggerOptions(config), new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } }))
+    : undefined;
+  const app = await buildApp({ config, prisma: db.prisma, ...(logger ? { logger } : {}) });
+  options.beforeReady?.(app);
   await app.ready();
   return {
     app,

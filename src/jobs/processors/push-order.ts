@@ -44,7 +44,7 @@ export function createPushOrderProcessor(deps: PushOrderDeps) {
         await outcomes.transition(orderId, 'FAILED', 'worker', 'the location is no longer mapped to K-Series', { failureReason: 'location unmapped' });
         return 'location unmapped';
       }
-      const body = toKSeriesOrder(order.payload as unknown as CreateOrderInput, {
+      const kseriesOrder = toKSeriesOrder(order.payload as unknown as CreateOrderInput, {
         businessLocationId: order.location.businessLocationId,
         reference: order.reference,
         endpointId: ctx.endpointId,
@@ -52,8 +52,8 @@ export function createPushOrderProcessor(deps: PushOrderDeps) {
         maxTimeToDeliverMs: remainingMs,
       });
       try {
-        if (order.type === 'LOCAL') await kseries.createLocalOrder(ctx.connection.id, body as never);
-        else await kseries.createToGoOrder(ctx.connection.id, body as never);
+        if (kseriesOrder.type === 'local') await kseries.createLocalOrder(ctx.connection.id, kseriesOrder.body);
+        else await kseries.createToGoOrder(ctx.connection.id, kseriesOrder.body);
         await submitted(orderId, 'accepted for delivery to the POS');
         return 'submitted';
       } catch (err) {

@@ -12,8 +12,3 @@ export function referenceForAttempt(reference: string, attempt: number): string 
   const base = reference.replace(/-\d+$/, '');
   return attempt <= 1 ? base : `${base}-${attempt}`;
 }
-
-/** The external reference K-Series financials give our orders. */
-export function saleExternalReference(businessLocationId: bigint, reference: string): string {
-  return `TASK:OO-${businessLocationId}-${reference}`;
-}

@@ -2,6 +2,7 @@
 // (lengths and required fields from the order-and-pay OpenAPI), and how it becomes a K-Series
 // order body.
 import { z } from 'zod';
+import type { LocalOrderRequest, ToGoOrderRequest } from '../../integrations/lightspeed/client/index.js';
 
 const money = z
   .number()
@@ -20,24 +21,22 @@ interface SubItemInput {
   customItemPrice?: number;
 }
 
-const subItem: z.ZodType<SubItemInput> = z.lazy(() =>
-  z.object({
-    sku: z.string().trim().min(1).max(25),
-    quantity: z.number().int().min(1).max(999),
-    modifiers: z.array(modifier).max(50).optional(),
-    subItems: z.array(subItem).max(50).optional(),
-    customItemName: z.string().min(1).max(100).optional(),
-    customItemPrice: money.optional(),
-  }),
-).meta({ id: 'OrderSubItem' }); // a named component: OpenAPI needs one to describe the recursion
-
-const item = z.object({
+// What every order line has, top-level or nested (K-Series: sku <= 25 characters).
+const lineFields = {
   sku: z.string().trim().min(1).max(25),
   quantity: z.number().int().min(1).max(999),
   modifiers: z.array(modifier).max(50).optional(),
-  subItems: z.array(subItem).max(50).optional(),
   customItemName: z.string().min(1).max(100).optional(),
   customItemPrice: money.optional(),
+};
+
+const subItem: z.ZodType<SubItemInput> = z.lazy(() =>
+  z.object({ ...lineFields, subItems: z.array(subItem).max(50).optional() }),
+).meta({ id: 'OrderSubItem' }); // a named component: OpenAPI needs one to describe the recursion
+
+const item = z.object({
+  ...lineFields,
+  subItems: z.array(subItem).max(50).optional(),
   discountCode: z.string().min(1).max(64).optional(),
   /** Dine-in only: the course the line is sent with. */
   course: z.number().int().min(0).max(20).optional(),
@@ -106,35 +105,37 @@ export interface KSeriesOrderContext {
   maxTimeToDeliverMs: number;
 }
 
+export type KSeriesOrder = { type: 'local'; body: LocalOrderRequest } | { type: 'toGo'; body: ToGoOrderRequest };
+
 /**
  * The body for POST /o/op/1/order/local or /toGo. The payment is deliberately not embedded:
  * it is applied with /o/op/1/pay after acceptance, so it can be retried exactly once on its own.
+ * Optional fields left undefined are not sent (JSON drops them).
  */
-export function toKSeriesOrder(order: CreateOrderInput, ctx: KSeriesOrderContext): Record<string, unknown> {
-  const body: Record<string, unknown> = {
+export function toKSeriesOrder(order: CreateOrderInput, ctx: KSeriesOrderContext): KSeriesOrder {
+  const { customer } = order;
+  const common = {
     businessLocationId: Number(ctx.businessLocationId),
     thirdPartyReference: ctx.reference,
     endpointId: ctx.endpointId,
     customerInfo: {
-      firstName: order.customer.firstName,
-      ...(order.customer.lastName ? { lastName: order.customer.lastName } : {}),
-      ...(order.customer.email ? { email: order.customer.email } : {}),
-      ...(order.customer.phone ? { contactNumberAsE164: order.customer.phone } : {}),
-      ...(order.customer.notes ? { notes: order.customer.notes } : {}),
+      firstName: customer.firstName,
+      lastName: customer.lastName,
+      email: customer.email,
+      contactNumberAsE164: customer.phone,
+      notes: customer.notes,
     },
-    items: order.items,
     maxTimeToAttemptOrderDeliverToPos: Math.max(60_000, Math.round(ctx.maxTimeToDeliverMs)),
-  };
-  const optional: Record<string, unknown> = {
     accountProfileCode: order.accountProfileCode ?? ctx.accountProfileCode ?? undefined,
     orderNote: order.note,
     scheduledTimeForOrderAsIso8601: order.scheduledAt,
     orderCollectionTimeAsIso8601: order.collectionAt,
     collectionCode: order.collectionCode,
-    ...(order.type === 'local'
-      ? { tableNumber: order.tableNumber, clientCount: order.clientCount }
-      : { deliveryAddress: order.deliveryAddress }),
   };
-  for (const [key, value] of Object.entries(optional)) if (value !== undefined) body[key] = value;
-  return body;
+  if (order.type === 'local') {
+    return { type: 'local', body: { ...common, items: order.items, tableNumber: order.tableNumber, clientCount: order.clientCount } };
+  }
+  // toGo lines carry no course (the request schema refused one).
+  const items = order.items.map(({ course: _course, ...line }) => line);
+  return { type: 'toGo', body: { ...common, items, deliveryAddress: order.deliveryAddress } };
 }

@@ -7,7 +7,7 @@ import type { OrderStatus } from '../../generated/prisma/enums.js';
 import type { QueueProducers } from '../../jobs/producers.js';
 import { canonicalJson, sha256Hex } from '../../lib/canonical-json.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
-import { enqueueAfterTransition, enqueuePush } from './enqueue.js';
+import { enqueuePush } from './enqueue.js';
 import { insertOrder, isUniqueViolation } from './insert.js';
 import { newOrderReferences, referenceForAttempt } from './references.js';
 import type { CreateOrderInput } from './schema.js';
@@ -178,7 +178,6 @@ export function createOrderService(deps: OrderServiceDeps) {
 }
 
 export type OrderService = ReturnType<typeof createOrderService>;
-export { enqueueAfterTransition };
 
 /** The order service of an app: the routes of vendors and of operators use the same one. */
 export function orderServiceFor(app: {
