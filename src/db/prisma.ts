@@ -1,5 +1,7 @@
-// Prisma 7 talks to Postgres through the node-postgres driver adapter.
+// Prisma 7 talks to Postgres through the node-postgres driver adapter. The pool is ours, so the
+// few hot-path statements written in SQL (src/db/sql.ts) share it instead of opening another.
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 
 export type { PrismaClient };
@@ -15,17 +17,26 @@ export function parseDatabaseUrl(databaseUrl: string): { connectionString: strin
   return { connectionString: url.toString(), schema };
 }
 
+const pools = new WeakMap<PrismaClient, pg.Pool>();
+
 export function createPrisma(databaseUrl: string, options: { poolSize?: number } = {}): PrismaClient {
   const { connectionString, schema } = parseDatabaseUrl(databaseUrl);
-  const adapter = new PrismaPg(
-    {
-      connectionString,
-      max: options.poolSize ?? 10,
-      // Raw SQL sees the same schema as the generated queries.
-      options: `-c search_path="${schema}"`,
-      connectionTimeoutMillis: 5_000,
-    },
-    { schema },
-  );
-  return new PrismaClient({ adapter });
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.poolSize ?? 10,
+    // Raw SQL sees the same schema as the generated queries.
+    options: `-c search_path="${schema}"`,
+    connectionTimeoutMillis: 5_000,
+  });
+  // $disconnect() ends the pool.
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { schema, disposeExternalPool: true }) });
+  pools.set(prisma, pool);
+  return prisma;
+}
+
+/** The node-postgres pool under a client made by createPrisma. */
+export function poolOf(prisma: PrismaClient): pg.Pool {
+  const pool = pools.get(prisma);
+  if (!pool) throw new Error('this PrismaClient was not made by createPrisma: it has no pool of ours');
+  return pool;
 }

@@ -8,6 +8,7 @@ import type { OrderStatus } from '../../generated/prisma/enums.js';
 import { ConnectionUnavailableError } from '../../integrations/lightspeed/access-token-provider.js';
 import { isReferenceAlreadyUsed, KSeriesApiError, type KSeriesClient } from '../../integrations/lightspeed/client/index.js';
 import type { OutcomeHandlers } from '../../services/orders/outcomes.js';
+import { createOrderStore } from '../../services/orders/store.js';
 import { loadOrderContext, waitForReconnect } from './order-context.js';
 
 export interface ApplyPaymentDeps {
@@ -21,16 +22,17 @@ const NOT_PAYABLE: readonly OrderStatus[] = ['RECEIVED', 'FAILED', 'CANCELLED', 
 
 export function createApplyPaymentProcessor(deps: ApplyPaymentDeps) {
   const { prisma, kseries, outcomes, log } = deps;
+  const store = createOrderStore(prisma);
 
   async function recordSubmitted(orderId: string, reason: string) {
     const result = await outcomes.transition(orderId, 'PAYMENT_SUBMITTED', 'worker', reason, { paymentSubmittedAt: new Date() });
     // Fulfilment events may have moved the order past PAYMENT_SUBMITTED: record the payment anyway.
-    if (!result) await prisma.order.updateMany({ where: { id: orderId, paymentSubmittedAt: null }, data: { paymentSubmittedAt: new Date() } });
+    if (!result) await store.setPaymentSubmitted(orderId, new Date());
   }
 
   return {
     async process({ orderId }: { orderId: string }, job: Job, token?: string): Promise<string> {
-      const ctx = await loadOrderContext(prisma, orderId);
+      const ctx = await loadOrderContext(store, orderId);
       if (!ctx) return 'no such order';
       const { order } = ctx;
       if (order.paymentSubmittedAt || order.paidAt || NOT_PAYABLE.includes(order.status) || !order.accountIdentifier) return 'nothing to do';

@@ -1,14 +1,15 @@
 // What the order jobs need to talk to K-Series about one order, and the waiting rule they share.
 import { DelayedError, type Job } from 'bullmq';
-import type { PrismaClient } from '../../db/prisma.js';
+import type { OrderStore } from '../../services/orders/store.js';
 
 /** How often a job waiting for a vendor's reconnect looks again. */
 export const RECONNECT_POLL_MS = 5_000;
 
-export async function loadOrderContext(prisma: PrismaClient, orderId: string) {
-  const order = await prisma.order.findUnique({ where: { id: orderId }, include: { location: true } });
+/** The order, and the vendor's connection when it can be used to deliver (one query). */
+export async function loadOrderContext(store: OrderStore, orderId: string) {
+  const order = await store.forDelivery(orderId);
   if (!order) return null;
-  const connection = await prisma.lightspeedConnection.findUnique({ where: { vendorId: order.vendorId } });
+  const { connection } = order;
   const usable = connection?.status === 'CONNECTED' && connection.webhookEndpointId ? connection : null;
   return { order, connection: usable, endpointId: usable?.webhookEndpointId ?? null };
 }

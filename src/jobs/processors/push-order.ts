@@ -7,6 +7,7 @@ import type { PrismaClient } from '../../db/prisma.js';
 import { ConnectionUnavailableError } from '../../integrations/lightspeed/access-token-provider.js';
 import { isReferenceAlreadyUsed, KSeriesApiError, type KSeriesClient } from '../../integrations/lightspeed/client/index.js';
 import type { OutcomeHandlers } from '../../services/orders/outcomes.js';
+import { createOrderStore } from '../../services/orders/store.js';
 import { toKSeriesOrder, type CreateOrderInput } from '../../services/orders/schema.js';
 import { loadOrderContext, waitForReconnect } from './order-context.js';
 
@@ -19,6 +20,7 @@ export interface PushOrderDeps {
 
 export function createPushOrderProcessor(deps: PushOrderDeps) {
   const { prisma, kseries, outcomes, log } = deps;
+  const store = createOrderStore(prisma);
 
   async function needsAttention(orderId: string, reason: string) {
     await outcomes.transition(orderId, 'NEEDS_ATTENTION', 'worker', reason, { failureReason: reason });
@@ -31,7 +33,7 @@ export function createPushOrderProcessor(deps: PushOrderDeps) {
 
   return {
     async process({ orderId }: { orderId: string }, job: Job, token?: string): Promise<string> {
-      const ctx = await loadOrderContext(prisma, orderId);
+      const ctx = await loadOrderContext(store, orderId);
       if (!ctx || ctx.order.status !== 'RECEIVED') return 'nothing to do';
       const { order } = ctx;
       const remainingMs = order.deadlineAt.getTime() - Date.now();

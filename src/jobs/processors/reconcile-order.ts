@@ -6,6 +6,7 @@ import type { PrismaClient } from '../../db/prisma.js';
 import { ConnectionUnavailableError } from '../../integrations/lightspeed/access-token-provider.js';
 import { saleExternalReference, type KSeriesClient } from '../../integrations/lightspeed/client/index.js';
 import type { OutcomeHandlers } from '../../services/orders/outcomes.js';
+import { createOrderStore } from '../../services/orders/store.js';
 import { loadOrderContext } from './order-context.js';
 
 export interface ReconcileDeps {
@@ -19,6 +20,7 @@ export interface ReconcileDeps {
 
 export function createReconcileProcessor(deps: ReconcileDeps) {
   const { prisma, kseries, outcomes, log } = deps;
+  const store = createOrderStore(prisma);
 
   async function flag(orderId: string, reason: string) {
     await outcomes.transition(orderId, 'NEEDS_ATTENTION', 'reconciler', reason, { failureReason: reason });
@@ -26,7 +28,7 @@ export function createReconcileProcessor(deps: ReconcileDeps) {
   }
 
   return async function reconcile({ orderId }: { orderId: string }): Promise<string> {
-    const ctx = await loadOrderContext(prisma, orderId);
+    const ctx = await loadOrderContext(store, orderId);
     if (!ctx) return 'no such order';
     const { order } = ctx;
     await prisma.order.update({ where: { id: orderId }, data: { lastCheckedAt: new Date() } });

@@ -5,6 +5,7 @@ import type { PrismaClient } from '../../db/prisma.js';
 import type { OrderStatus } from '../../generated/prisma/enums.js';
 import type { QueueProducers } from '../../jobs/producers.js';
 import { enqueueAfterTransition, enqueuePayment } from './enqueue.js';
+import { createOrderStore, type OrderOutcomeView } from './store.js';
 import { transitionOrder, type OrderEventSource, type TransitionColumns } from './transitions.js';
 
 export interface OutcomeDeps {
@@ -29,13 +30,16 @@ const NO_PAYMENT_STATES: readonly OrderStatus[] = ['FAILED', 'CANCELLED', 'ABAND
 
 export function createOutcomeHandlers(deps: OutcomeDeps) {
   const { prisma, queues, log } = deps;
+  const store = createOrderStore(prisma);
 
-  /** Starts the payment once the POS has the order, whatever order events arrived in. */
-  async function ensurePaymentStarted(orderId: string): Promise<void> {
-    const order = await prisma.order.findUnique({ where: { id: orderId } });
-    if (!order || order.paymentSubmittedAt || order.paidAt || !order.accountIdentifier) return;
+  /**
+   * Starts the payment once the POS has the order, whatever order events arrived in. `order` may
+   * be a moment old: apply-payment checks again, and its job id makes a repeat a no-op.
+   */
+  async function ensurePaymentStarted(order: Pick<OrderOutcomeView, 'id' | 'status' | 'accountIdentifier' | 'paymentSubmittedAt' | 'paidAt'>): Promise<void> {
+    if (order.paymentSubmittedAt || order.paidAt || !order.accountIdentifier) return;
     if (NO_PAYMENT_STATES.includes(order.status)) return;
-    await enqueuePayment(queues, orderId, log);
+    await enqueuePayment(queues, order.id, log);
   }
 
   async function transition(orderId: string, to: OrderStatus, source: OrderEventSource, reason: string | undefined, set: TransitionColumns = {}) {
@@ -54,22 +58,27 @@ export function createOutcomeHandlers(deps: OutcomeDeps) {
     ): Promise<OutcomeResult> {
       const reference = notification.thirdPartyReference;
       if (!reference) return { applied: false, orderId: null, vendorId: null, note: 'no thirdPartyReference' };
-      const order = await prisma.order.findUnique({ where: { reference } });
+      const order = await store.byReference(reference);
       if (!order) return { applied: false, orderId: null, vendorId: null, note: `no order with reference ${reference}` };
-      // The account identifier is worth keeping even when the status cannot move (late SUCCESS).
+      // The account identifier is worth keeping even when the status cannot move (late SUCCESS):
+      // the transition stores it, and a refused one leaves it to a separate update.
       const accountIdentifier = notification.ikentooAccountIdentifier;
-      if (accountIdentifier && !order.accountIdentifier) {
-        await prisma.order.update({ where: { id: order.id }, data: { accountIdentifier } });
-      }
       const to = notification.status ? ORDER_STATUS_MAP[notification.status] : undefined;
       let applied = false;
       if (to) {
         const reason =
           to === 'FAILED' ? notification.reason ?? 'the POS refused the order' : `K-Series ${notification.status}`;
-        const set = to === 'FAILED' ? { failureReason: reason } : {};
+        const set = { ...(to === 'FAILED' ? { failureReason: reason } : {}), ...(accountIdentifier ? { accountIdentifier } : {}) };
         applied = (await transition(order.id, to, source, reason, set)) !== null;
       }
-      if (notification.status === 'SUCCESS' || accountIdentifier) await ensurePaymentStarted(order.id);
+      if (accountIdentifier && !order.accountIdentifier && !applied) await store.setAccountIdentifier(order.id, accountIdentifier);
+      if (notification.status === 'SUCCESS' || accountIdentifier) {
+        await ensurePaymentStarted({
+          ...order,
+          status: applied && to ? to : order.status,
+          accountIdentifier: order.accountIdentifier ?? accountIdentifier ?? null,
+        });
+      }
       const note = to ? undefined : `status ${notification.status ?? '(none)'} recorded without a state change`;
       return { applied, orderId: order.id, vendorId: order.vendorId, note };
     },
@@ -80,15 +89,13 @@ export function createOutcomeHandlers(deps: OutcomeDeps) {
     ): Promise<OutcomeResult> {
       const reference = notification.thirdPartyReference;
       if (!reference) return { applied: false, orderId: null, vendorId: null, note: 'no thirdPartyReference' };
-      const order =
-        (await prisma.order.findUnique({ where: { paymentReference: reference } })) ??
-        (await prisma.order.findUnique({ where: { reference } }));
+      const order = await store.byPaymentReference(reference);
       if (!order) return { applied: false, orderId: null, vendorId: null, note: `no order with payment reference ${reference}` };
       if (notification.status === 'SUCCESS') {
         const paidAt = order.paidAt ?? new Date();
         const result = await transition(order.id, 'PAID', source, 'payment confirmed by the POS', { paidAt });
         // Fulfilment may have overtaken the payment event: the payment still counts.
-        if (!result && !order.paidAt) await prisma.order.update({ where: { id: order.id }, data: { paidAt } });
+        if (!result && !order.paidAt) await store.setPaid(order.id, paidAt);
         return { applied: result !== null, orderId: order.id, vendorId: order.vendorId };
       }
       if (notification.status === 'FAILURE') {
