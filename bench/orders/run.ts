@@ -11,6 +11,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { migrate } from '../../src/db/migrate.js';
 import { SANDBOX_SEED } from '../../src/sandbox/seed.js';
+import { cpuPerUnit, snapshotCpu } from '../lib/cpu.js';
 import { load } from '../lib/load.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -55,12 +56,14 @@ const env: Record<string, string> = {
 const ADMIN = 'dev-admin-token-change-me';
 
 const children: ChildProcess[] = [];
+const roles: Record<string, number> = {};
 /** Starts an entry point and waits until `readyUrl` answers 200 (logs stay quiet at warn). */
-async function start(entry: string, readyUrl: string, extraEnv: Record<string, string> = {}): Promise<void> {
+async function start(role: string, entry: string, readyUrl: string, extraEnv: Record<string, string> = {}): Promise<void> {
   // BENCH_PROFILE=<dir> writes a CPU profile of every process into <dir>.
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const child = fork(path.join(root, entry), [], { env: { ...env, ...extraEnv }, execArgv: ['--import', 'tsx', ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   children.push(child);
+  roles[role] = child.pid!;
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}`);
@@ -97,11 +100,11 @@ await migrate(env.DATABASE_URL!);
 const db = new pg.Client({ connectionString: database });
 await db.connect();
 try {
-  await start('src/sandbox/main.ts', `${env.LIGHTSPEED_SANDBOX_URL}/__sandbox/idle`);
-  await start('src/server.ts', `${publicUrl}/readyz`);
+  await start('sandbox', 'src/sandbox/main.ts', `${env.LIGHTSPEED_SANDBOX_URL}/__sandbox/idle`);
+  await start('api', 'src/server.ts', `${publicUrl}/readyz`);
   for (let i = 0; i < (acceptOnly ? 0 : workerCount); i++) {
     const port = await freePort();
-    await start('src/worker.ts', `http://127.0.0.1:${port}/healthz`, { WORKER_METRICS_PORT: String(port) });
+    await start(`worker${i + 1}`, 'src/worker.ts', `http://127.0.0.1:${port}/healthz`, { WORKER_METRICS_PORT: String(port) });
   }
   const vendor = await api('POST', '/admin/vendors', { name: 'Bench' });
   await connect(vendor.apiKey);
@@ -114,6 +117,7 @@ try {
     payment: { method: 'OOPAYMENT', amount: 17.7 },
   });
 
+  const cpuBefore = snapshotCpu(roles);
   const started = Date.now();
   const accept = await load({ url: `${publicUrl}/v1/orders`, headers: { authorization: `Bearer ${vendor.apiKey}` }, body: () => order, connections, durationS: seconds });
   const q = (sql: string) => db.query(sql).then((r) => r.rows);
@@ -123,6 +127,7 @@ try {
     const [row] = await q(`SELECT count(*)::int AS total, count(paid_at)::int AS paid, max(paid_at) AS last_paid FROM "${schema}".orders`);
     last = row;
     if (row.paid === row.total || Date.now() > deadline || acceptOnly) {
+      const cpuAfter = snapshotCpu(roles);
       const elapsedS = ((row.last_paid ? new Date(row.last_paid).getTime() : Date.now()) - started) / 1000;
       const [dups] = await q(`SELECT count(*)::int AS n FROM (SELECT reference FROM "${schema}".orders GROUP BY reference HAVING count(*) > 1) d`);
       const sandboxOrders = (await (await fetch(`${env.LIGHTSPEED_SANDBOX_URL}/__sandbox/orders`)).json()) as { thirdPartyReference: string }[];
@@ -132,6 +137,7 @@ try {
       console.log(`orders: ${seconds}s of load, ${connections} connections, ${workerCount} worker process(es), ${new Date().toISOString()}`);
       console.log(`accepted ${accept.requests - accept.non2xx - accept.errors} (rejected ${accept.non2xx + accept.errors}), accept ${accept.rps.toFixed(0)} req/s, p50 ${accept.p50} ms, p99 ${accept.p99} ms (target < 50 ms)`);
       console.log(`paid ${row.paid} of ${row.total} stored orders; first accept -> last PAID ${elapsedS.toFixed(1)} s = ${(row.paid / elapsedS).toFixed(0)} orders/s end to end (target >= 500)`);
+      console.log(cpuPerUnit(cpuBefore, cpuAfter, row.total, 'order'));
       console.log(`POS orders ${sandboxOrders.length}, POS payments ${payments.length}; duplicate references ours/POS/payments: ${dups.n}/${posDupes}/${payDupes}; unpaid ${row.total - row.paid}`);
       break;
     }

@@ -11,6 +11,7 @@ import { enqueuePush } from './enqueue.js';
 import { insertOrder, isUniqueViolation } from './insert.js';
 import { newOrderReferences, referenceForAttempt } from './references.js';
 import type { CreateOrderInput } from './schema.js';
+import { createOrderStore } from './store.js';
 
 export interface OrderServiceDeps {
   prisma: PrismaClient;
@@ -26,6 +27,7 @@ const withEvents = { events: { orderBy: { id: 'asc' } } } as const;
 
 export function createOrderService(deps: OrderServiceDeps) {
   const { prisma, queues, log } = deps;
+  const store = createOrderStore(prisma);
 
   async function findExisting(vendorId: string, idempotencyKey: string | null, callerReference: string | null) {
     if (idempotencyKey) {
@@ -64,17 +66,14 @@ export function createOrderService(deps: OrderServiceDeps) {
       const existing = await findExisting(vendorId, idempotencyKey, callerReference);
       if (existing) return { order: sameRequestOrConflict(existing, requestHash), created: false };
 
-      const [location, connection] = await Promise.all([
-        prisma.location.findFirst({ where: { id: input.locationId, vendorId } }),
-        prisma.lightspeedConnection.findUnique({ where: { vendorId }, select: { status: true } }),
-      ]);
+      const location = await store.acceptanceChecks(vendorId, input.locationId);
       if (!location) throw new NotFoundError('Location');
-      if (location.businessLocationId === null) {
+      if (!location.mapped) {
         throw new ConflictError('The location is not mapped to a K-Series business location', 'LOCATION_NOT_MAPPED');
       }
       // A DISCONNECTED vendor's orders wait for the reconnect (up to their deadline); a vendor
       // that never connected cannot take orders at all.
-      if (!connection || connection.status === 'NOT_CONNECTED') {
+      if (!location.connectionStatus || location.connectionStatus === 'NOT_CONNECTED') {
         throw new ConflictError('The vendor has not connected Lightspeed', 'VENDOR_NOT_CONNECTED');
       }
 

@@ -55,6 +55,14 @@ const FOR_DELIVERY = prepared(
     WHERE o.id = $1::uuid`,
 );
 
+// Accepting an order: the vendor's location (mapped or not) and its connection status, at once.
+const ACCEPTANCE_CHECKS = prepared(
+  'order_acceptance_checks',
+  `SELECT l.id, l.business_location_id IS NOT NULL AS mapped, c.status AS connection_status
+     FROM locations l LEFT JOIN lightspeed_connections c ON c.vendor_id = l.vendor_id
+    WHERE l.id = $1::uuid AND l.vendor_id = $2::uuid`,
+);
+
 const SET_ACCOUNT_IDENTIFIER = prepared(
   'order_set_account_identifier',
   `UPDATE orders SET account_identifier = $2, updated_at = now() WHERE id = $1::uuid AND account_identifier IS NULL`,
@@ -138,6 +146,14 @@ export function createOrderStore(prisma: PrismaClient) {
           ? { id: r.connection_id, status: r.connection_status!, webhookEndpointId: r.webhook_endpoint_id }
           : null,
       };
+    },
+
+    async acceptanceChecks(vendorId: string, locationId: string) {
+      const [row] = await runPrepared<{ id: string; mapped: boolean; connection_status: ConnectionStatus | null }>(pool, ACCEPTANCE_CHECKS, [
+        locationId,
+        vendorId,
+      ]);
+      return row ? { id: row.id, mapped: row.mapped, connectionStatus: row.connection_status } : null;
     },
 
     /** Keeps K-Series' account id when the status cannot move (a late SUCCESS). */
