@@ -14,7 +14,10 @@ export async function startWorkerHttp(options: {
 }): Promise<FastifyInstance> {
   const registry = options.registry ?? new Registry();
   collectDefaultMetrics({ register: registry });
-  const app = Fastify({ loggerInstance: options.log as FastifyBaseLogger, disableRequestLogging: true });
+  const app = Fastify({
+    loggerInstance: options.log as FastifyBaseLogger,
+    logController: new Fastify.LogController({ disableRequestLogging: true }),
+  });
   app.get('/healthz', async (_request, reply) => {
     const running = options.workers.workers.every((w) => w.isRunning());
     return reply.status(running ? 200 : 503).send({ status: running ? 'ok' : 'workers_stopped' });

@@ -2,17 +2,24 @@
 // configured pair and, during a rotation, the previous one; failing that, the unguessable
 // endpoint id of one of our connections in the `endpoint` query parameter.
 import type { Config } from '../config.js';
-import { safeEqual } from '../lib/timing-safe.js';
+import { createHash, timingSafeEqual } from 'node:crypto';
 
 export interface BasicPair {
   user: string;
   password: string;
 }
 
-export function configuredPairs(config: Config): BasicPair[] {
-  const pairs = [{ user: config.LIGHTSPEED_WEBHOOK_USER, password: config.LIGHTSPEED_WEBHOOK_PASSWORD }];
+/** A configured pair, kept as the digest of `user:password`. */
+export type PairDigest = Buffer;
+
+// Every webhook is checked against every pair: digest the configured pairs once, and each call
+// costs one hash. The user cannot contain a colon in Basic Auth, so `user:password` is unambiguous.
+const digest = (user: string, password: string): PairDigest => createHash('sha256').update(`${user}:${password}`).digest();
+
+export function configuredPairs(config: Config): PairDigest[] {
+  const pairs = [digest(config.LIGHTSPEED_WEBHOOK_USER, config.LIGHTSPEED_WEBHOOK_PASSWORD)];
   if (config.LIGHTSPEED_WEBHOOK_USER_PREVIOUS && config.LIGHTSPEED_WEBHOOK_PASSWORD_PREVIOUS) {
-    pairs.push({ user: config.LIGHTSPEED_WEBHOOK_USER_PREVIOUS, password: config.LIGHTSPEED_WEBHOOK_PASSWORD_PREVIOUS });
+    pairs.push(digest(config.LIGHTSPEED_WEBHOOK_USER_PREVIOUS, config.LIGHTSPEED_WEBHOOK_PASSWORD_PREVIOUS));
   }
   return pairs;
 }
@@ -26,15 +33,15 @@ export function parseBasic(header: string | undefined): BasicPair | null {
   return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-/** Compares against every pair, always, so timing says nothing about which part was wrong. */
-export function matchesBasic(given: BasicPair | null, pairs: BasicPair[]): boolean {
+/**
+ * Compares digests in constant time against every pair, always, so timing says nothing about
+ * which pair or which part was wrong, nor about the configured lengths.
+ */
+export function matchesBasic(given: BasicPair | null, pairs: PairDigest[]): boolean {
   if (!given) return false;
+  const candidate = digest(given.user, given.password);
   let ok = false;
-  for (const pair of pairs) {
-    const user = safeEqual(given.user, pair.user);
-    const password = safeEqual(given.password, pair.password);
-    ok = ok || (user && password);
-  }
+  for (const pair of pairs) ok = timingSafeEqual(candidate, pair) || ok;
   return ok;
 }
 
