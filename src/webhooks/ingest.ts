@@ -1,11 +1,13 @@
 // Durable storage of incoming webhook events, batched: concurrent requests share one multi-row
 // INSERT (one round trip, one commit), and each request is answered only after its row is
-// committed. Enqueueing the processing job is batched too and not awaited: Postgres is the only
-// dependency an acknowledgement needs; the sweeper enqueues whatever Redis did not take.
+// committed. Each committed batch's fresh events then go to ONE process-webhook job, in arrival
+// order. That enqueue is not awaited: Postgres is the only dependency an acknowledgement needs;
+// the sweeper enqueues whatever Redis did not take.
 import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../db/prisma.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { QueueProducers } from '../jobs/producers.js';
+import { WEBHOOK_BATCH_MAX } from '../jobs/queues.js';
 import { createBatcher } from '../lib/batcher.js';
 import type { WebhookKind } from './classify.js';
 
@@ -35,6 +37,8 @@ export function createWebhookIngest(deps: { prisma: PrismaClient; queues: QueueP
         ON CONFLICT (dedupe_key) DO NOTHING
         RETURNING id, dedupe_key`;
       const fresh = new Map(inserted.map((r) => [r.dedupe_key, r.id]));
+      // Batch order is arrival order (a Set keeps the first occurrence of a repeated key).
+      enqueue([...new Set(events.flatMap((e) => fresh.get(e.dedupeKey) ?? []))]);
       const missing = events.filter((e) => !fresh.has(e.dedupeKey)).map((e) => e.dedupeKey);
       const existing = missing.length
         ? new Map(
@@ -54,28 +58,20 @@ export function createWebhookIngest(deps: { prisma: PrismaClient; queues: QueueP
         return { eventId: id ?? existing.get(e.dedupeKey)!, duplicate: true };
       });
     },
-    { maxSize: 200, maxWaitMs: 2 },
+    // At most one process-webhook job's worth of events per INSERT.
+    { maxSize: Math.min(200, WEBHOOK_BATCH_MAX), maxWaitMs: 2 },
   );
 
-  const enqueues = createBatcher<string, void>(
-    async (eventIds) => {
-      await queues.processWebhook.queue.addBulk(
-        eventIds.map((eventId) => ({ name: 'process-webhook', data: { eventId }, opts: { jobId: `wh-${eventId}` } })),
-      );
-      return eventIds.map(() => undefined);
-    },
-    { maxSize: 500, maxWaitMs: 5 },
-  );
+  /** Not awaited by any request: a failure only delays processing until the next sweep. */
+  function enqueue(eventIds: string[]): void {
+    if (eventIds.length === 0) return;
+    // The first event's id is fresh, so the job id never meets an earlier job's.
+    queues.processWebhook.add({ eventIds }, { jobId: `wh-${eventIds[0]}` }).catch((err: unknown) => {
+      log.warn({ err, eventIds }, 'webhook stored but not enqueued; the sweeper will');
+    });
+  }
 
   return {
-    async store(event: IncomingEvent): Promise<StoredEvent> {
-      const stored = await inserts.submit(event);
-      if (!stored.duplicate) {
-        enqueues.submit(stored.eventId).catch((err: unknown) => {
-          log.warn({ err, eventId: stored.eventId }, 'webhook stored but not enqueued; the sweeper will');
-        });
-      }
-      return stored;
-    },
+    store: (event: IncomingEvent): Promise<StoredEvent> => inserts.submit(event),
   };
 }

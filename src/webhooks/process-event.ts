@@ -1,20 +1,37 @@
-// The process-webhook job: one stored Lightspeed event, dispatched by kind. Safe to run twice:
-// order and payment handlers are idempotent, and a processed event is skipped.
+// The process-webhook job: a batch of stored Lightspeed events, dispatched by kind. Events about
+// one order (or, for readiness, one location) run one after another in arrival order; the rest
+// run side by side, a few at a time. The batch costs one read and one write of webhook_events
+// however many events it holds. Safe to run twice: order and payment handlers are idempotent,
+// and only events still RECEIVED are loaded or written.
 import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../db/prisma.js';
-import type { Prisma } from '../generated/prisma/client.js';
 import type { OutcomeHandlers, OutcomeResult } from '../services/orders/outcomes.js';
 import type { WebhookKind } from './classify.js';
 
 export interface WebhookProcessorDeps {
   prisma: PrismaClient;
-  outcomes: OutcomeHandlers;
+  outcomes: Pick<OutcomeHandlers, 'applyOrderNotification' | 'applyPaymentNotification'>;
   log: FastifyBaseLogger;
   /** Item availability or readiness changed at a K-Series location: drop cached catalog data. */
   invalidateLocationCache: (businessLocationId: bigint, kind: 'availability' | 'readiness') => Promise<void>;
 }
 
 type Body = Record<string, unknown>;
+
+interface EventRow {
+  id: string;
+  type: string;
+  vendor_id: string | null;
+  payload: unknown;
+  received_at: Date;
+  /** The order an ORDER or PAYMENT event is about, when we have it. */
+  order_id: string | null;
+}
+
+type Outcome = { event: EventRow; result: OutcomeResult; ignored: boolean } | { event: EventRow; error: Error };
+
+/** Chains (one per order or location) of one job that run at once. */
+const CONCURRENCY = 10;
 
 export function createWebhookProcessor(deps: WebhookProcessorDeps) {
   const { prisma, outcomes, log } = deps;
@@ -69,39 +86,126 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     }
   }
 
-  return async function processWebhookEvent(eventId: string): Promise<void> {
-    const event = await prisma.webhookEvent.findUnique({ where: { id: eventId } });
-    if (!event || event.status === 'PROCESSED' || event.status === 'IGNORED') return;
-    const body = (event.payload ?? {}) as Body;
+  async function run(event: EventRow): Promise<Outcome> {
     try {
-      const result = await dispatch(event.type as WebhookKind, body, event.receivedAt);
+      const result = await dispatch(event.type as WebhookKind, bodyOf(event), event.received_at);
       const ignored = result.orderId === null && (event.type === 'ORDER' || event.type === 'PAYMENT' || event.type === 'UNKNOWN');
-      await prisma.webhookEvent.update({
-        where: { id: eventId },
-        data: {
-          status: ignored ? 'IGNORED' : 'PROCESSED',
-          processedAt: new Date(),
-          attempts: { increment: 1 },
-          error: result.note ?? null,
-          ...(result.vendorId && !event.vendorId ? { vendorId: result.vendorId } : {}),
-        },
-      });
-      const line = { eventId, type: event.type, orderId: result.orderId, applied: result.applied, note: result.note };
+      return { event, result, ignored };
+    } catch (err) {
+      return { event, error: err instanceof Error ? err : new Error(String(err)) };
+    }
+  }
+
+  /** One UPDATE for the whole batch; a failed event keeps RECEIVED and records the attempt. */
+  async function record(done: Outcome[]): Promise<void> {
+    if (done.length === 0) return;
+    const ids = done.map((o) => o.event.id);
+    const statuses = done.map((o) => ('error' in o ? null : o.ignored ? 'IGNORED' : 'PROCESSED'));
+    const errors = done.map((o) => ('error' in o ? o.error.message.slice(0, 1000) : o.result.note ?? null));
+    const vendorIds = done.map((o) => ('error' in o ? null : o.result.vendorId));
+    await prisma.$executeRaw`
+      UPDATE webhook_events AS e
+         SET status = COALESCE(u.status::"WebhookEventStatus", e.status),
+             processed_at = CASE WHEN u.status IS NULL THEN e.processed_at ELSE now() END,
+             attempts = e.attempts + 1,
+             error = u.error,
+             vendor_id = COALESCE(e.vendor_id, u.vendor_id)
+        FROM unnest(${ids}::uuid[], ${statuses}::text[], ${errors}::text[], ${vendorIds}::uuid[]) AS u(id, status, error, vendor_id)
+       WHERE e.id = u.id AND e.status = 'RECEIVED'`;
+  }
+
+  return async function processWebhookEvents(eventIds: string[]): Promise<void> {
+    // Events already PROCESSED, IGNORED or FAILED (an earlier attempt, another job) are skipped.
+    // The order an ORDER or PAYMENT event is about gives its chain: the two carry different
+    // references (order and payment) but must not overtake each other.
+    const rows = await prisma.$queryRaw<EventRow[]>`
+      SELECT e.id, e.type, e.vendor_id, e.payload, e.received_at, o.id AS order_id
+        FROM webhook_events e
+        LEFT JOIN LATERAL (
+          SELECT id FROM orders
+           WHERE e.type IN ('ORDER', 'PAYMENT')
+             AND (reference = e.payload->>'thirdPartyReference' OR payment_reference = e.payload->>'thirdPartyReference')
+           LIMIT 1
+        ) o ON true
+       WHERE e.id = ANY(${eventIds}::uuid[]) AND e.status = 'RECEIVED'`;
+    if (rows.length === 0) return;
+    // Arrival order is the payload's: the rows of one INSERT share their received_at.
+    const position = new Map(eventIds.map((id, i) => [id, i]));
+    rows.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
+    const chains = new Map<string, EventRow[]>();
+    for (const row of rows) {
+      const key = chainKey(row);
+      const chain = chains.get(key);
+      if (chain) chain.push(row);
+      else chains.set(key, [row]);
+    }
+
+    const done: Outcome[] = [];
+    await forEachLimited([...chains.values()], CONCURRENCY, async (chain) => {
+      for (const event of chain) {
+        const outcome = await run(event);
+        done.push(outcome);
+        // The rest of this chain waits for the retry, so it still runs after this event.
+        if ('error' in outcome) break;
+      }
+    });
+    await record(done);
+
+    const failed: Error[] = [];
+    for (const outcome of done) {
+      const { event } = outcome;
+      if ('error' in outcome) {
+        failed.push(outcome.error);
+        log.warn({ eventId: event.id, type: event.type, err: outcome.error }, 'webhook event failed; the job will retry it');
+        continue;
+      }
+      const { result, ignored } = outcome;
+      const line = { eventId: event.id, type: event.type, orderId: result.orderId, applied: result.applied, note: result.note };
       if (ignored) log.warn(line, 'webhook event did not match anything of ours; kept');
       else log.info(line, 'webhook event processed');
-    } catch (err) {
-      await prisma.webhookEvent
-        .update({ where: { id: eventId }, data: { attempts: { increment: 1 }, error: (err as Error).message.slice(0, 1000) } })
-        .catch(() => {});
-      throw err;
+    }
+    if (failed.length > 0) {
+      // BullMQ retries the job; the retry loads only the events still RECEIVED.
+      const waiting = rows.length - done.length;
+      throw new Error(`${failed.length} of ${rows.length} webhook event(s) failed (${waiting} waiting behind them): ${failed[0]!.message}`, {
+        cause: failed[0],
+      });
     }
   };
 }
 
-/** Marks an event that exhausted its retries, so an operator can find it. */
-export async function markWebhookFailed(prisma: PrismaClient, eventId: string, error: string): Promise<void> {
-  const data: Prisma.WebhookEventUpdateInput = { status: 'FAILED', error: error.slice(0, 1000) };
-  await prisma.webhookEvent.update({ where: { id: eventId }, data });
+/**
+ * Marks the events of a job that exhausted its retries and are still unprocessed, so an operator
+ * can find them. An event's own last error is kept; the job's is for those that never ran.
+ */
+export async function markWebhookFailed(prisma: PrismaClient, eventIds: string[], error: string): Promise<void> {
+  await prisma.$executeRaw`
+    UPDATE webhook_events SET status = 'FAILED', error = COALESCE(error, ${error.slice(0, 1000)})
+     WHERE id = ANY(${eventIds}::uuid[]) AND status = 'RECEIVED'`;
+}
+
+/** Events with the same key run in arrival order; different keys may run concurrently. */
+function chainKey(event: EventRow): string {
+  if (event.order_id) return `order:${event.order_id}`;
+  const body = bodyOf(event);
+  if ((event.type === 'ORDER' || event.type === 'PAYMENT') && typeof body.thirdPartyReference === 'string') {
+    return `reference:${body.thirdPartyReference}`;
+  }
+  const blId = event.type === 'ORDER_API' ? toBigInt(body.businessLocationId) : null;
+  return blId === null ? `event:${event.id}` : `location:${blId}`;
+}
+
+function bodyOf(event: EventRow): Body {
+  const payload = event.payload;
+  return payload && typeof payload === 'object' && !Array.isArray(payload) ? (payload as Body) : {};
+}
+
+async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
 function toBigInt(value: unknown): bigint | null {

@@ -74,8 +74,8 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
   const processors: ProcessorEntry[] = [
     defineProcessor(
       QUEUES.processWebhook,
-      async ({ eventId }) => processWebhook(eventId),
-      async ({ eventId }, err) => markWebhookFailed(prisma, eventId, err.message),
+      async ({ eventIds }) => processWebhook(eventIds),
+      async ({ eventIds }, err) => markWebhookFailed(prisma, eventIds, err.message),
     ),
     defineProcessor(QUEUES.pushOrder, push.process, push.onFinalFailure),
     defineProcessor(QUEUES.applyPayment, pay.process, pay.onFinalFailure),

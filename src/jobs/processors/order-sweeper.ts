@@ -7,6 +7,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../../db/prisma.js';
 import { paymentJobId, pushJobId } from '../../services/orders/enqueue.js';
 import type { QueueProducers } from '../producers.js';
+import { WEBHOOK_BATCH_MAX } from '../queues.js';
 
 export interface SweeperDeps {
   prisma: PrismaClient;
@@ -59,12 +60,21 @@ export function createOrderSweeper(deps: SweeperDeps) {
       await queues.reconcileOrder.add({ orderId: order.id }, { jobId: `reconcile-${order.id}-${Math.floor(now / deps.outcomeTimeoutMs)}` });
     }
 
+    // Stuck webhook events go back as one batch job, oldest first (the rows of one INSERT tie;
+    // their handlers tolerate any order). The id carries the minute: repeated sweeps within it
+    // add the job once, and no retained job (an ingest `wh-<id>` kept after failing, say) can
+    // swallow a later sweep's. Events still queued in an ingest job land here only when the
+    // queue is backed up; the queue is FIFO, so this job finds them processed and skips them.
     const events = await prisma.webhookEvent.findMany({
       where: { status: 'RECEIVED', receivedAt: { lt: settled } },
       select: { id: true },
-      take: BATCH,
+      orderBy: { receivedAt: 'asc' },
+      take: Math.min(BATCH, WEBHOOK_BATCH_MAX),
     });
-    for (const event of events) await queues.processWebhook.add({ eventId: event.id }, { jobId: `wh-${event.id}` });
+    if (events.length > 0) {
+      const eventIds = events.map((e) => e.id);
+      await queues.processWebhook.add({ eventIds }, { jobId: `wh-sweep-${Math.floor(now / 60_000)}-${eventIds[0]}` });
+    }
 
     const callbacks = await prisma.callbackDelivery.findMany({
       where: { status: 'PENDING', createdAt: { lt: settled } },
