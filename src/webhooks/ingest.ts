@@ -4,8 +4,8 @@
 // order. That enqueue is not awaited: Postgres is the only dependency an acknowledgement needs;
 // the sweeper enqueues whatever Redis did not take.
 import type { FastifyBaseLogger } from 'fastify';
-import type { PrismaClient } from '../db/prisma.js';
-import { Prisma } from '../generated/prisma/client.js';
+import { poolOf, type PrismaClient } from '../db/prisma.js';
+import { prepared, runPrepared } from '../db/sql.js';
 import type { QueueProducers } from '../jobs/producers.js';
 import { WEBHOOK_BATCH_MAX } from '../jobs/queues.js';
 import { createBatcher } from '../lib/batcher.js';
@@ -23,19 +23,28 @@ export interface StoredEvent {
   duplicate: boolean;
 }
 
+// One prepared statement whatever the batch size: the batch arrives as four parallel arrays.
+const INSERT_EVENTS = prepared(
+  'webhook_events_insert',
+  `INSERT INTO webhook_events (id, dedupe_key, type, vendor_id, payload)
+   SELECT gen_random_uuid(), e.dedupe_key, e.type, e.vendor_id, e.payload::jsonb
+     FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[]) AS e(dedupe_key, type, vendor_id, payload)
+   ON CONFLICT (dedupe_key) DO NOTHING
+   RETURNING id, dedupe_key`,
+);
+
 export function createWebhookIngest(deps: { prisma: PrismaClient; queues: QueueProducers; log: FastifyBaseLogger }) {
   const { prisma, queues, log } = deps;
+  const pool = poolOf(prisma);
 
   const inserts = createBatcher<IncomingEvent, StoredEvent>(
     async (events) => {
-      const values = events.map(
-        (e) => Prisma.sql`(gen_random_uuid(), ${e.dedupeKey}, ${e.type}, ${e.vendorId}::uuid, ${e.raw}::jsonb)`,
-      );
-      const inserted = await prisma.$queryRaw<{ id: string; dedupe_key: string }[]>`
-        INSERT INTO webhook_events (id, dedupe_key, type, vendor_id, payload)
-        VALUES ${Prisma.join(values)}
-        ON CONFLICT (dedupe_key) DO NOTHING
-        RETURNING id, dedupe_key`;
+      const inserted = await runPrepared<{ id: string; dedupe_key: string }>(pool, INSERT_EVENTS, [
+        events.map((e) => e.dedupeKey),
+        events.map((e) => e.type),
+        events.map((e) => e.vendorId),
+        events.map((e) => e.raw),
+      ]);
       const fresh = new Map(inserted.map((r) => [r.dedupe_key, r.id]));
       // Batch order is arrival order (a Set keeps the first occurrence of a repeated key).
       enqueue([...new Set(events.flatMap((e) => fresh.get(e.dedupeKey) ?? []))]);
