@@ -4,8 +4,10 @@
 // however many events it holds. Safe to run twice: order and payment handlers are idempotent,
 // and only events still RECEIVED are loaded or written.
 import type { FastifyBaseLogger } from 'fastify';
-import type { PrismaClient } from '../db/prisma.js';
+import { poolOf, type PrismaClient } from '../db/prisma.js';
+import { prepared, runPrepared } from '../db/sql.js';
 import type { OutcomeHandlers, OutcomeResult } from '../services/orders/outcomes.js';
+import type { OrderOutcomeView } from '../services/orders/store.js';
 import type { WebhookKind } from './classify.js';
 
 export interface WebhookProcessorDeps {
@@ -24,8 +26,60 @@ interface EventRow {
   vendor_id: string | null;
   payload: unknown;
   received_at: Date;
-  /** The order an ORDER or PAYMENT event is about, when we have it. */
+  /** The order an ORDER or PAYMENT event is about, when we have it, as it was at load time. */
   order_id: string | null;
+  order_vendor_id: string | null;
+  order_status: OrderOutcomeView['status'] | null;
+  order_account_identifier: string | null;
+  order_payment_submitted_at: Date | null;
+  order_paid_at: Date | null;
+}
+
+// Events already PROCESSED, IGNORED or FAILED (an earlier attempt, another job) are skipped.
+// The order comes with its event, matched as the outcome handlers would match it: an ORDER
+// event by the order reference, a PAYMENT event by the payment reference first. Both lead to
+// the same order, so the two can be kept in one chain and never overtake each other.
+const LOAD_EVENTS = prepared(
+  'webhook_events_load',
+  `SELECT e.id, e.type, e.vendor_id, e.payload, e.received_at,
+          o.id AS order_id, o.vendor_id AS order_vendor_id, o.status AS order_status,
+          o.account_identifier AS order_account_identifier,
+          o.payment_submitted_at AS order_payment_submitted_at, o.paid_at AS order_paid_at
+     FROM webhook_events e
+     LEFT JOIN LATERAL (
+       SELECT id, vendor_id, status, account_identifier, payment_submitted_at, paid_at FROM orders
+        WHERE (e.type = 'ORDER' AND reference = e.payload->>'thirdPartyReference')
+           OR (e.type = 'PAYMENT' AND (payment_reference = e.payload->>'thirdPartyReference' OR reference = e.payload->>'thirdPartyReference'))
+        ORDER BY (payment_reference = e.payload->>'thirdPartyReference') DESC
+        LIMIT 1
+     ) o ON true
+    WHERE e.id = ANY($1::uuid[]) AND e.status = 'RECEIVED'`,
+);
+
+// One UPDATE for the whole batch; a failed event (null status) keeps RECEIVED and records the attempt.
+const RECORD_OUTCOMES = prepared(
+  'webhook_events_record',
+  `UPDATE webhook_events AS e
+      SET status = COALESCE(u.status::"WebhookEventStatus", e.status),
+          processed_at = CASE WHEN u.status IS NULL THEN e.processed_at ELSE now() END,
+          attempts = e.attempts + 1,
+          error = u.error,
+          vendor_id = COALESCE(e.vendor_id, u.vendor_id)
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[]) AS u(id, status, error, vendor_id)
+    WHERE e.id = u.id AND e.status = 'RECEIVED'`,
+);
+
+/** The order loaded with the event, in the shape the outcome handlers take. */
+function knownOrder(event: EventRow): OrderOutcomeView | undefined {
+  if (!event.order_id) return undefined;
+  return {
+    id: event.order_id,
+    vendorId: event.order_vendor_id!,
+    status: event.order_status!,
+    accountIdentifier: event.order_account_identifier,
+    paymentSubmittedAt: event.order_payment_submitted_at,
+    paidAt: event.order_paid_at,
+  };
 }
 
 type Outcome = { event: EventRow; result: OutcomeResult; ignored: boolean } | { event: EventRow; error: Error };
@@ -35,6 +89,7 @@ const CONCURRENCY = 10;
 
 export function createWebhookProcessor(deps: WebhookProcessorDeps) {
   const { prisma, outcomes, log } = deps;
+  const pool = poolOf(prisma);
 
   /**
    * Readiness events can be processed out of order: the newest by K-Series' own `lastUpdatedAt`
@@ -68,12 +123,12 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     return { applied: true, orderId: null, vendorId: null, note: `availability of ${String(body.sku)} changed` };
   }
 
-  async function dispatch(kind: WebhookKind, body: Body, receivedAt: Date): Promise<OutcomeResult> {
+  async function dispatch(kind: WebhookKind, body: Body, receivedAt: Date, known: OrderOutcomeView | undefined): Promise<OutcomeResult> {
     switch (kind) {
       case 'ORDER':
-        return outcomes.applyOrderNotification(body);
+        return outcomes.applyOrderNotification(body, 'webhook', known);
       case 'PAYMENT':
-        return outcomes.applyPaymentNotification(body);
+        return outcomes.applyPaymentNotification(body, 'webhook', known);
       case 'ORDER_API':
         return readiness(body, receivedAt);
       case 'ITEM':
@@ -86,9 +141,10 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     }
   }
 
-  async function run(event: EventRow): Promise<Outcome> {
+  /** `fresh`: nothing of this batch has touched the event's order yet, so the loaded row is current. */
+  async function run(event: EventRow, fresh: boolean): Promise<Outcome> {
     try {
-      const result = await dispatch(event.type as WebhookKind, bodyOf(event), event.received_at);
+      const result = await dispatch(event.type as WebhookKind, bodyOf(event), event.received_at, fresh ? knownOrder(event) : undefined);
       const ignored = result.orderId === null && (event.type === 'ORDER' || event.type === 'PAYMENT' || event.type === 'UNKNOWN');
       return { event, result, ignored };
     } catch (err) {
@@ -103,31 +159,11 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     const statuses = done.map((o) => ('error' in o ? null : o.ignored ? 'IGNORED' : 'PROCESSED'));
     const errors = done.map((o) => ('error' in o ? o.error.message.slice(0, 1000) : o.result.note ?? null));
     const vendorIds = done.map((o) => ('error' in o ? null : o.result.vendorId));
-    await prisma.$executeRaw`
-      UPDATE webhook_events AS e
-         SET status = COALESCE(u.status::"WebhookEventStatus", e.status),
-             processed_at = CASE WHEN u.status IS NULL THEN e.processed_at ELSE now() END,
-             attempts = e.attempts + 1,
-             error = u.error,
-             vendor_id = COALESCE(e.vendor_id, u.vendor_id)
-        FROM unnest(${ids}::uuid[], ${statuses}::text[], ${errors}::text[], ${vendorIds}::uuid[]) AS u(id, status, error, vendor_id)
-       WHERE e.id = u.id AND e.status = 'RECEIVED'`;
+    await runPrepared(pool, RECORD_OUTCOMES, [ids, statuses, errors, vendorIds]);
   }
 
   return async function processWebhookEvents(eventIds: string[]): Promise<void> {
-    // Events already PROCESSED, IGNORED or FAILED (an earlier attempt, another job) are skipped.
-    // The order an ORDER or PAYMENT event is about gives its chain: the two carry different
-    // references (order and payment) but must not overtake each other.
-    const rows = await prisma.$queryRaw<EventRow[]>`
-      SELECT e.id, e.type, e.vendor_id, e.payload, e.received_at, o.id AS order_id
-        FROM webhook_events e
-        LEFT JOIN LATERAL (
-          SELECT id FROM orders
-           WHERE e.type IN ('ORDER', 'PAYMENT')
-             AND (reference = e.payload->>'thirdPartyReference' OR payment_reference = e.payload->>'thirdPartyReference')
-           LIMIT 1
-        ) o ON true
-       WHERE e.id = ANY(${eventIds}::uuid[]) AND e.status = 'RECEIVED'`;
+    const rows = await runPrepared<EventRow>(pool, LOAD_EVENTS, [eventIds]);
     if (rows.length === 0) return;
     // Arrival order is the payload's: the rows of one INSERT share their received_at.
     const position = new Map(eventIds.map((id, i) => [id, i]));
@@ -142,8 +178,8 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
 
     const done: Outcome[] = [];
     await forEachLimited([...chains.values()], CONCURRENCY, async (chain) => {
-      for (const event of chain) {
-        const outcome = await run(event);
+      for (const [i, event] of chain.entries()) {
+        const outcome = await run(event, i === 0);
         done.push(outcome);
         // The rest of this chain waits for the retry, so it still runs after this event.
         if ('error' in outcome) break;

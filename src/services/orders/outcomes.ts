@@ -16,6 +16,9 @@ export interface OutcomeDeps {
 
 export type OutcomeResult = { applied: boolean; orderId: string | null; vendorId: string | null; note?: string };
 
+// Both handlers take `known`: the order as the caller already loaded it with the event (the
+// webhook batch reads it in the same query), which saves the lookup by reference.
+
 const ORDER_STATUS_MAP: Record<string, OrderStatus | undefined> = {
   SUCCESS: 'ACCEPTED',
   FAILURE: 'FAILED',
@@ -55,10 +58,11 @@ export function createOutcomeHandlers(deps: OutcomeDeps) {
     async applyOrderNotification(
       notification: { thirdPartyReference?: string; status?: string; ikentooAccountIdentifier?: string; reason?: string },
       source: OrderEventSource = 'webhook',
+      known?: OrderOutcomeView,
     ): Promise<OutcomeResult> {
       const reference = notification.thirdPartyReference;
       if (!reference) return { applied: false, orderId: null, vendorId: null, note: 'no thirdPartyReference' };
-      const order = await store.byReference(reference);
+      const order = known ?? (await store.byReference(reference));
       if (!order) return { applied: false, orderId: null, vendorId: null, note: `no order with reference ${reference}` };
       // The account identifier is worth keeping even when the status cannot move (late SUCCESS):
       // the transition stores it, and a refused one leaves it to a separate update.
@@ -86,10 +90,11 @@ export function createOutcomeHandlers(deps: OutcomeDeps) {
     async applyPaymentNotification(
       notification: { thirdPartyReference?: string; status?: string; reason?: string; errors?: { account?: { type?: string } } },
       source: OrderEventSource = 'webhook',
+      known?: OrderOutcomeView,
     ): Promise<OutcomeResult> {
       const reference = notification.thirdPartyReference;
       if (!reference) return { applied: false, orderId: null, vendorId: null, note: 'no thirdPartyReference' };
-      const order = await store.byPaymentReference(reference);
+      const order = known ?? (await store.byPaymentReference(reference));
       if (!order) return { applied: false, orderId: null, vendorId: null, note: `no order with payment reference ${reference}` };
       if (notification.status === 'SUCCESS') {
         const paidAt = order.paidAt ?? new Date();
