@@ -1,6 +1,6 @@
-// The order reads and small writes of the delivery hot path (push-order, apply-payment and the
-// webhook outcomes), in SQL on the shared pool (see src/db/sql.ts for why). Each returns only
-// what its callers use.
+// The order reads and small writes of the hot path (accepting an order, push-order,
+// apply-payment and the webhook outcomes), in SQL on the shared pool (see src/db/sql.ts for
+// why). Each returns only what its callers use.
 import { poolOf, type PrismaClient } from '../../db/prisma.js';
 import { prepared, runPrepared } from '../../db/sql.js';
 import type { ConnectionStatus, OrderStatus } from '../../generated/prisma/enums.js';
