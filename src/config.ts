@@ -92,6 +92,11 @@ const envSchema = z.object({
   ORDER_OUTCOME_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(120),
   // How often the sweeper looks for orders whose job went missing or timed out.
   ORDER_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(30),
+  // Processed and ignored webhook events are deleted this many days after processing (received
+  // and failed ones never are); how often that clean-up runs. The upper bound keeps the cutoff a
+  // valid date.
+  WEBHOOK_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
+  WEBHOOK_EVENT_RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(60).default(3600),
   // The worker process serves /healthz and /metrics here (0 = any free port).
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   // A job whose worker died (kill -9, lost host) is taken over after its lock expires: BullMQ's

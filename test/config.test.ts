@@ -54,6 +54,21 @@ describe('configuration', () => {
     expect(problemsOf({ TOKEN_ENCRYPTION_PREVIOUS_KEYS: 'garbage' })[0]).toMatch(/^TOKEN_ENCRYPTION_PREVIOUS_KEYS:/);
   });
 
+  it('keeps processed webhook events 30 days by default, cleaned up hourly, and rejects a bad retention naming it', () => {
+    const config = loadConfig({});
+    expect(config.WEBHOOK_EVENT_RETENTION_DAYS).toBe(30);
+    expect(config.WEBHOOK_EVENT_RETENTION_INTERVAL_SECONDS).toBe(3600);
+    expect(loadConfig({ WEBHOOK_EVENT_RETENTION_DAYS: '7' }).WEBHOOK_EVENT_RETENTION_DAYS).toBe(7);
+    for (const bad of ['0', '-3', 'thirty', '1.5']) {
+      expect(problemsOf({ WEBHOOK_EVENT_RETENTION_DAYS: bad }), bad).toEqual([expect.stringMatching(/^WEBHOOK_EVENT_RETENTION_DAYS:/)]);
+    }
+    for (const bad of ['0', '59', 'hourly']) {
+      expect(problemsOf({ WEBHOOK_EVENT_RETENTION_INTERVAL_SECONDS: bad }), bad).toEqual([
+        expect.stringMatching(/^WEBHOOK_EVENT_RETENTION_INTERVAL_SECONDS:/),
+      ]);
+    }
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '' }).PORT).toBe(3000);
   });

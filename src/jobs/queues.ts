@@ -88,6 +88,15 @@ export const QUEUES = {
     jobOptions: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 },
     concurrency: 1,
   }),
+  /** Periodic: deletes processed and ignored webhook events past WEBHOOK_EVENT_RETENTION_DAYS. */
+  webhookRetention: defineQueue({
+    name: 'webhook-retention',
+    payload: z.object({}),
+    // A run that failed (Postgres away) is retried within minutes rather than a whole interval
+    // later; each batch commits on its own, so a retry just carries on.
+    jobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: 100, removeOnFail: 100 },
+    concurrency: 1,
+  }),
 } satisfies Record<string, QueueDefinition>;
 
 export type Queues = typeof QUEUES;

@@ -19,6 +19,7 @@ import { createOrderSweeper } from './order-sweeper.js';
 import { createPushOrderProcessor } from './push-order.js';
 import { createReconcileProcessor } from './reconcile-order.js';
 import { createVendorCallbackProcessor } from './vendor-callback.js';
+import { createWebhookRetention } from './webhook-retention.js';
 
 export interface ProcessorDeps {
   config: Config;
@@ -70,6 +71,7 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
   });
 
   const financial = financialJobs(deps);
+  const webhookRetention = createWebhookRetention({ prisma, log, registry: deps.registry, retentionDays: config.WEBHOOK_EVENT_RETENTION_DAYS });
 
   const processors: ProcessorEntry[] = [
     defineProcessor(
@@ -85,11 +87,13 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
     defineProcessor(QUEUES.lightspeedTokenSweep, async () => tokenJobs.sweep()),
     defineProcessor(QUEUES.lightspeedTokenRefresh, async (payload) => tokenJobs.refresh(payload)),
     ...financial.processors,
+    defineProcessor(QUEUES.webhookRetention, async () => webhookRetention()),
   ];
   const schedules: ScheduleEntry[] = [
     { definition: QUEUES.orderSweeper, everyMs: config.ORDER_SWEEP_INTERVAL_SECONDS * 1000, payload: {} },
     { definition: QUEUES.lightspeedTokenSweep, everyMs: config.LIGHTSPEED_TOKEN_SWEEP_SECONDS * 1000, payload: {} },
     ...financial.schedules,
+    { definition: QUEUES.webhookRetention, everyMs: config.WEBHOOK_EVENT_RETENTION_INTERVAL_SECONDS * 1000, payload: {} },
   ];
   return { processors, schedules };
 }
