@@ -10,6 +10,7 @@ import { registerMigrateCommand } from './commands/migrate.js';
 import { registerOrderCommands } from './commands/orders.js';
 import { registerTokenCommands } from './commands/tokens.js';
 import { registerVendorCommands } from './commands/vendors.js';
+import { registerWebhookCommands } from './commands/webhooks.js';
 
 export interface CliEnvironment {
   streams: Streams;
@@ -78,6 +79,7 @@ export function buildProgram(builder: CliBuilder): Command {
   registerOrderCommands(program, builder);
   registerTokenCommands(program, builder);
   registerFinancialCommands(program, builder);
+  registerWebhookCommands(program, builder);
   registerMigrateCommand(program, builder);
   return program;
 }

@@ -42,7 +42,7 @@ describe('cli program', { timeout: 120_000 }, () => {
     const env = { streams: { stdout: sink(), stderr: sink() }, loadConfig: () => { throw new Error('help must not load configuration'); } };
     const paths = leaves(buildProgram(new CliBuilder(env)));
     expect(paths.map((p) => p.join(' '))).toEqual(
-      expect.arrayContaining(['vendors create', 'vendors list', 'vendors logs', 'keys issue', 'keys list', 'keys revoke', 'orders attention', 'orders replay', 'tokens refresh', 'tokens reencrypt', 'financial status', 'financial sync', 'financial backfill', 'migrate']),
+      expect.arrayContaining(['vendors create', 'vendors list', 'vendors logs', 'keys issue', 'keys list', 'keys revoke', 'orders attention', 'orders replay', 'tokens refresh', 'tokens reencrypt', 'financial status', 'financial sync', 'financial backfill', 'webhooks reregister', 'migrate']),
     );
     for (const path of paths) {
       const stdout = sink();
@@ -57,7 +57,7 @@ describe('cli program', { timeout: 120_000 }, () => {
     const env = { NODE_ENV: 'test' };
     const help = await runCli(['--help'], env);
     expect(help.code).toBe(0);
-    for (const group of ['vendors', 'keys', 'orders', 'tokens', 'financial', 'migrate']) expect(help.stdout).toContain(group);
+    for (const group of ['vendors', 'keys', 'orders', 'tokens', 'financial', 'webhooks', 'migrate']) expect(help.stdout).toContain(group);
     const none = await runCli([], env);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('Usage: cli');
