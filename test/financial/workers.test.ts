@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Job } from 'bullmq';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFinancialScheduler, financialSchedulerId } from '../../src/jobs/processors/financial-schedules.js';
+import { createFinancialScheduler, financialSchedulerId, scheduleOffsetMs } from '../../src/jobs/processors/financial-schedules.js';
 import { windowCursor } from '../../src/services/financial/checkpoints.js';
 import { startTestWorkers, waitFor } from '../helpers/workers.js';
 import { AMS, createFinancialContext, maxInFlight, NYC, type FinancialContext, type Recorded } from './helpers.js';
@@ -160,5 +160,35 @@ describe('financial sync in worker processes', () => {
     expect(res.statusCode).toBe(200);
     expect(await refresh()).toEqual({ scheduled: 1, added: 0, removed: 1 });
     expect(await keys()).toEqual([[financialSchedulerId(f.locationId), every]]);
+  });
+
+  it('spreads the locations over the interval, and syncs a new location at once', async () => {
+    const queue = f.ctx.app.queues.financialSync.queue;
+    // A long interval, so the slots cannot coincide by chance.
+    const every = 3_600_000;
+    for (const s of await queue.getJobSchedulers()) await queue.removeJobScheduler(s.key);
+    await f.ctx.db.prisma.location.update({ where: { id: f.nycLocationId }, data: { businessLocationId: NYC.id } });
+    const refresh = createFinancialScheduler({ prisma: f.ctx.db.prisma, queues: f.ctx.app.queues, everyMs: every });
+    const before = Date.now();
+    expect(await refresh()).toEqual({ scheduled: 2, added: 2, removed: 0 });
+
+    const schedulers = await queue.getJobSchedulers();
+    const offsets = new Map(schedulers.map((s) => [s.key, s.offset ?? 0]));
+    for (const locationId of [f.locationId, f.nycLocationId]) {
+      const scheduler = schedulers.find((s) => s.key === financialSchedulerId(locationId))!;
+      // Each runs at its own point of the interval, the same in every process.
+      expect(scheduler.offset ?? 0).toBe(scheduleOffsetMs(locationId, every));
+      expect(scheduler.next! % every).toBe(scheduleOffsetMs(locationId, every));
+      expect(scheduler.next!).toBeGreaterThan(before);
+      expect(scheduler.next!).toBeLessThanOrEqual(before + every + 1000);
+      // ...and a new location does not wait for its slot: one sync is queued now.
+      const firstJobId = await queue.getDeduplicationJobId(`financial-sync-first:${locationId}`);
+      const first = firstJobId ? await queue.getJob(firstJobId) : undefined;
+      expect(first?.data).toMatchObject({ locationId, trigger: 'schedule' });
+      expect(first?.opts.delay ?? 0).toBe(0);
+    }
+    expect(new Set(offsets.values()).size).toBe(2);
+    // An existing scheduler with its slot is left alone: no second immediate sync.
+    expect(await refresh()).toEqual({ scheduled: 2, added: 0, removed: 0 });
   });
 });
