@@ -1,5 +1,6 @@
 // The public shape of an order, shared by the vendor and admin routes.
 import { z } from 'zod';
+import { attemptOfReference } from '../services/orders/references.js';
 import type { OrderWithEvents } from '../services/orders/service.js';
 import { iso, isoDate } from './schemas.js';
 
@@ -21,6 +22,10 @@ export const orderSchema = z
       method: z.string(),
       amount: z.number(),
       tip: z.number(),
+      /** The thirdPartyPaymentReference of the current payment attempt at K-Series. */
+      reference: z.string(),
+      /** 1, plus one per payment replay of a PAYMENT_FAILED order. */
+      attempt: z.number().int(),
       submittedAt: isoDate.nullable(),
       paidAt: isoDate.nullable(),
     }),
@@ -55,6 +60,8 @@ export function orderView(order: OrderWithEvents): z.infer<typeof orderSchema> {
       method: order.paymentMethod,
       amount: Number(order.paymentAmount),
       tip: Number(order.tipAmount),
+      reference: order.paymentReference,
+      attempt: attemptOfReference(order.paymentReference),
       submittedAt: iso(order.paymentSubmittedAt),
       paidAt: iso(order.paidAt),
     },

@@ -31,6 +31,7 @@ interface EventRow {
   order_vendor_id: string | null;
   order_status: OrderOutcomeView['status'] | null;
   order_account_identifier: string | null;
+  order_payment_reference: string | null;
   order_payment_submitted_at: Date | null;
   order_paid_at: Date | null;
 }
@@ -38,16 +39,17 @@ interface EventRow {
 // Events already PROCESSED, IGNORED or FAILED (an earlier attempt, another job) are skipped.
 // The order comes with its event, matched as the outcome handlers would match it: an ORDER
 // event by the order reference, a PAYMENT event by the payment reference first. Both lead to
-// the same order, so the two can be kept in one chain and never overtake each other.
+// the same order, so the two can be kept in one chain and never overtake each other. A payment
+// reference superseded by a payment replay matches no order: such a late event is IGNORED.
 const LOAD_EVENTS = prepared(
   'webhook_events_load',
   `SELECT e.id, e.type, e.vendor_id, e.payload, e.received_at,
           o.id AS order_id, o.vendor_id AS order_vendor_id, o.status AS order_status,
-          o.account_identifier AS order_account_identifier,
+          o.account_identifier AS order_account_identifier, o.payment_reference AS order_payment_reference,
           o.payment_submitted_at AS order_payment_submitted_at, o.paid_at AS order_paid_at
      FROM webhook_events e
      LEFT JOIN LATERAL (
-       SELECT id, vendor_id, status, account_identifier, payment_submitted_at, paid_at FROM orders
+       SELECT id, vendor_id, status, account_identifier, payment_reference, payment_submitted_at, paid_at FROM orders
         WHERE (e.type = 'ORDER' AND reference = e.payload->>'thirdPartyReference')
            OR (e.type = 'PAYMENT' AND (payment_reference = e.payload->>'thirdPartyReference' OR reference = e.payload->>'thirdPartyReference'))
         ORDER BY (payment_reference = e.payload->>'thirdPartyReference') DESC
@@ -77,6 +79,7 @@ function knownOrder(event: EventRow): OrderOutcomeView | undefined {
     vendorId: event.order_vendor_id!,
     status: event.order_status!,
     accountIdentifier: event.order_account_identifier,
+    paymentReference: event.order_payment_reference!,
     paymentSubmittedAt: event.order_payment_submitted_at,
     paidAt: event.order_paid_at,
   };

@@ -1,10 +1,11 @@
 // cli orders attention|replay as child processes: the list shows exactly the orders an operator
-// must look at; a replay of a FAILED order starts a new attempt and queues its delivery; refused
-// replays change nothing.
+// must look at; a replay of a FAILED order starts a new attempt and queues its delivery; a replay
+// of a PAYMENT_FAILED order queues a new payment under a new reference; refused replays change
+// nothing.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderStatus } from '../../src/generated/prisma/enums.js';
-import { pushJobId } from '../../src/services/orders/enqueue.js';
+import { paymentJobId, pushJobId } from '../../src/services/orders/enqueue.js';
 import { envFor } from '../helpers/child-worker.js';
 import { createTestContext, createVendor, type TestContext } from '../helpers/context.js';
 import { inBatches, runCli, snapshot } from './helpers.js';
@@ -15,7 +16,15 @@ describe('cli: orders', { timeout: 120_000 }, () => {
   const ids: Partial<Record<OrderStatus | 'OTHER_VENDOR_FAILED', string>> = {};
   let vendorId = '';
 
-  async function order(vendor: string, locationId: string, status: OrderStatus, failureReason: string | null = null): Promise<string> {
+  let locationId = '';
+
+  async function order(
+    vendor: string,
+    locationId: string,
+    status: OrderStatus,
+    failureReason: string | null = null,
+    accountIdentifier: string | null = null,
+  ): Promise<string> {
     const id = randomUUID();
     await ctx.db.prisma.order.create({
       data: {
@@ -28,6 +37,7 @@ describe('cli: orders', { timeout: 120_000 }, () => {
         type: 'TO_GO',
         status,
         failureReason,
+        accountIdentifier,
         payload: {},
         paymentAmount: '12.50',
         paymentMethod: 'OOPAYMENT',
@@ -44,6 +54,7 @@ describe('cli: orders', { timeout: 120_000 }, () => {
     const vendor = await createVendor(ctx.app, 'Orders vendor');
     vendorId = vendor.id;
     const location = await ctx.db.prisma.location.create({ data: { vendorId, name: 'Main', businessLocationId: 45454565682156n } });
+    locationId = location.id;
     for (const status of ['RECEIVED', 'PAID', 'FAILED', 'PAYMENT_FAILED', 'NEEDS_ATTENTION'] as const) {
       ids[status] = await order(vendorId, location.id, status, status === 'FAILED' ? 'unknown SKU 123' : null);
     }
@@ -86,12 +97,41 @@ describe('cli: orders', { timeout: 120_000 }, () => {
     expect(job?.data).toEqual({ orderId });
   });
 
+  it('orders replay pays a PAYMENT_FAILED order again under a new payment reference, in a job of its own', async () => {
+    const orderId = await order(vendorId, locationId, 'PAYMENT_FAILED', 'PAYMENT_METHOD_NOT_FOUND: Payment method OOPAYMENT not found', 'A17700.9');
+    const before = await ctx.db.prisma.order.findUniqueOrThrow({ where: { id: orderId } });
+    // The refused payment's job is still in the queue (failed jobs are kept): it must not swallow the replay's.
+    await ctx.app.queues.applyPayment.add({ orderId }, { jobId: paymentJobId(before) });
+    const run = await cli('orders', 'replay', orderId, '--json');
+    expect(run.code).toBe(0);
+    const paymentReference = `${before.paymentReference}-2`;
+    expect(run.json()).toMatchObject({ id: orderId, status: 'ACCEPTED', attempt: 1, reference: before.reference, paymentAttempt: 2, paymentReference });
+    const after = await ctx.db.prisma.order.findUniqueOrThrow({ where: { id: orderId }, include: { events: { orderBy: { id: 'asc' } } } });
+    expect(after).toMatchObject({ status: 'ACCEPTED', paymentReference, failureReason: null, paymentSubmittedAt: null, reference: before.reference });
+    expect(after.events.at(-1)).toMatchObject({
+      fromStatus: 'PAYMENT_FAILED',
+      toStatus: 'ACCEPTED',
+      source: 'operator',
+      reason: 'payment replay, attempt 2',
+      data: { previousPaymentReference: before.paymentReference, paymentReference, paymentAttempt: 2 },
+    });
+    const jobId = paymentJobId(after);
+    expect(jobId).toBe(`pay-${orderId}-2`);
+    expect((await ctx.app.queues.applyPayment.queue.getJob(jobId))?.data).toEqual({ orderId });
+
+    const text = await cli('orders', 'replay', orderId);
+    expect(text.code).toBe(1);
+    expect(text.stderr).toMatch(/this one is ACCEPTED/);
+  });
+
   it('refuses what cannot be replayed and bad arguments, changing nothing', async () => {
     const before = await snapshot(ctx.db.prisma);
     const waitingBefore = await ctx.app.queues.pushOrder.queue.getJobCounts();
+    const paymentsBefore = await ctx.app.queues.applyPayment.queue.getJobCounts();
     const cases: { args: string[]; code: number; message: RegExp }[] = [
-      { args: ['orders', 'replay', ids.PAID!], code: 1, message: /Only FAILED or NEEDS_ATTENTION orders can be replayed; this one is PAID/ },
-      { args: ['orders', 'replay', ids.PAYMENT_FAILED!], code: 1, message: /this one is PAYMENT_FAILED/ },
+      { args: ['orders', 'replay', ids.PAID!], code: 1, message: /Only FAILED, NEEDS_ATTENTION or PAYMENT_FAILED orders can be replayed; this one is PAID/ },
+      // Seeded without an account identifier: there is no POS check to pay.
+      { args: ['orders', 'replay', ids.PAYMENT_FAILED!], code: 1, message: /payment cannot be replayed: K-Series never told us the order's account/ },
       { args: ['orders', 'replay', randomUUID()], code: 1, message: /Order not found/ },
       { args: ['orders', 'replay', '42'], code: 2, message: /invalid for argument 'orderId'/ },
       { args: ['orders', 'replay'], code: 2, message: /missing required argument 'orderId'/ },
@@ -108,7 +148,9 @@ describe('cli: orders', { timeout: 120_000 }, () => {
     });
     const json = await cli('orders', 'replay', ids.PAID!, '--json');
     expect(json.jsonError().error.code).toBe('ORDER_NOT_REPLAYABLE');
+    expect((await cli('orders', 'replay', ids.PAYMENT_FAILED!, '--json')).jsonError().error.code).toBe('PAYMENT_NOT_REPLAYABLE');
     expect(await snapshot(ctx.db.prisma)).toEqual(before);
     expect(await ctx.app.queues.pushOrder.queue.getJobCounts()).toEqual(waitingBefore);
+    expect(await ctx.app.queues.applyPayment.queue.getJobCounts()).toEqual(paymentsBefore);
   });
 });

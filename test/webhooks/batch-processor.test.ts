@@ -121,7 +121,7 @@ describe('process-webhook batches', () => {
     expect(stored.every((e) => e.attempts === 1 && e.processedAt)).toBe(true);
     // The vendor is learned from the order; the unmatched payment keeps its note.
     expect(stored.slice(0, 6).every((e) => e.vendorId === vendorId)).toBe(true);
-    expect(stored[6]).toMatchObject({ vendorId: null, error: 'no order with payment reference p-nobody' });
+    expect(stored[6]).toMatchObject({ vendorId: null, error: 'no order with payment reference p-nobody (unknown, or superseded by a payment replay)' });
 
     // Run again (a duplicate job): nothing is loaded, nothing is called.
     const before = calls.length;

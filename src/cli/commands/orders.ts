@@ -1,8 +1,10 @@
-// cli orders attention|replay: the orders an operator has to look at, and a new delivery attempt
-// for one that failed (the same replay as POST /v1/orders/:id/replay, recorded as "operator").
+// cli orders attention|replay: the orders an operator has to look at, and replaying one: a new
+// delivery attempt of a FAILED or NEEDS_ATTENTION order, a new payment attempt of a PAYMENT_FAILED
+// one (the same replay as POST /v1/orders/:id/replay, recorded as "operator").
 import type { Command } from 'commander';
 import type { OrderStatus } from '../../generated/prisma/enums.js';
 import { ATTENTION_STATUSES } from '../../plugins/order-metrics.js';
+import { attemptOfReference } from '../../services/orders/references.js';
 import { intArg, listArg, uuidArg } from '../args.js';
 import { record, table } from '../output.js';
 import type { CliBuilder } from '../program.js';
@@ -50,7 +52,12 @@ export function registerOrderCommands(program: Command, cli: CliBuilder): void {
     );
 
   cli
-    .leaf(orders, 'replay', 'deliver a FAILED or NEEDS_ATTENTION order again (PAYMENT_FAILED orders are not replayed: the order is on the POS)')
+    .leaf(
+      orders,
+      'replay',
+      'deliver a FAILED or NEEDS_ATTENTION order again, or pay a PAYMENT_FAILED order again under a new payment reference ' +
+        '(fix the cause of the refusal first; an order without a POS account cannot be paid: settle it on the POS)',
+    )
     .argument('<orderId>', 'the order', uuidArg)
     .action(
       cli.action(async (ctx, orderId: string) => {
@@ -62,9 +69,19 @@ export function registerOrderCommands(program: Command, cli: CliBuilder): void {
           deliveryDeadlineMs: ctx.config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000,
         });
         const order = await service.replay(null, orderId, 'operator');
-        ctx.log.info({ orderId, vendorId: order.vendorId, attempt: order.attempt }, 'order replayed (cli)');
-        const result = { id: order.id, vendorId: order.vendorId, status: order.status, attempt: order.attempt, reference: order.reference };
-        ctx.out.result(result, () => `${record(result)}\n\nQueued for delivery; follow it with GET /v1/orders/${order.id} or the queue dashboard.`);
+        ctx.log.info({ orderId, vendorId: order.vendorId, status: order.status, attempt: order.attempt, paymentReference: order.paymentReference }, 'order replayed (cli)');
+        const result = {
+          id: order.id,
+          vendorId: order.vendorId,
+          status: order.status,
+          attempt: order.attempt,
+          reference: order.reference,
+          paymentAttempt: attemptOfReference(order.paymentReference),
+          paymentReference: order.paymentReference,
+        };
+        // A payment replay goes back to ACCEPTED; a delivery replay to RECEIVED.
+        const queued = order.status === 'ACCEPTED' ? 'Queued for payment' : 'Queued for delivery';
+        ctx.out.result(result, () => `${record(result)}\n\n${queued}; follow it with GET /v1/orders/${order.id} or the queue dashboard.`);
       }),
     );
 }

@@ -1,6 +1,7 @@
 // apply-payment: applies the order's payment to its POS check once the POS has the order.
-// Exactly once: the payment reference is fixed per order, and K-Series answers 400
-// "reference has already been used" to a repeat.
+// Exactly once: the payment reference is fixed per payment attempt, and K-Series answers 400
+// "reference has already been used" to a repeat. A refused payment is tried again only by a
+// payment replay (services/orders/replay.ts), which gives it a new reference and a job of its own.
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../../db/prisma.js';
@@ -18,7 +19,9 @@ export interface ApplyPaymentDeps {
   log: FastifyBaseLogger;
 }
 
-const NOT_PAYABLE: readonly OrderStatus[] = ['RECEIVED', 'FAILED', 'CANCELLED', 'ABANDONED'];
+// PAYMENT_FAILED: the reference of a refused payment is spent (a repeat answers "already used",
+// which would read as paid), so a stale job (a retry from the dashboard) must not send it again.
+const NOT_PAYABLE: readonly OrderStatus[] = ['RECEIVED', 'FAILED', 'CANCELLED', 'ABANDONED', 'PAYMENT_FAILED'];
 
 export function createApplyPaymentProcessor(deps: ApplyPaymentDeps) {
   const { prisma, kseries, outcomes, log } = deps;

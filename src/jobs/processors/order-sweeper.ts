@@ -38,10 +38,11 @@ export function createOrderSweeper(deps: SweeperDeps) {
 
     const toPay = await prisma.order.findMany({
       where: { status: 'ACCEPTED', paymentSubmittedAt: null, accountIdentifier: { not: null }, updatedAt: { lt: settled } },
-      select: { id: true },
+      select: { id: true, paymentReference: true },
       take: BATCH,
     });
-    for (const order of toPay) await queues.applyPayment.add({ orderId: order.id }, { jobId: paymentJobId(order.id) });
+    // The same job id as the first enqueue: a replayed payment's id carries its attempt.
+    for (const order of toPay) await queues.applyPayment.add({ orderId: order.id }, { jobId: paymentJobId(order) });
 
     // No outcome in time: submitted but never accepted, or payment submitted but never confirmed.
     const toReconcile = await prisma.order.findMany({

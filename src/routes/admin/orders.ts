@@ -33,14 +33,19 @@ const adminOrderRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/orders/:orderId/replay', {
     schema: {
       tags: ['admin'],
-      summary: 'Deliver a FAILED or NEEDS_ATTENTION order again (exactly once)',
+      summary: "Replay a FAILED or NEEDS_ATTENTION order's delivery, or a PAYMENT_FAILED order's payment (exactly once)",
+      description:
+        'FAILED: a new delivery attempt under a new reference. NEEDS_ATTENTION: delivered again under the same reference. ' +
+        'PAYMENT_FAILED (the POS has the order but refused its payment): the order goes back to ACCEPTED and the payment is ' +
+        'sent again under a new payment reference (payment.reference, payment.attempt); 409 PAYMENT_NOT_REPLAYABLE when ' +
+        'K-Series never gave the order an account. Any other status: 409 ORDER_NOT_REPLAYABLE.',
       security,
       params: z.object({ orderId: uuidParam }),
       response: { 202: orderSchema, ...errorResponses(400, 401, 404, 409) },
     },
     handler: async (request, reply) => {
       const order = await orders.replay(null, request.params.orderId, 'operator');
-      request.log.info({ orderId: order.id, attempt: order.attempt }, 'order replayed by an operator');
+      request.log.info({ orderId: order.id, status: order.status, attempt: order.attempt, paymentReference: order.paymentReference }, 'order replayed by an operator');
       return reply.status(202).send(orderView(order));
     },
   });

@@ -2,11 +2,22 @@
 // and the sweeper re-enqueues rows whose job is missing.
 import type { FastifyBaseLogger } from 'fastify';
 import type { QueueProducers } from '../../jobs/producers.js';
+import { attemptOfReference } from './references.js';
 import type { TransitionResult } from './transitions.js';
 
 /** Job ids make enqueueing idempotent: one push per order attempt. */
 export const pushJobId = (order: { id: string; attempt: number }) => `push-${order.id}-${order.attempt}`;
-export const paymentJobId = (orderId: string) => `pay-${orderId}`;
+
+/**
+ * One apply-payment job per payment reference. A payment replay needs an id of its own: BullMQ
+ * ignores an add whose id still exists, and the failed job of the refused payment is kept for 7
+ * days. The first payment keeps the plain `pay-<orderId>`, the id jobs had before payment
+ * replays existed, so a deploy does not queue a second job beside one already waiting.
+ */
+export const paymentJobId = (order: { id: string; paymentReference: string }) => {
+  const attempt = attemptOfReference(order.paymentReference);
+  return attempt <= 1 ? `pay-${order.id}` : `pay-${order.id}-${attempt}`;
+};
 
 export async function enqueuePush(queues: QueueProducers, order: { id: string; attempt: number }, log: FastifyBaseLogger): Promise<void> {
   try {
@@ -16,11 +27,11 @@ export async function enqueuePush(queues: QueueProducers, order: { id: string; a
   }
 }
 
-export async function enqueuePayment(queues: QueueProducers, orderId: string, log: FastifyBaseLogger): Promise<void> {
+export async function enqueuePayment(queues: QueueProducers, order: { id: string; paymentReference: string }, log: FastifyBaseLogger): Promise<void> {
   try {
-    await queues.applyPayment.add({ orderId }, { jobId: paymentJobId(orderId) });
+    await queues.applyPayment.add({ orderId: order.id }, { jobId: paymentJobId(order) });
   } catch (err) {
-    log.warn({ err, orderId }, 'could not enqueue apply-payment; the sweeper will');
+    log.warn({ err, orderId: order.id }, 'could not enqueue apply-payment; the sweeper will');
   }
 }
 

@@ -5,6 +5,7 @@ import type { PrismaClient } from '../../db/prisma.js';
 import type { OrderStatus } from '../../generated/prisma/enums.js';
 import type { QueueProducers } from '../../jobs/producers.js';
 import { enqueueAfterTransition, enqueuePayment } from './enqueue.js';
+import { attemptOfReference } from './references.js';
 import { createOrderStore, type OrderOutcomeView } from './store.js';
 import { transitionOrder, type OrderEventSource, type TransitionColumns } from './transitions.js';
 
@@ -39,10 +40,12 @@ export function createOutcomeHandlers(deps: OutcomeDeps) {
    * Starts the payment once the POS has the order, whatever order events arrived in. `order` may
    * be a moment old: apply-payment checks again, and its job id makes a repeat a no-op.
    */
-  async function ensurePaymentStarted(order: Pick<OrderOutcomeView, 'id' | 'status' | 'accountIdentifier' | 'paymentSubmittedAt' | 'paidAt'>): Promise<void> {
+  async function ensurePaymentStarted(
+    order: Pick<OrderOutcomeView, 'id' | 'status' | 'accountIdentifier' | 'paymentReference' | 'paymentSubmittedAt' | 'paidAt'>,
+  ): Promise<void> {
     if (order.paymentSubmittedAt || order.paidAt || !order.accountIdentifier) return;
     if (NO_PAYMENT_STATES.includes(order.status)) return;
-    await enqueuePayment(queues, order.id, log);
+    await enqueuePayment(queues, order, log);
   }
 
   async function transition(orderId: string, to: OrderStatus, source: OrderEventSource, reason: string | undefined, set: TransitionColumns = {}) {
@@ -95,8 +98,11 @@ export function createOutcomeHandlers(deps: OutcomeDeps) {
       const reference = notification.thirdPartyReference;
       if (!reference) return { applied: false, orderId: null, vendorId: null, note: 'no thirdPartyReference' };
       const order = known ?? (await store.byPaymentReference(reference));
-      if (!order) return { applied: false, orderId: null, vendorId: null, note: `no order with payment reference ${reference}` };
+      if (!order) {
+        return { applied: false, orderId: null, vendorId: null, note: `no order with payment reference ${reference} (unknown, or superseded by a payment replay)` };
+      }
       if (notification.status === 'SUCCESS') {
+        // Whichever of the order's references it came by, a confirmed payment is money on the check.
         const paidAt = order.paidAt ?? new Date();
         const result = await transition(order.id, 'PAID', source, 'payment confirmed by the POS', { paidAt });
         // Fulfilment may have overtaken the payment event: the payment still counts.
@@ -104,6 +110,15 @@ export function createOutcomeHandlers(deps: OutcomeDeps) {
         return { applied: result !== null, orderId: order.id, vendorId: order.vendorId };
       }
       if (notification.status === 'FAILURE') {
+        // After a payment replay only the current payment reference speaks for the order. A
+        // superseded reference matches no order at all; one that matched by the order reference
+        // (older notifications carry that) cannot say which attempt failed, and applying it could
+        // flip the replayed payment back to PAYMENT_FAILED. If it was the new payment that failed,
+        // the reconciler finds it unpaid on the account and flags the order.
+        if (reference !== order.paymentReference && attemptOfReference(order.paymentReference) > 1) {
+          const note = `payment FAILURE for ${reference}, not the current payment reference ${order.paymentReference} (payment replayed); not applied`;
+          return { applied: false, orderId: order.id, vendorId: order.vendorId, note };
+        }
         const reason = [notification.errors?.account?.type, notification.reason].filter(Boolean).join(': ') || 'payment failed';
         const result = await transition(order.id, 'PAYMENT_FAILED', source, reason, { failureReason: reason });
         return { applied: result !== null, orderId: order.id, vendorId: order.vendorId };

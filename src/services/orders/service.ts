@@ -1,5 +1,5 @@
 // Accepting, reading and replaying orders. Accepting stores the order (the outbox) before
-// anything else; delivery to K-Series happens in the push-order job.
+// anything else; delivery to K-Series happens in the push-order job, replays in ./replay.ts.
 import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../../db/prisma.js';
 import { Prisma } from '../../generated/prisma/client.js';
@@ -9,7 +9,8 @@ import { canonicalJson, sha256Hex } from '../../lib/canonical-json.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import { enqueuePush } from './enqueue.js';
 import { insertOrder, isUniqueViolation } from './insert.js';
-import { newOrderReferences, referenceForAttempt } from './references.js';
+import { newOrderReferences } from './references.js';
+import { createReplay } from './replay.js';
 import type { CreateOrderInput } from './schema.js';
 import { createOrderStore } from './store.js';
 
@@ -128,51 +129,8 @@ export function createOrderService(deps: OrderServiceDeps) {
       return { items, nextCursor: rows.length > filter.limit ? items[items.length - 1]!.id : null };
     },
 
-    /**
-     * A new delivery attempt for a FAILED order (with a new K-Series reference: the old attempt
-     * definitively failed) or for one NEEDS_ATTENTION (same reference: if it did reach the POS,
-     * K-Series answers 409 and nothing is duplicated).
-     */
-    async replay(vendorId: string | null, orderId: string, source: 'operator' | 'api'): Promise<OrderWithEvents> {
-      const replayed = await prisma.$transaction(async (tx) => {
-        const rows = await tx.$queryRaw<{ status: OrderStatus; vendor_id: string; reference: string; attempt: number }[]>`
-          SELECT status, vendor_id, reference, attempt FROM orders WHERE id = ${orderId}::uuid FOR UPDATE`;
-        const row = rows[0];
-        if (!row || (vendorId && row.vendor_id !== vendorId)) throw new NotFoundError('Order');
-        if (row.status !== 'FAILED' && row.status !== 'NEEDS_ATTENTION') {
-          throw new ConflictError(`Only FAILED or NEEDS_ATTENTION orders can be replayed; this one is ${row.status}`, 'ORDER_NOT_REPLAYABLE');
-        }
-        const attempt = row.status === 'FAILED' ? row.attempt + 1 : row.attempt;
-        const reference = referenceForAttempt(row.reference, attempt);
-        await tx.order.update({
-          where: { id: orderId },
-          // A new attempt gets a new delivery deadline, or a replay of an old order would be
-          // flagged again at once.
-          data: {
-            status: 'RECEIVED',
-            attempt,
-            reference,
-            failureReason: null,
-            submittedAt: null,
-            lastCheckedAt: null,
-            deadlineAt: new Date(Date.now() + deps.deliveryDeadlineMs),
-          },
-        });
-        await tx.orderEvent.create({
-          data: {
-            orderId,
-            fromStatus: row.status,
-            toStatus: 'RECEIVED',
-            source,
-            reason: `replay, attempt ${attempt}`,
-            data: { previousReference: row.reference, reference },
-          },
-        });
-        return tx.order.findUniqueOrThrow({ where: { id: orderId }, include: withEvents });
-      });
-      await enqueuePush(queues, replayed, log);
-      return replayed;
-    },
+    /** Replays a FAILED or NEEDS_ATTENTION order's delivery, or a PAYMENT_FAILED order's payment (see replay.ts). */
+    replay: createReplay(deps),
   };
 }
 

@@ -5,6 +5,9 @@
 //   RECEIVED -> SUBMITTED -> ACCEPTED -> PAYMENT_SUBMITTED -> PAID -> READY_FOR_PICKUP -> CLOSED
 //   before acceptance: FAILED (POS refused) or NEEDS_ATTENTION (no outcome by the deadline)
 //   after acceptance:  PAYMENT_FAILED; CANCELLED / ABANDONED end everything
+// Only a replay (replay.ts) moves an order back, outside this machine: FAILED / NEEDS_ATTENTION
+// to RECEIVED, PAYMENT_FAILED to ACCEPTED (with a new payment reference, so that a late FAILURE
+// of the refused payment cannot move it again: see outcomes.ts).
 import type { OrderStatus } from '../../generated/prisma/enums.js';
 
 // Position on the happy path. Failure states sit where they can happen.
@@ -23,7 +26,7 @@ const RANK: Record<OrderStatus, number> = {
   ABANDONED: 7,
 };
 
-/** States no event can leave (except an operator replay of FAILED). */
+/** States no event can leave. */
 export const FINAL_STATES: readonly OrderStatus[] = ['CLOSED', 'CANCELLED', 'ABANDONED'];
 
 /** States that mean the POS has the order. */
@@ -42,7 +45,7 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
     case 'PAYMENT_FAILED':
       return from === 'ACCEPTED' || from === 'PAYMENT_SUBMITTED' || from === 'NEEDS_ATTENTION';
     default:
-      // FAILED is final for POS events; leaving it takes an operator replay (see replay()).
+      // FAILED is final for POS events; leaving it takes a replay (see replay.ts).
       if (from === 'FAILED') return false;
       return RANK[to] > RANK[from];
   }

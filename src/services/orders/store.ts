@@ -11,6 +11,8 @@ export interface OrderOutcomeView {
   vendorId: string;
   status: OrderStatus;
   accountIdentifier: string | null;
+  /** The current payment reference (a payment replay replaces it). */
+  paymentReference: string;
   paymentSubmittedAt: Date | null;
   paidAt: Date | null;
 }
@@ -18,7 +20,6 @@ export interface OrderOutcomeView {
 /** An order with what it takes to talk to K-Series about it. */
 export interface OrderDeliveryView extends OrderOutcomeView {
   reference: string;
-  paymentReference: string;
   payload: unknown;
   paymentAmount: number;
   tipAmount: number;
@@ -31,11 +32,12 @@ export interface OrderDeliveryView extends OrderOutcomeView {
   connection: { id: string; status: ConnectionStatus; webhookEndpointId: string | null } | null;
 }
 
-const OUTCOME_COLUMNS = `o.id, o.vendor_id, o.status, o.account_identifier, o.payment_submitted_at, o.paid_at`;
+const OUTCOME_COLUMNS = `o.id, o.vendor_id, o.status, o.account_identifier, o.payment_reference, o.payment_submitted_at, o.paid_at`;
 
 const BY_REFERENCE = prepared('order_by_reference', `SELECT ${OUTCOME_COLUMNS} FROM orders o WHERE o.reference = $1`);
 
-// PAYMENT notifications carry our payment reference; older ones may carry the order's.
+// PAYMENT notifications carry our payment reference; older ones may carry the order's. A
+// reference a payment replay superseded matches no order any more (see outcomes.ts).
 const BY_PAYMENT_REFERENCE = prepared(
   'order_by_payment_reference',
   `SELECT ${OUTCOME_COLUMNS} FROM orders o
@@ -45,7 +47,7 @@ const BY_PAYMENT_REFERENCE = prepared(
 
 const FOR_DELIVERY = prepared(
   'order_for_delivery',
-  `SELECT ${OUTCOME_COLUMNS}, o.reference, o.payment_reference, o.payload, o.payment_amount::float8 AS payment_amount,
+  `SELECT ${OUTCOME_COLUMNS}, o.reference, o.payload, o.payment_amount::float8 AS payment_amount,
           o.tip_amount::float8 AS tip_amount, o.payment_method, o.deadline_at, o.submitted_at, o.created_at,
           l.business_location_id::text AS business_location_id, l.default_order_profile,
           c.id AS connection_id, c.status AS connection_status, c.webhook_endpoint_id
@@ -78,13 +80,13 @@ type OutcomeRow = {
   vendor_id: string;
   status: OrderStatus;
   account_identifier: string | null;
+  payment_reference: string;
   payment_submitted_at: Date | null;
   paid_at: Date | null;
 };
 
 type DeliveryRow = OutcomeRow & {
   reference: string;
-  payment_reference: string;
   payload: unknown;
   payment_amount: number;
   tip_amount: number;
@@ -104,6 +106,7 @@ const outcomeView = (r: OutcomeRow): OrderOutcomeView => ({
   vendorId: r.vendor_id,
   status: r.status,
   accountIdentifier: r.account_identifier,
+  paymentReference: r.payment_reference,
   paymentSubmittedAt: r.payment_submitted_at,
   paidAt: r.paid_at,
 });
@@ -130,7 +133,6 @@ export function createOrderStore(prisma: PrismaClient) {
       return {
         ...outcomeView(r),
         reference: r.reference,
-        paymentReference: r.payment_reference,
         payload: r.payload,
         paymentAmount: r.payment_amount,
         tipAmount: r.tip_amount,

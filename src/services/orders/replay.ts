@@ -1,0 +1,122 @@
+// Replaying an order an operator (or the vendor) has looked at. Its status decides what is
+// replayed, under the row lock so that two replays at once make one attempt:
+// - FAILED / NEEDS_ATTENTION: the delivery to K-Series (push-order again);
+// - PAYMENT_FAILED: the payment of an order the POS already has (apply-payment again).
+// A replay moves the status back on purpose, outside the state machine (which only moves
+// forward), and records why in the timeline.
+import type { FastifyBaseLogger } from 'fastify';
+import type { PrismaClient } from '../../db/prisma.js';
+import type { Prisma } from '../../generated/prisma/client.js';
+import type { OrderStatus } from '../../generated/prisma/enums.js';
+import type { QueueProducers } from '../../jobs/producers.js';
+import { ConflictError, NotFoundError } from '../../lib/errors.js';
+import { enqueuePayment, enqueuePush } from './enqueue.js';
+import { attemptOfReference, referenceForAttempt } from './references.js';
+import type { OrderWithEvents } from './service.js';
+
+export const REPLAYABLE_STATUSES: readonly OrderStatus[] = ['FAILED', 'NEEDS_ATTENTION', 'PAYMENT_FAILED'];
+
+export type ReplaySource = 'operator' | 'api';
+
+interface LockedOrder {
+  status: OrderStatus;
+  vendor_id: string;
+  reference: string;
+  attempt: number;
+  payment_reference: string;
+  account_identifier: string | null;
+  failure_reason: string | null;
+}
+
+export interface ReplayDeps {
+  prisma: PrismaClient;
+  queues: QueueProducers;
+  log: FastifyBaseLogger;
+  deliveryDeadlineMs: number;
+}
+
+/**
+ * A new delivery attempt for a FAILED order (with a new K-Series reference: the old attempt
+ * definitively failed) or for one NEEDS_ATTENTION (same reference: if it did reach the POS,
+ * K-Series answers 409 and nothing is duplicated).
+ */
+async function replayDelivery(tx: Prisma.TransactionClient, orderId: string, row: LockedOrder, source: ReplaySource, deadlineMs: number) {
+  const attempt = row.status === 'FAILED' ? row.attempt + 1 : row.attempt;
+  const reference = referenceForAttempt(row.reference, attempt);
+  await tx.order.update({
+    where: { id: orderId },
+    // A new attempt gets a new delivery deadline, or a replay of an old order would be
+    // flagged again at once.
+    data: {
+      status: 'RECEIVED',
+      attempt,
+      reference,
+      failureReason: null,
+      submittedAt: null,
+      lastCheckedAt: null,
+      deadlineAt: new Date(Date.now() + deadlineMs),
+    },
+  });
+  await tx.orderEvent.create({
+    data: { orderId, fromStatus: row.status, toStatus: 'RECEIVED', source, reason: `replay, attempt ${attempt}`, data: { previousReference: row.reference, reference } },
+  });
+}
+
+/**
+ * The POS has the order but refused its payment. K-Series treats that refusal as final, and
+ * its reference is spent (a repeat answers 400 "reference has already been used", which
+ * apply-payment reads as applied), so the payment goes again under a new reference: the refused
+ * one cannot be paid later, hence nothing is paid twice. Back to ACCEPTED, where apply-payment
+ * starts.
+ */
+async function replayPayment(tx: Prisma.TransactionClient, orderId: string, row: LockedOrder, source: ReplaySource) {
+  if (!row.account_identifier) {
+    throw new ConflictError(
+      'This order\'s payment cannot be replayed: K-Series never told us the order\'s account (check) on the POS, so there is nothing to pay. Settle it on the POS.',
+      'PAYMENT_NOT_REPLAYABLE',
+    );
+  }
+  const paymentAttempt = attemptOfReference(row.payment_reference) + 1;
+  const paymentReference = referenceForAttempt(row.payment_reference, paymentAttempt);
+  await tx.order.update({
+    where: { id: orderId },
+    // lastCheckedAt: the reconciler may look at the new payment as soon as it is due.
+    data: { status: 'ACCEPTED', paymentReference, paymentSubmittedAt: null, failureReason: null, lastCheckedAt: null },
+  });
+  await tx.orderEvent.create({
+    data: {
+      orderId,
+      fromStatus: row.status,
+      toStatus: 'ACCEPTED',
+      source,
+      reason: `payment replay, attempt ${paymentAttempt}`,
+      data: { previousPaymentReference: row.payment_reference, paymentReference, paymentAttempt, previousFailureReason: row.failure_reason },
+    },
+  });
+}
+
+/** Returns the replayed order with its timeline; the job that carries the replay is queued after commit. */
+export function createReplay(deps: ReplayDeps) {
+  const { prisma, queues, log } = deps;
+
+  return async function replay(vendorId: string | null, orderId: string, source: ReplaySource): Promise<OrderWithEvents> {
+    const { order, payment } = await prisma.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<LockedOrder[]>`
+        SELECT status, vendor_id, reference, attempt, payment_reference, account_identifier, failure_reason
+          FROM orders WHERE id = ${orderId}::uuid FOR UPDATE`;
+      const row = rows[0];
+      if (!row || (vendorId && row.vendor_id !== vendorId)) throw new NotFoundError('Order');
+      if (!REPLAYABLE_STATUSES.includes(row.status)) {
+        throw new ConflictError(`Only FAILED, NEEDS_ATTENTION or PAYMENT_FAILED orders can be replayed; this one is ${row.status}`, 'ORDER_NOT_REPLAYABLE');
+      }
+      const payment = row.status === 'PAYMENT_FAILED';
+      if (payment) await replayPayment(tx, orderId, row, source);
+      else await replayDelivery(tx, orderId, row, source, deps.deliveryDeadlineMs);
+      const order = await tx.order.findUniqueOrThrow({ where: { id: orderId }, include: { events: { orderBy: { id: 'asc' } } } });
+      return { order, payment };
+    });
+    if (payment) await enqueuePayment(queues, order, log);
+    else await enqueuePush(queues, order, log);
+    return order;
+  };
+}
