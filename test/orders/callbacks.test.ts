@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyCallback } from '../../src/services/callbacks/signing.js';
+import { SANDBOX_SEED } from '../../src/sandbox/seed.js';
 import { bearer, createVendor } from '../helpers/context.js';
 import { waitFor } from '../helpers/workers.js';
 import { createPipelineContext, type PipelineContext } from './pipeline-context.js';
@@ -69,6 +70,25 @@ describe('vendor callbacks', () => {
     expect(items).toHaveLength(events);
     expect(items.every((d) => d.status === 'DELIVERED')).toBe(true);
     expect(items.reduce((n, d) => n + d.attempts, 0)).toBe(events + 2);
+  });
+
+  it('a replay is a status change too: the vendor is told', async () => {
+    const set = await p.ctx.app.inject({ method: 'PUT', url: '/v1/callback', headers: bearer(p.vendor.apiKey), payload: { url } });
+    const { secret } = set.json();
+    // The POS refuses the unknown SKU: FAILED, which the vendor may replay.
+    const placed = await p.placeOrder({ items: [{ sku: SANDBOX_SEED.unknownSku, quantity: 1 }] });
+    await p.waitForStatus(placed.id, ['FAILED']);
+    const replay = await p.ctx.app.inject({ method: 'POST', url: `/v1/orders/${placed.id}/replay`, headers: bearer(p.vendor.apiKey) });
+    expect(replay.statusCode).toBe(202);
+    const replayed = await waitFor(async () => {
+      const hit = received.find((r) => {
+        const json = JSON.parse(r.body);
+        return json.orderId === placed.id && json.previousStatus === 'FAILED' && json.status === 'RECEIVED';
+      });
+      return hit ?? null;
+    }, 'the replay callback');
+    expect(JSON.parse(replayed.body).reason).toMatch(/^replay, attempt 2/);
+    expect(verifyCallback(secret, replayed.body, replayed.signature ?? '')).toBe(true);
   });
 
   it('another vendor cannot read the deliveries', async () => {

@@ -35,7 +35,7 @@ export async function enqueuePayment(queues: QueueProducers, order: { id: string
   }
 }
 
-export async function enqueueAfterTransition(queues: QueueProducers, result: TransitionResult | null, log: FastifyBaseLogger): Promise<void> {
+export async function enqueueAfterTransition(queues: QueueProducers, result: Pick<TransitionResult, 'callbackDeliveryId'> | null, log: FastifyBaseLogger): Promise<void> {
   if (!result?.callbackDeliveryId) return;
   try {
     await queues.vendorCallback.add({ deliveryId: result.callbackDeliveryId }, { jobId: `callback-${result.callbackDeliveryId}` });

@@ -10,7 +10,7 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import type { OrderStatus } from '../../generated/prisma/enums.js';
 import type { QueueProducers } from '../../jobs/producers.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
-import { enqueuePayment, enqueuePush } from './enqueue.js';
+import { enqueueAfterTransition, enqueuePayment, enqueuePush } from './enqueue.js';
 import { attemptOfReference, referenceForAttempt } from './references.js';
 import type { OrderWithEvents } from './service.js';
 
@@ -26,6 +26,8 @@ interface LockedOrder {
   payment_reference: string;
   account_identifier: string | null;
   failure_reason: string | null;
+  /** The vendor's callback URL: a replay is a status change like any other. */
+  callback_url: string | null;
 }
 
 export interface ReplayDeps {
@@ -57,8 +59,9 @@ async function replayDelivery(tx: Prisma.TransactionClient, orderId: string, row
       deadlineAt: new Date(Date.now() + deadlineMs),
     },
   });
-  await tx.orderEvent.create({
+  return tx.orderEvent.create({
     data: { orderId, fromStatus: row.status, toStatus: 'RECEIVED', source, reason: `replay, attempt ${attempt}`, data: { previousReference: row.reference, reference } },
+    select: { id: true },
   });
 }
 
@@ -83,7 +86,8 @@ async function replayPayment(tx: Prisma.TransactionClient, orderId: string, row:
     // lastCheckedAt: the reconciler may look at the new payment as soon as it is due.
     data: { status: 'ACCEPTED', paymentReference, paymentSubmittedAt: null, failureReason: null, lastCheckedAt: null },
   });
-  await tx.orderEvent.create({
+  return tx.orderEvent.create({
+    select: { id: true },
     data: {
       orderId,
       fromStatus: row.status,
@@ -100,23 +104,28 @@ export function createReplay(deps: ReplayDeps) {
   const { prisma, queues, log } = deps;
 
   return async function replay(vendorId: string | null, orderId: string, source: ReplaySource): Promise<OrderWithEvents> {
-    const { order, payment } = await prisma.$transaction(async (tx) => {
+    const { order, payment, callbackDeliveryId } = await prisma.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<LockedOrder[]>`
-        SELECT status, vendor_id, reference, attempt, payment_reference, account_identifier, failure_reason
-          FROM orders WHERE id = ${orderId}::uuid FOR UPDATE`;
+        SELECT o.status, o.vendor_id, o.reference, o.attempt, o.payment_reference, o.account_identifier, o.failure_reason, v.callback_url
+          FROM orders o JOIN vendors v ON v.id = o.vendor_id
+         WHERE o.id = ${orderId}::uuid FOR UPDATE OF o`;
       const row = rows[0];
       if (!row || (vendorId && row.vendor_id !== vendorId)) throw new NotFoundError('Order');
       if (!REPLAYABLE_STATUSES.includes(row.status)) {
         throw new ConflictError(`Only FAILED, NEEDS_ATTENTION or PAYMENT_FAILED orders can be replayed; this one is ${row.status}`, 'ORDER_NOT_REPLAYABLE');
       }
       const payment = row.status === 'PAYMENT_FAILED';
-      if (payment) await replayPayment(tx, orderId, row, source);
-      else await replayDelivery(tx, orderId, row, source, deps.deliveryDeadlineMs);
+      const event = payment ? await replayPayment(tx, orderId, row, source) : await replayDelivery(tx, orderId, row, source, deps.deliveryDeadlineMs);
+      // The vendor hears of the replay as of any status change (same outbox as transitions.ts).
+      const callback = row.callback_url
+        ? await tx.callbackDelivery.create({ data: { orderId, orderEventId: event.id, url: row.callback_url }, select: { id: true } })
+        : null;
       const order = await tx.order.findUniqueOrThrow({ where: { id: orderId }, include: { events: { orderBy: { id: 'asc' } } } });
-      return { order, payment };
+      return { order, payment, callbackDeliveryId: callback?.id ?? null };
     });
     if (payment) await enqueuePayment(queues, order, log);
     else await enqueuePush(queues, order, log);
+    await enqueueAfterTransition(queues, { callbackDeliveryId }, log);
     return order;
   };
 }
