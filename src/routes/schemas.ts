@@ -16,6 +16,16 @@ export function errorResponses<const S extends readonly number[]>(...statuses: S
 
 export const uuidParam = z.uuid({ message: 'must be a UUID' });
 
+/** The vendor's and the operator's replay routes share one behaviour, so one description. */
+export const replayRouteDoc = {
+  summary: "Replay a FAILED or NEEDS_ATTENTION order's delivery, or a PAYMENT_FAILED order's payment (exactly once)",
+  description:
+    'FAILED: a new delivery attempt under a new reference. NEEDS_ATTENTION: delivered again under the same reference. ' +
+    'PAYMENT_FAILED (the POS has the order but refused its payment): the order goes back to ACCEPTED and the payment is ' +
+    'sent again under a new payment reference (payment.reference, payment.attempt); 409 PAYMENT_NOT_REPLAYABLE when ' +
+    'K-Series never gave the order an account. Any other status: 409 ORDER_NOT_REPLAYABLE.',
+};
+
 export const paginationQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).default(0),

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { orderServiceFor } from '../../services/orders/service.js';
 import { orderSchema, orderView } from '../order-view.js';
-import { errorResponses, uuidParam } from '../schemas.js';
+import { errorResponses, replayRouteDoc, uuidParam } from '../schemas.js';
 
 const security = [{ adminToken: [] }];
 const ATTENTION = ['NEEDS_ATTENTION', 'FAILED', 'PAYMENT_FAILED'] as const;
@@ -33,12 +33,7 @@ const adminOrderRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post('/orders/:orderId/replay', {
     schema: {
       tags: ['admin'],
-      summary: "Replay a FAILED or NEEDS_ATTENTION order's delivery, or a PAYMENT_FAILED order's payment (exactly once)",
-      description:
-        'FAILED: a new delivery attempt under a new reference. NEEDS_ATTENTION: delivered again under the same reference. ' +
-        'PAYMENT_FAILED (the POS has the order but refused its payment): the order goes back to ACCEPTED and the payment is ' +
-        'sent again under a new payment reference (payment.reference, payment.attempt); 409 PAYMENT_NOT_REPLAYABLE when ' +
-        'K-Series never gave the order an account. Any other status: 409 ORDER_NOT_REPLAYABLE.',
+      ...replayRouteDoc,
       security,
       params: z.object({ orderId: uuidParam }),
       response: { 202: orderSchema, ...errorResponses(400, 401, 404, 409) },
