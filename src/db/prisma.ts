@@ -28,6 +28,11 @@ export function createPrisma(databaseUrl: string, options: { poolSize?: number }
     options: `-c search_path="${schema}"`,
     connectionTimeoutMillis: 5_000,
   });
+  // A Postgres restart breaks the idle clients, and the pool re-emits their errors on itself:
+  // with no listener that is an uncaught 'error' event and the process dies. Prisma's adapter
+  // adds one only at its first generated query, and the hot path runs raw SQL on this pool
+  // first. The pool has already dropped the broken client; the next query opens a new one.
+  pool.on('error', () => undefined);
   // $disconnect() ends the pool.
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { schema, disposeExternalPool: true }) });
   pools.set(prisma, pool);
