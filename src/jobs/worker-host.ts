@@ -59,9 +59,20 @@ export async function startWorkers(deps: {
     const producer = (Object.values(deps.queues) as unknown[]).find(
       (q): q is TypedQueue<QueueDefinition> => q instanceof TypedQueue && q.definition.name === schedule.definition.name,
     );
-    await producer?.queue.upsertJobScheduler(`${schedule.definition.name}-every`, { every: schedule.everyMs }, {
-      name: schedule.definition.name,
-      data: schedule.payload as object,
+    if (!producer) continue;
+    const declare = () =>
+      producer.queue.upsertJobScheduler(`${schedule.definition.name}-every`, { every: schedule.everyMs }, {
+        name: schedule.definition.name,
+        data: schedule.payload as object,
+      });
+    await declare();
+    // A Redis restarted without persistence (or flushed) loses the schedulers with every other
+    // key, and nothing would declare them again before a worker restarts: the order sweeper, the
+    // outbox's safety net that re-enqueues the lost jobs, would never run again. So declare them
+    // again whenever the connection comes back.
+    const client = await producer.queue.client;
+    client.on('ready', () => {
+      declare().catch((err: unknown) => deps.log.warn({ err, queue: schedule.definition.name }, 'could not declare the job scheduler again'));
     });
   }
   deps.log.info({ queues: deps.processors.map((p) => p.definition.name) }, 'workers started');
