@@ -50,3 +50,21 @@ export class UpstreamError extends AppError {
     super(statusCode, code, message, details);
   }
 }
+
+// Socket-level failures, SQLSTATE classes 08 (connection exception) and 57P (the server is
+// shutting down or starting up), and Prisma's "cannot reach / connection closed" codes.
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'P1001', 'P1002', 'P1017']);
+
+/**
+ * The error says a server we depend on (Postgres) could not be reached or dropped the
+ * connection: worth retrying, so a 503 rather than a 500 that reads as our bug. node-postgres
+ * gives these no class of their own, hence the codes and messages.
+ */
+export function isDependencyUnavailable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (UNREACHABLE_CODES.has(code) || code.startsWith('08') || code.startsWith('57P'))) return true;
+    if (/^Connection terminated|timeout exceeded when trying to connect/.test(e.message)) return true;
+  }
+  return false;
+}

@@ -2,7 +2,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { AppError } from '../lib/errors.js';
+import { AppError, isDependencyUnavailable } from '../lib/errors.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
@@ -56,6 +56,13 @@ export default fp(
       const status = err.statusCode ?? 500;
       if (status >= 400 && status < 500) {
         return sendError(reply, request, status, known?.code ?? 'BAD_REQUEST', known?.message ?? err.message);
+      }
+      if (isDependencyUnavailable(err)) {
+        // Retryable: Postgres may have dropped the connection before or after a commit, and a
+        // retry with the same Idempotency-Key answers with the stored order either way.
+        request.log.warn({ err }, 'request failed: a dependency is unreachable');
+        reply.header('retry-after', 2);
+        return sendError(reply, request, 503, 'SERVICE_UNAVAILABLE', 'A service we depend on is unreachable; retry shortly');
       }
       request.log.error({ err }, 'unhandled error');
       return sendError(reply, request, 500, 'INTERNAL_ERROR', 'Internal server error');
