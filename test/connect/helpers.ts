@@ -3,7 +3,8 @@
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { buildSandbox, type SandboxInstance } from '../../src/sandbox/app.js';
-import { bearer, createTestContext, createVendor, type TestContext } from '../helpers/context.js';
+import type { SandboxOptions } from '../../src/sandbox/context.js';
+import { bearer, createTestContext, createVendor, type TestContext, type TestContextOptions } from '../helpers/context.js';
 
 export const CLIENT_ID = 'connect-test-client';
 export const CLIENT_SECRET = 'connect-test-secret-0123456789';
@@ -14,10 +15,14 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-export async function startSandbox(options: { redirectUri: string; accessTokenTtlSeconds?: number }): Promise<Sandbox> {
+/** Sandbox options a test may set beside the client (webhook retries, say). */
+export type SandboxTuning = Pick<SandboxOptions, 'webhookMaxAttempts' | 'webhookRetryDelayMs' | 'webhookDelayMs'>;
+
+export async function startSandbox(options: { redirectUri: string; accessTokenTtlSeconds?: number; tuning?: SandboxTuning }): Promise<Sandbox> {
   const app = await buildSandbox({
     clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [options.redirectUri], name: 'Ordering integration' }],
     ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
+    ...options.tuning,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
@@ -45,12 +50,19 @@ export interface ConnectContext {
 
 /** A test app whose Lightspeed environment is a listening sandbox. */
 export async function createConnectContext(
-  options: { publicUrl?: string; accessTokenTtlSeconds?: number; env?: Record<string, string> } = {},
+  options: {
+    publicUrl?: string;
+    accessTokenTtlSeconds?: number;
+    env?: Record<string, string>;
+    sandbox?: SandboxTuning;
+    context?: TestContextOptions;
+  } = {},
 ): Promise<ConnectContext> {
   const publicUrl = options.publicUrl ?? 'http://127.0.0.1:3999';
   const sandbox = await startSandbox({
     redirectUri: `${publicUrl}/lightspeed/callback`,
     ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
+    ...(options.sandbox ? { tuning: options.sandbox } : {}),
   });
   const ctx = await createTestContext({
     PUBLIC_URL: publicUrl,
@@ -59,7 +71,7 @@ export async function createConnectContext(
     LIGHTSPEED_CLIENT_ID: CLIENT_ID,
     LIGHTSPEED_CLIENT_SECRET: CLIENT_SECRET,
     ...options.env,
-  });
+  }, options.context);
   return {
     ctx,
     sandbox,

@@ -12,6 +12,7 @@ import { migrate } from '../../src/db/migrate.js';
 import { loggerOptions } from '../../src/lib/logger.js';
 import { createRedis, closeRedis } from '../../src/lib/redis.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL, TEST_SCHEMA_PREFIX } from './env.js';
+import { throughProxy, type TcpProxy } from './tcp-proxy.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -73,7 +74,10 @@ export async function clearRedisPrefix(url: string, prefix: string): Promise<voi
 export interface TestContext {
   app: FastifyInstance;
   config: Config;
+  /** db.prisma talks to Postgres directly: migrations, fixtures and assertions. */
   db: TestDatabase;
+  /** What the app and the test's workers use: db.prisma, or a client through options.via.postgres. */
+  prisma: PrismaClient;
   close(): Promise<void>;
 }
 
@@ -82,25 +86,37 @@ export interface TestContextOptions {
   captureLogs?: string[];
   /** Runs before the app is ready: add hooks here. */
   beforeReady?: (app: FastifyInstance) => void;
+  /** Outage tests: the app and workers reach Postgres / Redis through these fault proxies. */
+  via?: { postgres?: TcpProxy; redis?: TcpProxy };
 }
 
 export async function createTestContext(overrides: Record<string, string> = {}, options: TestContextOptions = {}): Promise<TestContext> {
   const db = await createTestDatabase();
-  const config = testConfig({ ...overrides, DATABASE_URL: db.url });
+  const { via } = options;
+  const databaseUrl = via?.postgres ? throughProxy(db.url, via.postgres) : db.url;
+  const config = testConfig({
+    ...overrides,
+    DATABASE_URL: databaseUrl,
+    ...(via?.redis ? { REDIS_URL: throughProxy(overrides.REDIS_URL ?? TEST_REDIS_URL, via.redis) } : {}),
+  });
+  const prisma = via?.postgres ? createPrisma(databaseUrl, { poolSize: 5 }) : db.prisma;
   const lines = options.captureLogs;
   const logger = lines
     ? pino(loggerOptions(config), new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } }))
     : undefined;
-  const app = await buildApp({ config, prisma: db.prisma, ...(logger ? { logger } : {}) });
+  const app = await buildApp({ config, prisma, ...(logger ? { logger } : {}) });
   options.beforeReady?.(app);
   await app.ready();
   return {
     app,
     config,
     db,
+    prisma,
     async close() {
       await app.close();
-      await clearRedisPrefix(config.REDIS_URL, config.REDIS_PREFIX);
+      // Directly, not through a proxy that a failed test may have left cut.
+      await clearRedisPrefix(via?.redis ? overrides.REDIS_URL ?? TEST_REDIS_URL : config.REDIS_URL, config.REDIS_PREFIX);
+      if (prisma !== db.prisma) await prisma.$disconnect();
       await db.drop();
     },
   };

@@ -6,7 +6,7 @@ import type { TestContext } from './context.js';
 
 export async function startTestWorkers(ctx: TestContext): Promise<WorkerRuntime> {
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) as unknown as FastifyBaseLogger;
-  return startWorkerRuntime({ config: ctx.config, log, prisma: ctx.db.prisma });
+  return startWorkerRuntime({ config: ctx.config, log, prisma: ctx.prisma });
 }
 
 export async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {

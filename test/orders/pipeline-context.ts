@@ -2,8 +2,8 @@
 // vendor connected to the sandbox through the OAuth flow, and a mapped Amsterdam location.
 import type { WorkerRuntime } from '../../src/jobs/runtime.js';
 import { SANDBOX_SEED } from '../../src/sandbox/app.js';
-import { connectedVendor, createConnectContext, freePort, type ConnectContext } from '../connect/helpers.js';
-import { bearer } from '../helpers/context.js';
+import { connectedVendor, createConnectContext, freePort, type ConnectContext, type SandboxTuning } from '../connect/helpers.js';
+import { bearer, type TestContextOptions } from '../helpers/context.js';
 import { startTestWorkers, waitFor } from '../helpers/workers.js';
 
 export const AMS = SANDBOX_SEED.locations.amsterdam;
@@ -23,11 +23,15 @@ export interface PipelineContext extends ConnectContext {
   sandboxControl<T = unknown>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T>;
 }
 
-export async function createPipelineContext(options: { env?: Record<string, string>; workers?: boolean } = {}): Promise<PipelineContext> {
+export async function createPipelineContext(
+  options: { env?: Record<string, string>; workers?: boolean; sandbox?: SandboxTuning; context?: TestContextOptions } = {},
+): Promise<PipelineContext> {
   const port = await freePort();
   const cc = await createConnectContext({
     publicUrl: `http://127.0.0.1:${port}`,
     env: { ORDER_SWEEP_INTERVAL_SECONDS: '1', ORDER_OUTCOME_TIMEOUT_SECONDS: '2', ...options.env },
+    ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+    ...(options.context ? { context: options.context } : {}),
   });
   await cc.ctx.app.listen({ host: '127.0.0.1', port });
   const vendor = await connectedVendor(cc.ctx);
