@@ -81,6 +81,25 @@ describe('order pipeline against the sandbox', () => {
     expect(dropped).toHaveLength(1);
   });
 
+  it('lost PAYMENT and CLOSED webhooks: the account lookup finds the payment and the closed account', async () => {
+    // The sandbox closes a fully paid account and says so in an ORDER CLOSED webhook: drop that
+    // and the PAYMENT one, once the ORDER SUCCESS is in (the slowed payment leaves the time).
+    await p.sandboxControl('POST', '/faults/latency', { ms: 1500, count: 1, pathPrefix: '/o/op/1/pay' });
+    const placed = await p.placeOrder();
+    await p.waitForStatus(placed.id, ['ACCEPTED']);
+    await p.sandboxControl('POST', '/faults/webhooks', { kind: 'drop', count: 1, type: 'PAYMENT' });
+    await p.sandboxControl('POST', '/faults/webhooks', { kind: 'drop', count: 1, type: 'ORDER' });
+    const closed = await p.waitForStatus(placed.id, ['CLOSED']);
+    expect(closed.paidAt).not.toBeNull();
+    const order = await reload(placed.id);
+    const dropped = await p.sandboxControl<unknown[]>('GET', `/webhooks?deliveryStatus=dropped&thirdPartyReference=${order.reference}`);
+    expect(dropped).toHaveLength(1);
+    const droppedPayment = await p.sandboxControl<unknown[]>('GET', `/webhooks?type=PAYMENT&deliveryStatus=dropped&thirdPartyReference=${order.paymentReference}`);
+    expect(droppedPayment).toHaveLength(1);
+    const events = await p.ctx.db.prisma.orderEvent.findMany({ where: { orderId: placed.id, toStatus: 'CLOSED' } });
+    expect(events.map((e) => e.source)).toEqual(['reconciler']);
+  });
+
   it('K-Series 429 and 503 storms end with every order paid and delivered once', async () => {
     await p.sandboxControl('POST', '/faults/status', { status: 503, count: 8, pathPrefix: '/o/op/1/order' });
     await p.sandboxControl('POST', '/faults/status', { status: 429, count: 8, retryAfterSeconds: 1, pathPrefix: '/o/op/1/pay' });

@@ -59,7 +59,9 @@ export function createReconcileProcessor(deps: ReconcileDeps) {
         const due = Number(order.paymentAmount);
         if ((account.paidAmount ?? 0) + 0.005 >= due || account.closeDate) {
           await outcomes.applyPaymentNotification({ thirdPartyReference: order.paymentReference, status: 'SUCCESS' }, 'reconciler');
-          return 'payment found on the account';
+          // The CLOSED notification may have been lost with the payment's: the account says it.
+          if (account.closeDate) await outcomes.applyOrderNotification({ thirdPartyReference: order.reference, status: 'CLOSED' }, 'reconciler');
+          return account.closeDate ? 'payment found on the account, which is closed' : 'payment found on the account';
         }
         if (overdue && order.status === 'PAYMENT_SUBMITTED') await flag(orderId, 'payment submitted but not visible on the POS account; not re-sent');
         return overdue ? 'flagged' : 'payment still unknown';
