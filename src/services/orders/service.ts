@@ -104,7 +104,10 @@ export function createOrderService(deps: OrderServiceDeps) {
         }
         throw err;
       }
-      await enqueuePush(queues, order, log);
+      // Not awaited: the order is stored, which is all a 202 promises. Waiting would hang the
+      // request for as long as Redis is away (its client queues commands until it reconnects);
+      // a job that never makes it is the sweeper's to enqueue.
+      void enqueuePush(queues, order, log);
       return { order, created: true };
     },
 
