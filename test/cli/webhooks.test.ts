@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import type { ReregisterResult } from '../../src/integrations/lightspeed/webhook-registration.js';
 import { SANDBOX_SEED } from '../../src/sandbox/app.js';
 import { connectedVendor, createConnectContext, type ConnectContext } from '../connect/helpers.js';
 import { envFor } from '../helpers/child-worker.js';
@@ -18,14 +19,8 @@ const AMS = SANDBOX_SEED.locations.amsterdam.id;
 const NYC = SANDBOX_SEED.locations.newYork.id;
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
-interface Item {
-  vendorId: string;
-  connectionId: string;
-  endpointId: string;
-  action: 'updated' | 'created' | null;
-  locationsLinked: number;
-  error?: string;
-}
+/** One vendor's line of the command's --json output. */
+type Item = ReregisterResult;
 
 describe('cli: webhooks reregister', { timeout: 120_000 }, () => {
   let c: ConnectContext;
