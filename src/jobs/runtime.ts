@@ -5,6 +5,7 @@ import { Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import { createPrisma, type PrismaClient } from '../db/prisma.js';
 import { createLightspeedCore, type LightspeedCore } from '../integrations/lightspeed/core.js';
+import { repeatQuietErrorLog } from '../lib/error-log.js';
 import { closeRedis, createRedis, redisKey } from '../lib/redis.js';
 import { createProcessors } from './processors/index.js';
 import { createProducers, queueSettings, type QueueProducers } from './producers.js';
@@ -30,16 +31,9 @@ export async function startWorkerRuntime(options: {
   const prisma = options.prisma ?? createPrisma(config.DATABASE_URL);
   const registry = new Registry();
   const settings = queueSettings(config);
-  let lastError = '';
-  const queues = createProducers(settings, (err) => {
-    if (err.message !== lastError) log.error({ err }, 'queue connection error');
-    lastError = err.message;
-  });
+  const queues = createProducers(settings, repeatQuietErrorLog(log, 'queue connection error'));
   const redis = createRedis(config.REDIS_URL);
-  redis.on('error', (err) => {
-    if (err.message !== lastError) log.error({ err }, 'redis connection error');
-    lastError = err.message;
-  });
+  redis.on('error', repeatQuietErrorLog(log, 'redis connection error'));
   const keys = { redis, redisKey: (...parts: string[]) => redisKey(config.REDIS_PREFIX, ...parts) };
   const lightspeed = createLightspeedCore({ config, prisma, ...keys, log, registry });
   const { processors, schedules } = createProcessors({ config, prisma, log, queues, lightspeed, keys, registry });

@@ -3,6 +3,7 @@
 // closes Redis and Prisma.
 import { UnrecoverableError, type Worker } from 'bullmq';
 import type { FastifyBaseLogger } from 'fastify';
+import { repeatQuietErrorLog } from '../lib/error-log.js';
 import type { QueueProducers } from './producers.js';
 import { createWorker, TypedQueue, type JobHandler, type PayloadOf, type QueueDefinition, type QueueSettings } from './registry.js';
 
@@ -49,7 +50,7 @@ export async function startWorkers(deps: {
         onFinalFailure(job.data as never, err).catch((e: unknown) => log.error({ err: e, jobId: job.id }, 'final-failure handler failed'));
       }
     });
-    worker.on('error', (err) => log.error({ err }, 'worker error'));
+    worker.on('error', repeatQuietErrorLog(log, 'worker error'));
     return worker;
   });
   // Job schedulers are idempotent upserts: every worker process may declare them; BullMQ runs
