@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerRuntime } from '../../src/jobs/runtime.js';
 import { AMS, createFinancialContext, type FinancialContext } from '../financial/helpers.js';
 import { startTestWorkers } from '../helpers/workers.js';
-import { inBatches, runCli, snapshot } from './helpers.js';
+import { expectRefusals, runCli, snapshot, type RefusalCase } from './helpers.js';
 
 const DAY = 86_400_000;
 const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -30,7 +30,7 @@ describe('cli: financial', { timeout: 120_000 }, () => {
     const now = Date.now();
     const before = await snapshot(f.ctx.db.prisma);
     const jobsBefore = await f.ctx.app.queues.financialSync.queue.getJobCounts();
-    const cases: { args: string[]; code: number; message: RegExp }[] = [
+    const cases: RefusalCase[] = [
       { args: ['financial', 'sync', 'amsterdam'], code: 2, message: /invalid for argument 'locationId'/ },
       { args: ['financial', 'sync', randomUUID()], code: 1, message: /Location not found/ },
       { args: ['financial', 'backfill', f.locationId, '--from', '2024-02-30', '--to', '2024-03-02'], code: 2, message: /--from.*YYYY-MM-DD/ },
@@ -40,13 +40,7 @@ describe('cli: financial', { timeout: 120_000 }, () => {
       { args: ['financial', 'sync', f.locationId, '--timeout', '0'], code: 2, message: /--timeout/ },
       { args: ['financial', 'status', randomUUID(), '--json'], code: 1, message: /"code":"NOT_FOUND"/ },
     ];
-    const runs = await inBatches(cases, (c) => cli(...c.args));
-    runs.forEach((run, i) => {
-      const c = cases[i]!;
-      expect(run.code, c.args.join(' ')).toBe(c.code);
-      expect(run.stderr, c.args.join(' ')).toMatch(c.message);
-      expect(run.stdout, c.args.join(' ')).toBe('');
-    });
+    await expectRefusals(cli, cases);
     expect(await snapshot(f.ctx.db.prisma)).toEqual(before);
     expect(await f.ctx.app.queues.financialSync.queue.getJobCounts()).toEqual(jobsBefore);
   });

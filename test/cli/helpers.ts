@@ -2,6 +2,7 @@
 // the test's database schema and Redis prefix in its environment.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { expect } from 'vitest';
 import type { PrismaClient } from '../../src/db/prisma.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -73,4 +74,22 @@ export async function inBatches<T, R>(items: readonly T[], fn: (item: T) => Prom
   const results: R[] = [];
   for (let i = 0; i < items.length; i += size) results.push(...(await Promise.all(items.slice(i, i + size).map(fn))));
   return results;
+}
+
+export interface RefusalCase {
+  args: string[];
+  /** 1: the operation was refused; 2: the command line was wrong. */
+  code: number;
+  message: RegExp;
+}
+
+/** Each case exits with its code and message on stderr, and prints nothing on stdout. */
+export async function expectRefusals(cli: (...args: string[]) => Promise<CliRun>, cases: readonly RefusalCase[]): Promise<void> {
+  const runs = await inBatches(cases, (c) => cli(...c.args));
+  runs.forEach((run, i) => {
+    const c = cases[i]!;
+    expect(run.code, c.args.join(' ')).toBe(c.code);
+    expect(run.stderr, c.args.join(' ')).toMatch(c.message);
+    expect(run.stdout, c.args.join(' ')).toBe('');
+  });
 }

@@ -8,7 +8,7 @@ import type { OrderStatus } from '../../src/generated/prisma/enums.js';
 import { paymentJobId, pushJobId } from '../../src/services/orders/enqueue.js';
 import { envFor } from '../helpers/child-worker.js';
 import { createTestContext, createVendor, type TestContext } from '../helpers/context.js';
-import { inBatches, runCli, snapshot } from './helpers.js';
+import { expectRefusals, runCli, snapshot, type RefusalCase } from './helpers.js';
 
 describe('cli: orders', { timeout: 120_000 }, () => {
   let ctx: TestContext;
@@ -128,7 +128,7 @@ describe('cli: orders', { timeout: 120_000 }, () => {
     const before = await snapshot(ctx.db.prisma);
     const waitingBefore = await ctx.app.queues.pushOrder.queue.getJobCounts();
     const paymentsBefore = await ctx.app.queues.applyPayment.queue.getJobCounts();
-    const cases: { args: string[]; code: number; message: RegExp }[] = [
+    const cases: RefusalCase[] = [
       { args: ['orders', 'replay', ids.PAID!], code: 1, message: /Only FAILED, NEEDS_ATTENTION or PAYMENT_FAILED orders can be replayed; this one is PAID/ },
       // Seeded without an account identifier: there is no POS check to pay.
       { args: ['orders', 'replay', ids.PAYMENT_FAILED!], code: 1, message: /payment cannot be replayed: K-Series never told us the order's account/ },
@@ -139,13 +139,7 @@ describe('cli: orders', { timeout: 120_000 }, () => {
       { args: ['orders', 'attention', '--limit', 'lots'], code: 2, message: /--limit/ },
       { args: ['orders', 'attention', '--vendor', 'acme'], code: 2, message: /--vendor.*UUID/ },
     ];
-    const runs = await inBatches(cases, (c) => cli(...c.args));
-    runs.forEach((run, i) => {
-      const c = cases[i]!;
-      expect(run.code, c.args.join(' ')).toBe(c.code);
-      expect(run.stderr, c.args.join(' ')).toMatch(c.message);
-      expect(run.stdout, c.args.join(' ')).toBe('');
-    });
+    await expectRefusals(cli, cases);
     const json = await cli('orders', 'replay', ids.PAID!, '--json');
     expect(json.jsonError().error.code).toBe('ORDER_NOT_REPLAYABLE');
     expect((await cli('orders', 'replay', ids.PAYMENT_FAILED!, '--json')).jsonError().error.code).toBe('PAYMENT_NOT_REPLAYABLE');

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIntegrationLog } from '../../src/services/integration-log.js';
 import { envFor } from '../helpers/child-worker.js';
 import { bearer, createTestContext, createVendor, type TestContext } from '../helpers/context.js';
-import { inBatches, runCli, snapshot } from './helpers.js';
+import { expectRefusals, runCli, snapshot, type RefusalCase } from './helpers.js';
 
 const UNKNOWN = '3f2b8c4e-1d2a-4c6b-9e8f-0a1b2c3d4e5f';
 
@@ -108,7 +108,7 @@ describe('cli: vendors and keys', { timeout: 120_000 }, () => {
     const other = await createVendor(ctx.app, 'Other');
     const otherKey = (await ctx.db.prisma.apiKey.findFirstOrThrow({ where: { vendorId: other.id } })).id;
     const before = await snapshot(ctx.db.prisma);
-    const cases: { args: string[]; code: number; message: RegExp }[] = [
+    const cases: RefusalCase[] = [
       { args: ['vendors', 'create'], code: 2, message: /required option '--name <name>' not specified/ },
       { args: ['vendors', 'create', '--name', '   '], code: 2, message: /--name.*1 to 200 characters/ },
       { args: ['vendors', 'create', '--name', 'x', '--callback'], code: 2, message: /unknown option '--callback'/ },
@@ -121,13 +121,7 @@ describe('cli: vendors and keys', { timeout: 120_000 }, () => {
       { args: ['keys', 'revoke', vendor.id, otherKey], code: 1, message: /API key not found/ },
       { args: ['keys', 'rotate', vendor.id], code: 2, message: /unknown command 'rotate'/ },
     ];
-    const runs = await inBatches(cases, (c) => cli(...c.args));
-    runs.forEach((run, i) => {
-      const c = cases[i]!;
-      expect(run.code, c.args.join(' ')).toBe(c.code);
-      expect(run.stderr, c.args.join(' ')).toMatch(c.message);
-      expect(run.stdout, c.args.join(' ')).toBe('');
-    });
+    await expectRefusals(cli, cases);
     const json = await cli('keys', 'issue', UNKNOWN, '--json');
     expect(json.code).toBe(1);
     expect(json.jsonError()).toEqual({ error: { code: 'NOT_FOUND', message: 'Vendor not found' } });

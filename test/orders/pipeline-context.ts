@@ -13,6 +13,17 @@ export const BURGER_AND_COLA = {
   amount: 17.7,
 };
 
+/** A paid takeaway burger and cola: the order body most pipeline tests send. */
+export function takeawayOrder(locationId: string) {
+  return {
+    locationId,
+    type: 'toGo',
+    customer: { firstName: 'Ada', lastName: 'Lovelace' },
+    items: BURGER_AND_COLA.items,
+    payment: { method: SANDBOX_SEED.paymentMethods.online, amount: BURGER_AND_COLA.amount },
+  };
+}
+
 export interface PipelineContext extends ConnectContext {
   workers: WorkerRuntime | null;
   vendor: { id: string; apiKey: string; connectionId: string };
@@ -56,14 +67,7 @@ export async function createPipelineContext(
         method: 'POST',
         url: '/v1/orders',
         headers: { ...bearer(vendor.apiKey), ...headers },
-        payload: {
-          locationId: ctx.locationId,
-          type: 'toGo',
-          customer: { firstName: 'Ada', lastName: 'Lovelace' },
-          items: BURGER_AND_COLA.items,
-          payment: { method: SANDBOX_SEED.paymentMethods.online, amount: BURGER_AND_COLA.amount },
-          ...overrides,
-        },
+        payload: { ...takeawayOrder(ctx.locationId), ...overrides },
       });
       if (res.statusCode !== 202 && res.statusCode !== 200) throw new Error(`order: ${res.statusCode} ${res.body}`);
       return res.json();

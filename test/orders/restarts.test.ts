@@ -7,13 +7,12 @@
 // paid exactly once, CLOSED, and no POS order that we do not know of.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPrisma, poolOf } from '../../src/db/prisma.js';
-import { SANDBOX_SEED } from '../../src/sandbox/app.js';
 import type { SandboxTuning } from '../connect/helpers.js';
 import { bearer, clearRedisPrefix, type TestContextOptions } from '../helpers/context.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../helpers/env.js';
 import { startTcpProxy, targetOf, throughProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { waitFor } from '../helpers/workers.js';
-import { BURGER_AND_COLA, createPipelineContext, type PipelineContext } from './pipeline-context.js';
+import { createPipelineContext, takeawayOrder, type PipelineContext } from './pipeline-context.js';
 
 const ORDERS = 30;
 const SPREAD_MS = 4_000;
@@ -53,13 +52,7 @@ describe('restarts during load', () => {
       method: 'POST',
       url: '/v1/orders',
       headers: { ...bearer(ctx.vendor.apiKey), 'idempotency-key': key },
-      payload: {
-        locationId: ctx.locationId,
-        type: 'toGo',
-        customer: { firstName: 'Ada', lastName: 'Lovelace' },
-        items: BURGER_AND_COLA.items,
-        payment: { method: SANDBOX_SEED.paymentMethods.online, amount: BURGER_AND_COLA.amount },
-      },
+      payload: takeawayOrder(ctx.locationId),
     });
   }
 
