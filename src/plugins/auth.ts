@@ -45,6 +45,7 @@ const API_KEY_LOOKUP = prepared(
 
 export default fp<{ adminToken: string }>(
   async (app, opts) => {
+    const pool = poolOf(app.prisma);
     app.decorateRequest('vendor', undefined);
 
     app.decorate('requireAdmin', async (request: FastifyRequest) => {
@@ -58,7 +59,7 @@ export default fp<{ adminToken: string }>(
       if (!looksLikeApiKey(apiKey)) return null;
       // Every vendor request runs this: one prepared join instead of Prisma's two queries.
       const [key] = await runPrepared<{ id: string; vendor_id: string; vendor_name: string; last_used_at: Date | null }>(
-        poolOf(app.prisma),
+        pool,
         API_KEY_LOOKUP,
         [hashApiKey(apiKey)],
       );
