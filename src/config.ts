@@ -6,13 +6,9 @@ const LOCAL_ADMIN_TOKEN = 'dev-admin-token-change-me';
 const LOCAL_ENCRYPTION_KEY = Buffer.alloc(32).toString('base64');
 const LOCAL_SESSION_SECRET = 'dev-session-secret-change-me-0123456789';
 
-const base64Key = z
-  .string()
-  .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64 encoded');
+const base64Key = z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64 encoded');
 
-const booleanFlag = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const httpUrl = z.url({ protocol: /^https?$/ });
 
@@ -31,7 +27,10 @@ const envSchema = z.object({
     .default('redis://127.0.0.1:6379'),
   // Every Redis key and BullMQ queue lives under this prefix, so several deployments
   // (or parallel test files) can share one Redis without seeing each other.
-  REDIS_PREFIX: z.string().regex(/^[a-zA-Z0-9_:-]+$/).default('kseries'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9_:-]+$/)
+    .default('kseries'),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').default(LOCAL_ADMIN_TOKEN),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').default(LOCAL_SESSION_SECRET),
   TOKEN_ENCRYPTION_KEY: base64Key.default(LOCAL_ENCRYPTION_KEY),
@@ -42,7 +41,10 @@ const envSchema = z.object({
     .default('')
     .transform((v, ctx) => {
       const keys = new Map<number, Buffer>();
-      for (const part of v.split(',').map((p) => p.trim()).filter(Boolean)) {
+      for (const part of v
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)) {
         const [version, key] = part.split(':');
         const buf = Buffer.from(key ?? '', 'base64');
         if (!/^\d+$/.test(version ?? '') || buf.length !== 32) {
@@ -132,7 +134,12 @@ const envSchema = z.object({
   FINANCIAL_SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(10).default(3600),
   FINANCIAL_SCHEDULE_REFRESH_SECONDS: z.coerce.number().int().min(1).default(300),
   FINANCIAL_SYNC_INITIAL_DAYS: z.coerce.number().int().min(1).max(365).default(7),
-  FINANCIAL_SYNC_LOOKBACK_HOURS: z.coerce.number().int().min(0).max(24 * 31).default(24),
+  FINANCIAL_SYNC_LOOKBACK_HOURS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 31)
+    .default(24),
   FINANCIAL_SYNC_LOCK_TTL_SECONDS: z.coerce.number().int().min(1).default(120),
 });
 
@@ -156,7 +163,12 @@ export class ConfigError extends Error {
 function productionProblems(env: Env, raw: Record<string, string | undefined>): string[] {
   const problems: string[] = [];
   if (env.NODE_ENV === 'production') {
-    for (const name of ['ADMIN_TOKEN', 'SESSION_SECRET', 'TOKEN_ENCRYPTION_KEY', 'LIGHTSPEED_WEBHOOK_PASSWORD'] as const) {
+    for (const name of [
+      'ADMIN_TOKEN',
+      'SESSION_SECRET',
+      'TOKEN_ENCRYPTION_KEY',
+      'LIGHTSPEED_WEBHOOK_PASSWORD',
+    ] as const) {
       if (!raw[name]) problems.push(`${name}: must be set explicitly when NODE_ENV=production`);
     }
   }
@@ -177,9 +189,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
   const cleaned = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
-    );
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
   }
   const env = parsed.data;
   const problems = productionProblems(env, cleaned);

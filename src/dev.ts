@@ -20,7 +20,14 @@ await migrate(base.DATABASE_URL, { log: (m) => console.log(m) });
 const sandbox =
   base.LIGHTSPEED_ENV === 'sandbox'
     ? await buildSandbox({
-        clients: [{ clientId: base.LIGHTSPEED_CLIENT_ID, clientSecret: base.LIGHTSPEED_CLIENT_SECRET, redirectUris: [base.oauthRedirectUri], name: 'Ordering integration (dev)' }],
+        clients: [
+          {
+            clientId: base.LIGHTSPEED_CLIENT_ID,
+            clientSecret: base.LIGHTSPEED_CLIENT_SECRET,
+            redirectUris: [base.oauthRedirectUri],
+            name: 'Ordering integration (dev)',
+          },
+        ],
       })
     : null;
 const sandboxUrl = sandbox ? await sandbox.listen({ host: '127.0.0.1', port: base.SANDBOX_PORT }) : null;

@@ -11,7 +11,13 @@ import { closeOnSignals } from './lib/shutdown.js';
 const config = loadConfig();
 const log = pino(loggerOptions(config)).child({ process: 'worker' });
 const runtime = await startWorkerRuntime({ config, log });
-const http = await startWorkerHttp({ host: config.HOST, port: config.WORKER_METRICS_PORT, log, workers: runtime.host, registry: runtime.registry });
+const http = await startWorkerHttp({
+  host: config.HOST,
+  port: config.WORKER_METRICS_PORT,
+  log,
+  workers: runtime.host,
+  registry: runtime.registry,
+});
 closeOnSignals(log, config.SHUTDOWN_TIMEOUT_MS, async () => {
   await http.close();
   await runtime.close();

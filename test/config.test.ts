@@ -60,7 +60,9 @@ describe('configuration', () => {
     expect(config.WEBHOOK_EVENT_RETENTION_INTERVAL_SECONDS).toBe(3600);
     expect(loadConfig({ WEBHOOK_EVENT_RETENTION_DAYS: '7' }).WEBHOOK_EVENT_RETENTION_DAYS).toBe(7);
     for (const bad of ['0', '-3', 'thirty', '1.5']) {
-      expect(problemsOf({ WEBHOOK_EVENT_RETENTION_DAYS: bad }), bad).toEqual([expect.stringMatching(/^WEBHOOK_EVENT_RETENTION_DAYS:/)]);
+      expect(problemsOf({ WEBHOOK_EVENT_RETENTION_DAYS: bad }), bad).toEqual([
+        expect.stringMatching(/^WEBHOOK_EVENT_RETENTION_DAYS:/),
+      ]);
     }
     for (const bad of ['0', '59', 'hourly']) {
       expect(problemsOf({ WEBHOOK_EVENT_RETENTION_INTERVAL_SECONDS: bad }), bad).toEqual([

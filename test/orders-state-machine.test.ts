@@ -9,7 +9,9 @@ function run(events: OrderStatus[], start: OrderStatus = 'SUBMITTED'): OrderStat
 
 function permutations<T>(items: T[]): T[][] {
   if (items.length <= 1) return [items];
-  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+  return items.flatMap((item, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+  );
 }
 
 describe('order state machine', () => {
@@ -20,7 +22,8 @@ describe('order state machine', () => {
   it('never moves backwards: the final state does not depend on arrival order', () => {
     const events: OrderStatus[] = ['ACCEPTED', 'PAYMENT_SUBMITTED', 'PAID', 'READY_FOR_PICKUP', 'CLOSED'];
     for (const order of permutations(events)) expect(run(order)).toBe('CLOSED');
-    for (const order of permutations(['ACCEPTED', 'PAID', 'READY_FOR_PICKUP'] as OrderStatus[])) expect(run(order)).toBe('READY_FOR_PICKUP');
+    for (const order of permutations(['ACCEPTED', 'PAID', 'READY_FOR_PICKUP'] as OrderStatus[]))
+      expect(run(order)).toBe('READY_FOR_PICKUP');
   });
 
   it('ignores duplicates', () => {

@@ -34,7 +34,11 @@ export type CpuSnapshot = Record<string, number>;
 
 /** Snapshot of the named child processes plus Postgres and Redis. */
 export function snapshotCpu(children: Record<string, number>): CpuSnapshot {
-  const snap: CpuSnapshot = { postgres: cpuSecondsOf('postgres'), redis: cpuSecondsOf('redis-server'), 'load generator': cpuSeconds(process.pid) };
+  const snap: CpuSnapshot = {
+    postgres: cpuSecondsOf('postgres'),
+    redis: cpuSecondsOf('redis-server'),
+    'load generator': cpuSeconds(process.pid),
+  };
   for (const [name, pid] of Object.entries(children)) snap[name] = (snap[name] ?? 0) + cpuSeconds(pid);
   return snap;
 }

@@ -29,7 +29,12 @@ export async function pacedLoad(options: {
     if (wait >= 1) await new Promise((resolve) => setTimeout(resolve, wait));
     inFlight.push(
       pool
-        .request({ method: 'POST', path: url.pathname, headers: { 'content-type': 'application/json', ...options.headers }, body: options.body() })
+        .request({
+          method: 'POST',
+          path: url.pathname,
+          headers: { 'content-type': 'application/json', ...options.headers },
+          body: options.body(),
+        })
         .then(async (res) => {
           await res.body.dump();
           if (res.statusCode >= 300) non2xx++;
@@ -44,6 +49,15 @@ export async function pacedLoad(options: {
   const elapsedS = (performance.now() - start) / 1000;
   await pool.close();
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0);
-  return { requests: inFlight.length, non2xx, errors, rps: inFlight.length / elapsedS, p50: pct(50), p99: pct(99), durationS: options.durationS };
+  const pct = (p: number) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0);
+  return {
+    requests: inFlight.length,
+    non2xx,
+    errors,
+    rps: inFlight.length / elapsedS,
+    p50: pct(50),
+    p99: pct(99),
+    durationS: options.durationS,
+  };
 }

@@ -62,16 +62,28 @@ const ADMIN = 'dev-admin-token-change-me';
 const children: ChildProcess[] = [];
 const roles: Record<string, number> = {};
 /** Starts an entry point and waits until `readyUrl` answers 200 (logs stay quiet at warn). */
-async function start(role: string, entry: string, readyUrl: string, extraEnv: Record<string, string> = {}): Promise<void> {
+async function start(
+  role: string,
+  entry: string,
+  readyUrl: string,
+  extraEnv: Record<string, string> = {},
+): Promise<void> {
   // BENCH_PROFILE=<dir> writes a CPU profile of every process into <dir>.
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child = fork(path.join(root, entry), [], { env: { ...env, ...extraEnv }, execArgv: ['--import', 'tsx', ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(path.join(root, entry), [], {
+    env: { ...env, ...extraEnv },
+    execArgv: ['--import', 'tsx', ...profile],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   children.push(child);
   roles[role] = child.pid!;
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}`);
-    const ok = await fetch(readyUrl).then((r) => r.ok, () => false);
+    const ok = await fetch(readyUrl).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -93,9 +105,14 @@ async function connect(apiKey: string) {
   const { authorizationUrl } = await api('POST', '/v1/lightspeed/connect', {}, apiKey);
   const page = await (await fetch(authorizationUrl)).text();
   const form = new URLSearchParams();
-  for (const m of page.matchAll(/<input[^>]*\bname="([^"]+)"[^>]*\bvalue="([^"]*)"/g)) form.append(m[1]!, m[2]!.replace(/&amp;/g, '&'));
+  for (const m of page.matchAll(/<input[^>]*\bname="([^"]+)"[^>]*\bvalue="([^"]*)"/g))
+    form.append(m[1]!, m[2]!.replace(/&amp;/g, '&'));
   form.set('decision', 'approve');
-  const consent = await fetch(new URL('/oauth/authorize', authorizationUrl), { method: 'POST', body: form, redirect: 'manual' });
+  const consent = await fetch(new URL('/oauth/authorize', authorizationUrl), {
+    method: 'POST',
+    body: form,
+    redirect: 'manual',
+  });
   const cb = await fetch(consent.headers.get('location')!, { redirect: 'manual' });
   if (cb.status >= 400) throw new Error(`callback ${cb.status}`);
 }
@@ -108,23 +125,42 @@ try {
   await start('api', 'src/server.ts', `${publicUrl}/readyz`);
   for (let i = 0; i < (acceptOnly ? 0 : workerCount); i++) {
     const port = await freePort();
-    await start(`worker${i + 1}`, 'src/worker.ts', `http://127.0.0.1:${port}/healthz`, { WORKER_METRICS_PORT: String(port) });
+    await start(`worker${i + 1}`, 'src/worker.ts', `http://127.0.0.1:${port}/healthz`, {
+      WORKER_METRICS_PORT: String(port),
+    });
   }
   const vendor = await api('POST', '/admin/vendors', { name: 'Bench' });
   await connect(vendor.apiKey);
-  const location = await api('POST', '/v1/locations', { name: 'Amsterdam', businessLocationId: SANDBOX_SEED.locations.amsterdam.id, defaultOrderProfile: 'TAKEAWAY' }, vendor.apiKey);
+  const location = await api(
+    'POST',
+    '/v1/locations',
+    { name: 'Amsterdam', businessLocationId: SANDBOX_SEED.locations.amsterdam.id, defaultOrderProfile: 'TAKEAWAY' },
+    vendor.apiKey,
+  );
   const order = JSON.stringify({
     locationId: location.id,
     type: 'toGo',
     customer: { firstName: 'Bench' },
-    items: [{ sku: SANDBOX_SEED.skus.classicBurger, quantity: 1 }, { sku: SANDBOX_SEED.skus.cola, quantity: 1 }],
+    items: [
+      { sku: SANDBOX_SEED.skus.classicBurger, quantity: 1 },
+      { sku: SANDBOX_SEED.skus.cola, quantity: 1 },
+    ],
     payment: { method: 'OOPAYMENT', amount: 17.7 },
   });
 
-  const target = { url: `${publicUrl}/v1/orders`, headers: { authorization: `Bearer ${vendor.apiKey}` }, body: () => order, connections };
+  const target = {
+    url: `${publicUrl}/v1/orders`,
+    headers: { authorization: `Bearer ${vendor.apiKey}` },
+    body: () => order,
+    connections,
+  };
   const q = (sql: string) => db.query(sql).then((r) => r.rows);
   const counts = async (since: Date) =>
-    (await q(`SELECT count(*)::int AS total, count(paid_at)::int AS paid, max(paid_at) AS last_paid FROM "${schema}".orders WHERE created_at >= '${since.toISOString()}'`))[0];
+    (
+      await q(
+        `SELECT count(*)::int AS total, count(paid_at)::int AS paid, max(paid_at) AS last_paid FROM "${schema}".orders WHERE created_at >= '${since.toISOString()}'`,
+      )
+    )[0];
 
   // Warm-up, not measured: long-running processes are past JIT compilation and first
   // connections; a cold start would otherwise dominate a short run at a low rate.
@@ -144,7 +180,9 @@ try {
   const cpuBefore = snapshotCpu(roles);
   const startedAt = new Date();
   const started = startedAt.getTime();
-  const accept = rate ? await pacedLoad({ ...target, durationS: seconds, rate }) : await load({ ...target, durationS: seconds });
+  const accept = rate
+    ? await pacedLoad({ ...target, durationS: seconds, rate })
+    : await load({ ...target, durationS: seconds });
   const deadline = Date.now() + 120_000;
   for (;;) {
     const row = await counts(startedAt);
@@ -153,16 +191,30 @@ try {
       const elapsedS = ((row.last_paid ? new Date(row.last_paid).getTime() : Date.now()) - started) / 1000;
       // Correctness over every order of the run, warm-up included.
       const [all] = await q(`SELECT count(*)::int AS total, count(paid_at)::int AS paid FROM "${schema}".orders`);
-      const [dups] = await q(`SELECT count(*)::int AS n FROM (SELECT reference FROM "${schema}".orders GROUP BY reference HAVING count(*) > 1) d`);
-      const sandboxOrders = (await (await fetch(`${env.LIGHTSPEED_SANDBOX_URL}/__sandbox/orders`)).json()) as { thirdPartyReference: string }[];
-      const payments = (await (await fetch(`${env.LIGHTSPEED_SANDBOX_URL}/__sandbox/payments`)).json()) as { thirdPartyPaymentReference: string }[];
+      const [dups] = await q(
+        `SELECT count(*)::int AS n FROM (SELECT reference FROM "${schema}".orders GROUP BY reference HAVING count(*) > 1) d`,
+      );
+      const sandboxOrders = (await (await fetch(`${env.LIGHTSPEED_SANDBOX_URL}/__sandbox/orders`)).json()) as {
+        thirdPartyReference: string;
+      }[];
+      const payments = (await (await fetch(`${env.LIGHTSPEED_SANDBOX_URL}/__sandbox/payments`)).json()) as {
+        thirdPartyPaymentReference: string;
+      }[];
       const posDupes = sandboxOrders.length - new Set(sandboxOrders.map((o) => o.thirdPartyReference)).size;
       const payDupes = payments.length - new Set(payments.map((p) => p.thirdPartyPaymentReference)).size;
-      console.log(`orders: ${seconds}s of load, ${connections} connections, offered ${rate ? `${rate} orders/s` : 'as fast as accepted'}, ${workerCount} worker process(es), ${new Date().toISOString()}`);
-      console.log(`accepted ${accept.requests - accept.non2xx - accept.errors} (rejected ${accept.non2xx + accept.errors}), accept ${accept.rps.toFixed(0)} req/s, p50 ${accept.p50} ms, p99 ${accept.p99} ms (target < 50 ms)`);
-      console.log(`paid ${row.paid} of ${row.total} orders of the measured run; first accept -> last PAID ${elapsedS.toFixed(1)} s = ${(row.paid / elapsedS).toFixed(0)} orders/s end to end (target >= 500)`);
+      console.log(
+        `orders: ${seconds}s of load, ${connections} connections, offered ${rate ? `${rate} orders/s` : 'as fast as accepted'}, ${workerCount} worker process(es), ${new Date().toISOString()}`,
+      );
+      console.log(
+        `accepted ${accept.requests - accept.non2xx - accept.errors} (rejected ${accept.non2xx + accept.errors}), accept ${accept.rps.toFixed(0)} req/s, p50 ${accept.p50} ms, p99 ${accept.p99} ms (target < 50 ms)`,
+      );
+      console.log(
+        `paid ${row.paid} of ${row.total} orders of the measured run; first accept -> last PAID ${elapsedS.toFixed(1)} s = ${(row.paid / elapsedS).toFixed(0)} orders/s end to end (target >= 500)`,
+      );
       console.log(cpuPerUnit(cpuBefore, cpuAfter, row.total, 'order'));
-      console.log(`POS orders ${sandboxOrders.length}, POS payments ${payments.length}; duplicate references ours/POS/payments: ${dups.n}/${posDupes}/${payDupes}; unpaid ${all.total - all.paid} of ${all.total} stored (warm-up included)`);
+      console.log(
+        `POS orders ${sandboxOrders.length}, POS payments ${payments.length}; duplicate references ours/POS/payments: ${dups.n}/${posDupes}/${payDupes}; unpaid ${all.total - all.paid} of ${all.total} stored (warm-up included)`,
+      );
       break;
     }
     await new Promise((r) => setTimeout(r, 250));
@@ -170,11 +222,14 @@ try {
 } finally {
   // Children first: in-flight requests must finish before their schema goes away.
   await Promise.all(
-    children.reverse().map((child) => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    })),
+    children.reverse().map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        }),
+    ),
   );
   await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await db.end();

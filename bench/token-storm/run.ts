@@ -109,7 +109,13 @@ function summary(name: string, results: PhaseResult[], refreshes: number) {
   return `| ${name} | ${ms.length} | ${f(percentile(ms, 50))} | ${f(percentile(ms, 99))} | ${f(ms.at(-1) ?? NaN)} | ${JSON.stringify(statuses)} | ${distinct} | ${refreshes} |`;
 }
 
-await Promise.all(workers.map((w) => { const warm = next(w, 'warm'); w.send({ type: 'warm' }); return warm; }));
+await Promise.all(
+  workers.map((w) => {
+    const warm = next(w, 'warm');
+    w.send({ type: 'warm' });
+    return warm;
+  }),
+);
 const before = await tokenRequests();
 const sequential = await runPhase('sequential');
 const hot = await runPhase('hot');
@@ -119,20 +125,30 @@ const hotDone = Date.now();
 await new Promise((r) => setTimeout(r, Math.max(0, expiresAt.getTime() - Date.now() + 200)));
 const storm = await runPhase('storm');
 const afterStorm = await tokenRequests();
-const refreshes = (a: Record<string, number>, b: Record<string, number>) => (b.refresh_token ?? 0) - (a.refresh_token ?? 0);
+const refreshes = (a: Record<string, number>, b: Record<string, number>) =>
+  (b.refresh_token ?? 0) - (a.refresh_token ?? 0);
 const totals = (a: Record<string, number>, b: Record<string, number>) =>
   Object.values(b).reduce((s, n) => s + n, 0) - Object.values(a).reduce((s, n) => s + n, 0);
 
-console.log(`token-storm: ${processes} processes x ${callsPerProcess} concurrent calls, token ttl ${ttlSeconds}s, refresh margin ${marginMs}ms, ${new Date().toISOString()}`);
-console.log(`hot phases finished ${((expiresAt.getTime() - hotDone) / 1000).toFixed(1)}s before expiry (${((expiresAt.getTime() - hotDone - marginMs) / 1000).toFixed(1)}s before the refresh window); storm started after expiry`);
-console.log('| phase | calls | token check p50 ms | p99 ms | max ms | K-Series answers | distinct tokens | token requests |');
+console.log(
+  `token-storm: ${processes} processes x ${callsPerProcess} concurrent calls, token ttl ${ttlSeconds}s, refresh margin ${marginMs}ms, ${new Date().toISOString()}`,
+);
+console.log(
+  `hot phases finished ${((expiresAt.getTime() - hotDone) / 1000).toFixed(1)}s before expiry (${((expiresAt.getTime() - hotDone - marginMs) / 1000).toFixed(1)}s before the refresh window); storm started after expiry`,
+);
+console.log(
+  '| phase | calls | token check p50 ms | p99 ms | max ms | K-Series answers | distinct tokens | token requests |',
+);
 console.log('|---|---|---|---|---|---|---|---|');
 console.log(summary('hot path, sequential (5,000 per process)', sequential, 0));
 console.log(summary('hot path, concurrent (no refresh due)', hot, totals(before, afterHot)));
 console.log(summary('storm (token expired)', storm, totals(afterHot, afterStorm)));
 const stormRefreshes = refreshes(afterHot, afterStorm);
 const hotRequests = totals(before, afterHot);
-if (hotRequests !== 0) console.log(`INVALID RUN: the hot phases reached the refresh window (${hotRequests} token requests); raise BENCH_TOKEN_TTL_SECONDS`);
+if (hotRequests !== 0)
+  console.log(
+    `INVALID RUN: the hot phases reached the refresh window (${hotRequests} token requests); raise BENCH_TOKEN_TTL_SECONDS`,
+  );
 console.log(`storm token requests: ${stormRefreshes} (target: exactly 1) -> ${stormRefreshes === 1 ? 'OK' : 'FAIL'}`);
 
 for (const w of workers) w.send({ type: 'stop' });

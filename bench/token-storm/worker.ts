@@ -54,11 +54,17 @@ async function oneCall(result: PhaseResult, checksDone: Promise<void>, checked: 
   result.tokenMs.push(performance.now() - started);
   checked();
   await checksDone;
-  let res = await fetch(`${access.baseUrl}/o/op/data/businesses`, { headers: { authorization: `Bearer ${access.accessToken}` }, dispatcher });
+  let res = await fetch(`${access.baseUrl}/o/op/data/businesses`, {
+    headers: { authorization: `Bearer ${access.accessToken}` },
+    dispatcher,
+  });
   if (res.status === 401) {
     await res.body?.cancel();
     access = await tokens.refreshAfterUnauthorized(connectionId, access.accessToken);
-    res = await fetch(`${access.baseUrl}/o/op/data/businesses`, { headers: { authorization: `Bearer ${access.accessToken}` }, dispatcher });
+    res = await fetch(`${access.baseUrl}/o/op/data/businesses`, {
+      headers: { authorization: `Bearer ${access.accessToken}` },
+      dispatcher,
+    });
   }
   await res.arrayBuffer();
   result.statuses[res.status] = (result.statuses[res.status] ?? 0) + 1;

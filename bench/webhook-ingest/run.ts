@@ -29,7 +29,14 @@ async function startServer(mode: 'bare' | 'app') {
     child.once('message', (m: { url: string }) => resolve(m.url));
     child.once('exit', (code) => reject(new Error(`${mode} server exited with ${code}`)));
   });
-  return { url, stop: () => new Promise<void>((r) => { child.once('exit', () => r()); child.send('stop'); }) };
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((r) => {
+        child.once('exit', () => r());
+        child.send('stop');
+      }),
+  };
 }
 
 let n = 0;
@@ -70,6 +77,10 @@ console.log('| target | requests | failed | req/s | p50 ms | p99 ms |');
 console.log('|---|---|---|---|---|---|');
 console.log(line('bare Fastify route', bareResult));
 console.log(line('POST /webhook/lightspeed', appResult));
-console.log(`ratio ${(ratio * 100).toFixed(1)}% of the bare route (target >= 15%); p99 ${appResult.p99} ms (target < 25 ms)`);
+console.log(
+  `ratio ${(ratio * 100).toFixed(1)}% of the bare route (target >= 15%); p99 ${appResult.p99} ms (target < 25 ms)`,
+);
 // Requests still in flight when the load stops are stored but not counted as acknowledged.
-console.log(`acknowledged ${acknowledged}, stored ${stored}: ${stored >= acknowledged ? 'every acknowledged event is in Postgres' : 'LOST EVENTS'}`);
+console.log(
+  `acknowledged ${acknowledged}, stored ${stored}: ${stored >= acknowledged ? 'every acknowledged event is in Postgres' : 'LOST EVENTS'}`,
+);

@@ -6,7 +6,8 @@ import { z } from 'zod';
 const UUID = z.uuid();
 
 export function uuidArg(value: string): string {
-  if (!UUID.safeParse(value).success) throw new InvalidArgumentError('It must be a UUID (e.g. 3f2b8c4e-1d2a-4c6b-9e8f-0a1b2c3d4e5f).');
+  if (!UUID.safeParse(value).success)
+    throw new InvalidArgumentError('It must be a UUID (e.g. 3f2b8c4e-1d2a-4c6b-9e8f-0a1b2c3d4e5f).');
   return value.toLowerCase();
 }
 
@@ -32,7 +33,8 @@ export function dateArg(value: string): string {
 export function nameArg(max: number): (value: string) => string {
   return (value) => {
     const trimmed = value.trim();
-    if (trimmed.length === 0 || trimmed.length > max) throw new InvalidArgumentError(`It must be 1 to ${max} characters.`);
+    if (trimmed.length === 0 || trimmed.length > max)
+      throw new InvalidArgumentError(`It must be 1 to ${max} characters.`);
     return trimmed;
   };
 }
@@ -40,9 +42,13 @@ export function nameArg(max: number): (value: string) => string {
 /** A comma-separated subset of `allowed`. */
 export function listArg<T extends string>(allowed: readonly T[]): (value: string) => T[] {
   return (value) => {
-    const items = value.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+    const items = value
+      .split(',')
+      .map((s) => s.trim().toUpperCase())
+      .filter(Boolean);
     const bad = items.filter((s) => !allowed.includes(s as T));
-    if (items.length === 0 || bad.length > 0) throw new InvalidArgumentError(`Use one or more of ${allowed.join(', ')} (comma-separated).`);
+    if (items.length === 0 || bad.length > 0)
+      throw new InvalidArgumentError(`Use one or more of ${allowed.join(', ')} (comma-separated).`);
     return [...new Set(items)] as T[];
   };
 }

@@ -36,7 +36,10 @@ export class CliContext {
     readonly out: Output,
     options: { verbose?: boolean } = {},
   ) {
-    this.log = pino({ ...loggerOptions(config), level: cliLevel(config, options.verbose ?? false) }, pino.destination(2)).child({
+    this.log = pino(
+      { ...loggerOptions(config), level: cliLevel(config, options.verbose ?? false) },
+      pino.destination(2),
+    ).child({
       process: 'cli',
     }) as unknown as FastifyBaseLogger;
   }

@@ -46,7 +46,11 @@ export function table(rows: Record<string, unknown>[], columns: string[]): strin
   if (rows.length === 0) return '(none)';
   const cells = rows.map((row) => columns.map((c) => cell(row[c]).replace(/\s+/g, ' ')));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
-  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(columns), ...cells.map(line)].join('\n');
 }
 
@@ -92,7 +96,11 @@ export class Output {
     const draw = (done: number, detail = '') => {
       const ratio = Math.min(1, done / total);
       const filled = Math.round(ratio * width);
-      stream.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.round(ratio * 100)}% ${detail}`.padEnd(100));
+      stream.write(
+        `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.round(ratio * 100)}% ${detail}`.padEnd(
+          100,
+        ),
+      );
     };
     draw(0);
     return {
@@ -105,7 +113,8 @@ export class Output {
 export function describeError(err: unknown): { code: string; message: string; exitCode: number } {
   if (err instanceof CliError) return { code: err.code, message: err.message, exitCode: err.exitCode };
   // Services' errors: not found, conflict, K-Series unavailable... The message is for people.
-  if (err instanceof AppError) return { code: err.code, message: err.message, exitCode: err.statusCode === 400 ? EXIT_USAGE : EXIT_FAILED };
+  if (err instanceof AppError)
+    return { code: err.code, message: err.message, exitCode: err.statusCode === 400 ? EXIT_USAGE : EXIT_FAILED };
   const message = err instanceof Error ? err.message : String(err);
   return { code: 'FAILED', message, exitCode: EXIT_FAILED };
 }

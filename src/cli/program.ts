@@ -67,7 +67,9 @@ export class CliBuilder {
 export function buildProgram(builder: CliBuilder): Command {
   const { streams } = builder.env;
   const program = new Command('cli')
-    .description('Operator commands for the Lightspeed K-Series integration (configuration from the environment, as for the API).')
+    .description(
+      'Operator commands for the Lightspeed K-Series integration (configuration from the environment, as for the API).',
+    )
     .usage('<command> [options]  (npm run cli -- <command> --help for one command)')
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')

@@ -23,7 +23,9 @@ export async function countStale(prisma: PrismaClient, cipher: TokenCipher): Pro
         ],
       },
     }),
-    prisma.vendor.count({ where: { callbackSecretEnc: { not: null }, NOT: { callbackSecretEnc: { startsWith: current } } } }),
+    prisma.vendor.count({
+      where: { callbackSecretEnc: { not: null }, NOT: { callbackSecretEnc: { startsWith: current } } },
+    }),
   ]);
   return { connections, callbackSecrets };
 }
@@ -36,7 +38,10 @@ export async function reencryptCallbackSecrets(
   const { prisma, cipher } = deps;
   const sealer = cipherSealer(cipher);
   const rows = await prisma.vendor.findMany({
-    where: { callbackSecretEnc: { not: null }, NOT: { callbackSecretEnc: { startsWith: `v${cipher.currentVersion}:` } } },
+    where: {
+      callbackSecretEnc: { not: null },
+      NOT: { callbackSecretEnc: { startsWith: `v${cipher.currentVersion}:` } },
+    },
     select: { id: true, callbackSecretEnc: true },
     take: options.batch,
   });

@@ -13,7 +13,16 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { QueueProducers } from './producers.js';
 import { TypedQueue, type QueueDefinition } from './registry.js';
 
-export const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'paused', 'failed', 'completed'] as const;
+export const JOB_STATES = [
+  'waiting',
+  'active',
+  'delayed',
+  'prioritized',
+  'waiting-children',
+  'paused',
+  'failed',
+  'completed',
+] as const;
 export const JOB_OUTCOMES = ['completed', 'retried', 'failed', 'stalled'] as const;
 export type JobOutcome = (typeof JOB_OUTCOMES)[number];
 

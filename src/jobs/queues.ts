@@ -94,7 +94,12 @@ export const QUEUES = {
     payload: z.object({}),
     // A run that failed (Postgres away) is retried within minutes rather than a whole interval
     // later; each batch commits on its own, so a retry just carries on.
-    jobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: 100, removeOnFail: 100 },
+    jobOptions: {
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 60_000 },
+      removeOnComplete: 100,
+      removeOnFail: 100,
+    },
     concurrency: 1,
   }),
 } satisfies Record<string, QueueDefinition>;

@@ -31,7 +31,11 @@ export interface QueueSettings {
 export class TypedQueue<D extends QueueDefinition> {
   readonly queue: Queue;
 
-  constructor(readonly definition: D, settings: QueueSettings, onError: (err: Error) => void) {
+  constructor(
+    readonly definition: D,
+    settings: QueueSettings,
+    onError: (err: Error) => void,
+  ) {
     this.queue = new Queue(definition.name, {
       connection: settings.connection,
       prefix: settings.prefix,
@@ -62,7 +66,11 @@ export class TypedQueue<D extends QueueDefinition> {
 }
 
 /** `token` is the worker's lock token, needed to move a running job back to delayed. */
-export type JobHandler<D extends QueueDefinition> = (payload: PayloadOf<D>, job: Job, token?: string) => Promise<unknown>;
+export type JobHandler<D extends QueueDefinition> = (
+  payload: PayloadOf<D>,
+  job: Job,
+  token?: string,
+) => Promise<unknown>;
 
 /** The consumer side: validates the payload, then runs the handler. */
 export function createWorker<D extends QueueDefinition>(
@@ -71,7 +79,8 @@ export function createWorker<D extends QueueDefinition>(
   settings: QueueSettings,
   options: { concurrency?: number; lockDurationMs?: number; stalledIntervalMs?: number } = {},
 ): Worker {
-  const processor: Processor = async (job, token) => handler(definition.payload.parse(job.data) as PayloadOf<D>, job, token);
+  const processor: Processor = async (job, token) =>
+    handler(definition.payload.parse(job.data) as PayloadOf<D>, job, token);
   return new Worker(definition.name, processor, {
     connection: settings.connection,
     prefix: settings.prefix,

@@ -49,7 +49,11 @@ export async function startWorkerRuntime(options: {
   });
   // Queue depth, job age and job outcomes on the worker's /metrics (see ./queue-metrics.ts).
   registerQueueMetrics({ registry, queues, ...keys });
-  const outcomes = recordJobOutcomes({ workers: host.workers, ...keys, onError: (err) => log.warn({ err }, 'could not record job outcomes') });
+  const outcomes = recordJobOutcomes({
+    workers: host.workers,
+    ...keys,
+    onError: (err) => log.warn({ err }, 'could not record job outcomes'),
+  });
   return {
     host,
     queues,

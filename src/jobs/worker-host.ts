@@ -5,7 +5,14 @@ import { UnrecoverableError, type Worker } from 'bullmq';
 import type { FastifyBaseLogger } from 'fastify';
 import { repeatQuietErrorLog } from '../lib/error-log.js';
 import type { QueueProducers } from './producers.js';
-import { createWorker, TypedQueue, type JobHandler, type PayloadOf, type QueueDefinition, type QueueSettings } from './registry.js';
+import {
+  createWorker,
+  TypedQueue,
+  type JobHandler,
+  type PayloadOf,
+  type QueueDefinition,
+  type QueueSettings,
+} from './registry.js';
 
 export interface ProcessorEntry<D extends QueueDefinition = QueueDefinition> {
   definition: D;
@@ -45,9 +52,14 @@ export async function startWorkers(deps: {
     });
     worker.on('failed', (job, err) => {
       const final = !job || err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
-      log.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade, final, err }, final ? 'job failed for good' : 'job failed, will retry');
+      log.warn(
+        { jobId: job?.id, attemptsMade: job?.attemptsMade, final, err },
+        final ? 'job failed for good' : 'job failed, will retry',
+      );
       if (final && job && onFinalFailure) {
-        onFinalFailure(job.data as never, err).catch((e: unknown) => log.error({ err: e, jobId: job.id }, 'final-failure handler failed'));
+        onFinalFailure(job.data as never, err).catch((e: unknown) =>
+          log.error({ err: e, jobId: job.id }, 'final-failure handler failed'),
+        );
       }
     });
     worker.on('error', repeatQuietErrorLog(log, 'worker error'));
@@ -58,14 +70,19 @@ export async function startWorkers(deps: {
   for (const schedule of deps.schedules) {
     // Producers are keyed by their QUEUES property (camelCase), not the queue name.
     const producer = (Object.values(deps.queues) as unknown[]).find(
-      (q): q is TypedQueue<QueueDefinition> => q instanceof TypedQueue && q.definition.name === schedule.definition.name,
+      (q): q is TypedQueue<QueueDefinition> =>
+        q instanceof TypedQueue && q.definition.name === schedule.definition.name,
     );
     if (!producer) continue;
     const declare = () =>
-      producer.queue.upsertJobScheduler(`${schedule.definition.name}-every`, { every: schedule.everyMs }, {
-        name: schedule.definition.name,
-        data: schedule.payload as object,
-      });
+      producer.queue.upsertJobScheduler(
+        `${schedule.definition.name}-every`,
+        { every: schedule.everyMs },
+        {
+          name: schedule.definition.name,
+          data: schedule.payload as object,
+        },
+      );
     await declare();
     // A Redis restarted without persistence (or flushed) loses the schedulers with every other
     // key, and nothing would declare them again before a worker restarts: the order sweeper, the
@@ -73,7 +90,9 @@ export async function startWorkers(deps: {
     // again whenever the connection comes back.
     const client = await producer.queue.client;
     client.on('ready', () => {
-      declare().catch((err: unknown) => deps.log.warn({ err, queue: schedule.definition.name }, 'could not declare the job scheduler again'));
+      declare().catch((err: unknown) =>
+        deps.log.warn({ err, queue: schedule.definition.name }, 'could not declare the job scheduler again'),
+      );
     });
   }
   deps.log.info({ queues: deps.processors.map((p) => p.definition.name) }, 'workers started');

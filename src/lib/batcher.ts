@@ -25,7 +25,7 @@ export function createBatcher<I, O>(
     inFlight++;
     try {
       const results = await flush(batch.map((b) => b.item));
-      batch.forEach((b, i) => b.resolve(results[i] as O));
+      for (const [i, b] of batch.entries()) b.resolve(results[i] as O);
     } catch (err) {
       for (const b of batch) b.reject(err);
     } finally {

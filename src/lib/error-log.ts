@@ -3,7 +3,12 @@
 // message is new, or when the same message has been quiet for a while (a later outage).
 import type { FastifyBaseLogger } from 'fastify';
 
-export function repeatQuietErrorLog(log: Pick<FastifyBaseLogger, 'error'>, message: string, quietMs = 60_000, now: () => number = Date.now) {
+export function repeatQuietErrorLog(
+  log: Pick<FastifyBaseLogger, 'error'>,
+  message: string,
+  quietMs = 60_000,
+  now: () => number = Date.now,
+) {
   let last = '';
   let loggedAt = Number.NEGATIVE_INFINITY;
   return (err: Error): void => {

@@ -22,7 +22,12 @@ export async function closeRedis(redis: Redis): Promise<void> {
   }
   await Promise.race([
     redis.quit().catch(() => redis.disconnect()),
-    new Promise<void>((resolve) => setTimeout(() => { redis.disconnect(); resolve(); }, 1_000).unref()),
+    new Promise<void>((resolve) =>
+      setTimeout(() => {
+        redis.disconnect();
+        resolve();
+      }, 1_000).unref(),
+    ),
   ]);
 }
 

@@ -58,11 +58,12 @@ export default fp<{ adminToken: string }>(
     app.decorate('findVendorByApiKey', async (apiKey: string) => {
       if (!looksLikeApiKey(apiKey)) return null;
       // Every vendor request runs this: one prepared join instead of Prisma's two queries.
-      const [key] = await runPrepared<{ id: string; vendor_id: string; vendor_name: string; last_used_at: Date | null }>(
-        pool,
-        API_KEY_LOOKUP,
-        [hashApiKey(apiKey)],
-      );
+      const [key] = await runPrepared<{
+        id: string;
+        vendor_id: string;
+        vendor_name: string;
+        last_used_at: Date | null;
+      }>(pool, API_KEY_LOOKUP, [hashApiKey(apiKey)]);
       if (!key) return null;
       if (!key.last_used_at || Date.now() - key.last_used_at.getTime() > LAST_USED_WRITE_INTERVAL_MS) {
         app.prisma.apiKey

@@ -17,7 +17,10 @@ export function sendError(
   message: string,
   details?: unknown,
 ): FastifyReply {
-  const body: ErrorBody = { error: { code, message, ...(details === undefined ? {} : { details }) }, requestId: request.id };
+  const body: ErrorBody = {
+    error: { code, message, ...(details === undefined ? {} : { details }) },
+    requestId: request.id,
+  };
   return reply.status(statusCode).type('application/json').send(body);
 }
 
@@ -25,7 +28,10 @@ export function sendError(
 const FASTIFY_CLIENT_ERRORS: Record<string, { code: string; message?: string }> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Content-Type must be application/json' },
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'INVALID_JSON', message: 'Body cannot be empty when Content-Type is application/json' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    code: 'INVALID_JSON',
+    message: 'Body cannot be empty when Content-Type is application/json',
+  },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'INVALID_JSON', message: 'Body is not valid JSON' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'BAD_REQUEST', message: 'Content-Length does not match the body' },
 };
@@ -62,14 +68,26 @@ export default fp(
         // retry with the same Idempotency-Key answers with the stored order either way.
         request.log.warn({ err }, 'request failed: a dependency is unreachable');
         reply.header('retry-after', 2);
-        return sendError(reply, request, 503, 'SERVICE_UNAVAILABLE', 'A service we depend on is unreachable; retry shortly');
+        return sendError(
+          reply,
+          request,
+          503,
+          'SERVICE_UNAVAILABLE',
+          'A service we depend on is unreachable; retry shortly',
+        );
       }
       request.log.error({ err }, 'unhandled error');
       return sendError(reply, request, 500, 'INTERNAL_ERROR', 'Internal server error');
     });
 
     app.setNotFoundHandler((request, reply) =>
-      sendError(reply, request, 404, 'ROUTE_NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`),
+      sendError(
+        reply,
+        request,
+        404,
+        'ROUTE_NOT_FOUND',
+        `Route ${request.method} ${request.url.split('?')[0]} not found`,
+      ),
     );
   },
   { name: 'error-handler' },

@@ -5,7 +5,11 @@ import fp from 'fastify-plugin';
 import { Gauge } from 'prom-client';
 import type { OrderStatus } from '../generated/prisma/enums.js';
 
-export const ATTENTION_STATUSES = ['NEEDS_ATTENTION', 'FAILED', 'PAYMENT_FAILED'] as const satisfies readonly OrderStatus[];
+export const ATTENTION_STATUSES = [
+  'NEEDS_ATTENTION',
+  'FAILED',
+  'PAYMENT_FAILED',
+] as const satisfies readonly OrderStatus[];
 const TIMEOUT_MS = 2_000;
 
 export default fp(

@@ -28,14 +28,17 @@ const queueDashboard: FastifyPluginAsync = async (app) => {
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
   createBullBoard({
-    queues: typedQueues(app.queues).map((q) => new BullMQAdapter(q.queue, { readOnlyMode: config.QUEUE_DASHBOARD_READ_ONLY })),
+    queues: typedQueues(app.queues).map(
+      (q) => new BullMQAdapter(q.queue, { readOnlyMode: config.QUEUE_DASHBOARD_READ_ONLY }),
+    ),
     serverAdapter,
     options: { uiConfig: { boardTitle: 'K-Series integration queues' } },
   });
   // Never a stack trace in an answer.
   serverAdapter.setErrorHandler((error) => {
     const status = (error as { statusCode?: number }).statusCode ?? 500;
-    if (status >= 400 && status < 500) return { status: 400, body: { error: { code: 'BAD_REQUEST', message: error.message } } };
+    if (status >= 400 && status < 500)
+      return { status: 400, body: { error: { code: 'BAD_REQUEST', message: error.message } } };
     app.log.error({ err: error }, 'queue dashboard request failed');
     return { status: 500, body: { error: { code: 'INTERNAL_ERROR', message: 'Internal server error' } } };
   });
@@ -43,7 +46,13 @@ const queueDashboard: FastifyPluginAsync = async (app) => {
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (dashboardAuthorized(request.headers.authorization, config.ADMIN_TOKEN)) return;
     reply.header('www-authenticate', 'Basic realm="queue dashboard", charset="UTF-8"');
-    return sendError(reply, request, 401, 'UNAUTHORIZED', 'The queue dashboard needs the admin token (Bearer, or as the Basic password)');
+    return sendError(
+      reply,
+      request,
+      401,
+      'UNAUTHORIZED',
+      'The queue dashboard needs the admin token (Bearer, or as the Basic password)',
+    );
   });
 
   await app.register(serverAdapter.registerPlugin());

@@ -5,7 +5,12 @@ import { registerQueueMetrics } from '../jobs/queue-metrics.js';
 
 export default fp(
   async (app) => {
-    registerQueueMetrics({ registry: app.metrics.registry, queues: app.queues, redis: app.redis, redisKey: app.redisKey });
+    registerQueueMetrics({
+      registry: app.metrics.registry,
+      queues: app.queues,
+      redis: app.redis,
+      redisKey: app.redisKey,
+    });
   },
   { name: 'queue-metrics', dependencies: ['metrics', 'queues', 'redis'] },
 );

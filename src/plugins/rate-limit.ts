@@ -47,7 +47,8 @@ interface Rule {
   key(request: FastifyRequest): string | null;
 }
 
-const methodsOf = (route: Pick<RouteOptions, 'method'>) => (Array.isArray(route.method) ? route.method : [route.method]);
+const methodsOf = (route: Pick<RouteOptions, 'method'>) =>
+  Array.isArray(route.method) ? route.method : [route.method];
 const byIp = (name: string) => (request: FastifyRequest) => `${name}:${normalizeIP(request.ip)}`;
 
 export function rateLimitRules(config: Config): Rule[] {
@@ -121,10 +122,15 @@ export default fp(
 
     // Its own connection, failing fast: with the shared one (which waits out Redis restarts)
     // every request would hang while Redis is down.
-    const redis = createRedis(config.REDIS_URL, { maxRetriesPerRequest: 0, enableOfflineQueue: false, commandTimeout: 500 });
+    const redis = createRedis(config.REDIS_URL, {
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      commandTimeout: 500,
+    });
     let lastError = '';
     redis.on('error', (err) => {
-      if (err.message !== lastError) app.log.warn({ err }, 'rate limiting unavailable (Redis); requests pass unlimited');
+      if (err.message !== lastError)
+        app.log.warn({ err }, 'rate limiting unavailable (Redis); requests pass unlimited');
       lastError = err.message;
     });
     redis.on('ready', () => {
@@ -149,7 +155,11 @@ export default fp(
     }
 
     function hooksFor(rule: Rule): { onRequest: Hook; onResponse?: Hook } {
-      const limiter = app.createRateLimit({ max: rule.max, timeWindow: windowMs, keyGenerator: (req) => rule.key(req) ?? '' });
+      const limiter = app.createRateLimit({
+        max: rule.max,
+        timeWindow: windowMs,
+        keyGenerator: (req) => rule.key(req) ?? '',
+      });
       if (rule.counts === 'requests') {
         return {
           async onRequest(request, reply) {
@@ -183,7 +193,8 @@ export default fp(
     }
 
     const hooks = rules.map((rule) => ({ rule, ...hooksFor(rule) }));
-    const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+    const asList = <T>(value: T | T[] | undefined): T[] =>
+      value === undefined ? [] : Array.isArray(value) ? value : [value];
 
     // Route-level onRequest hooks, first in line: they run after the scope's own hooks (the /v1
     // scope authenticates the key there) and before a route's hooks (the webhook's credential check).

@@ -40,7 +40,9 @@ export default fp(
       frameguard: { action: 'deny' },
       referrerPolicy: { policy: 'same-origin' },
       // HSTS only means something over HTTPS; never pin a laptop's localhost.
-      strictTransportSecurity: config.PUBLIC_URL.startsWith('https://') ? { maxAge: 180 * 24 * 3600, includeSubDomains: false } : false,
+      strictTransportSecurity: config.PUBLIC_URL.startsWith('https://')
+        ? { maxAge: 180 * 24 * 3600, includeSubDomains: false }
+        : false,
     });
   },
   { name: 'security-headers' },

@@ -11,8 +11,7 @@ export default fp<{ publicUrl: string }>(
         openapi: '3.1.0',
         info: {
           title: 'Lightspeed K-Series ordering integration',
-          description:
-            'Vendor API (bearer vendor API key) under /v1, admin API (bearer ADMIN_TOKEN) under /admin.',
+          description: 'Vendor API (bearer vendor API key) under /v1, admin API (bearer ADMIN_TOKEN) under /admin.',
           version: '0.1.0',
         },
         servers: [{ url: opts.publicUrl }],

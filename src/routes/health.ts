@@ -22,11 +22,18 @@ async function check(probe: () => Promise<unknown>): Promise<{ ok: boolean; erro
 }
 
 const checkSchema = z.object({ status: z.enum(['up', 'down']), error: z.string().optional() });
-const readySchema = z.object({ status: z.enum(['ready', 'not_ready']), checks: z.object({ postgres: checkSchema, redis: checkSchema }) });
+const readySchema = z.object({
+  status: z.enum(['ready', 'not_ready']),
+  checks: z.object({ postgres: checkSchema, redis: checkSchema }),
+});
 
 const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/healthz', {
-    schema: { tags: ['health'], summary: 'The process is alive', response: { 200: z.object({ status: z.literal('ok') }) } },
+    schema: {
+      tags: ['health'],
+      summary: 'The process is alive',
+      response: { 200: z.object({ status: z.literal('ok') }) },
+    },
     handler: async () => ({ status: 'ok' as const }),
   });
 

@@ -34,7 +34,7 @@ const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/lightspeed/callback', {
     schema: {
       tags: ['lightspeed'],
-      summary: 'OAuth redirect URI (Lightspeed sends the merchant\'s browser here)',
+      summary: "OAuth redirect URI (Lightspeed sends the merchant's browser here)",
       querystring: z.object({ code: param, state: param, error: param, error_description: param }).loose(),
       response: { 200: z.string(), 303: z.null(), 400: z.string(), 500: z.string() },
     },
@@ -51,7 +51,10 @@ const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
         request.log.error({ err }, 'lightspeed callback failed');
         const page = layout({
           title: 'Not connected',
-          flash: { kind: 'error', text: 'Something went wrong on our side while connecting. Start the connection again in a moment.' },
+          flash: {
+            kind: 'error',
+            text: 'Something went wrong on our side while connecting. Start the connection again in a moment.',
+          },
           body: html`<section><p><a href="/backoffice">Go to the back office</a></p><p class="muted">Reference ${request.id}</p></section>`,
         });
         return sendHtml(reply, 500, page);
@@ -59,11 +62,16 @@ const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
       void reply.clearCookie(CONNECT_COOKIE, { path: '/lightspeed/callback' });
 
       if (result.returnTo) {
-        const params: Record<string, string> = result.ok ? { lightspeed: 'connected' } : { lightspeed: 'error', reason: result.problem };
+        const params: Record<string, string> = result.ok
+          ? { lightspeed: 'connected' }
+          : { lightspeed: 'error', reason: result.problem };
         return reply.redirect(withParams(result.returnTo, params), 303);
       }
       // The merchant is signed in to our back office in this browser: show the outcome there.
-      if (session && (result.ok ? result.origin === 'backoffice' : result.vendorId === null || result.vendorId === session.vendorId)) {
+      if (
+        session &&
+        (result.ok ? result.origin === 'backoffice' : result.vendorId === null || result.vendorId === session.vendorId)
+      ) {
         const text = result.ok
           ? `Connected to Lightspeed${result.businessName ? `: business "${result.businessName}" (id ${result.businessId})` : ''}.` +
             (result.warnings.length > 0 ? ` Warning: ${result.warnings.join(' ')}` : '')

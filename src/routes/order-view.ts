@@ -69,6 +69,12 @@ export function orderView(order: OrderWithEvents): z.infer<typeof orderSchema> {
     deadlineAt: iso(order.deadlineAt),
     createdAt: iso(order.createdAt),
     updatedAt: iso(order.updatedAt),
-    timeline: order.events.map((e) => ({ from: e.fromStatus, to: e.toStatus, source: e.source, reason: e.reason, at: iso(e.createdAt) })),
+    timeline: order.events.map((e) => ({
+      from: e.fromStatus,
+      to: e.toStatus,
+      source: e.source,
+      reason: e.reason,
+      at: iso(e.createdAt),
+    })),
   };
 }

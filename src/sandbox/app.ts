@@ -4,7 +4,13 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { registerControlRoutes } from './control.js';
-import { resolveOptions, Tasks, type ResolvedSandboxOptions, type SandboxContext, type SandboxOptions } from './context.js';
+import {
+  resolveOptions,
+  Tasks,
+  type ResolvedSandboxOptions,
+  type SandboxContext,
+  type SandboxOptions,
+} from './context.js';
 import { pathOf, springBody } from './errors.js';
 import { CONTROL_PREFIX, Faults } from './faults.js';
 import { Notifier } from './notify.js';
@@ -96,7 +102,8 @@ export async function buildSandbox(options: SandboxOptions): Promise<SandboxInst
   registerControlRoutes(app, { ctx, faults, pos, notifier, reset });
 
   app.setNotFoundHandler((request, reply) => {
-    if (request.url.startsWith(CONTROL_PREFIX)) return reply.code(404).send({ error: 'not_found', message: 'no such control route' });
+    if (request.url.startsWith(CONTROL_PREFIX))
+      return reply.code(404).send({ error: 'not_found', message: 'no such control route' });
     return reply.code(404).send(springBody(404, 'No message available', pathOf(request.url), now()));
   });
 
@@ -105,15 +112,22 @@ export async function buildSandbox(options: SandboxOptions): Promise<SandboxInst
     if (status === 500) request.log.error({ err: error }, 'sandbox error');
     const path = pathOf(request.url);
     if (path === '/oauth/token') {
-      return reply.code(status === 500 ? 500 : 400).send({ error: status === 500 ? 'server_error' : 'invalid_request', error_description: error.message });
+      return reply
+        .code(status === 500 ? 500 : 400)
+        .send({ error: status === 500 ? 'server_error' : 'invalid_request', error_description: error.message });
     }
-    if (path === '/oauth/authorize') return reply.code(status).type('text/html; charset=utf-8').send(errorPage(error.message));
-    if (path.startsWith(CONTROL_PREFIX)) return reply.code(status).send({ error: 'control_error', message: error.message });
+    if (path === '/oauth/authorize')
+      return reply.code(status).type('text/html; charset=utf-8').send(errorPage(error.message));
+    if (path.startsWith(CONTROL_PREFIX))
+      return reply.code(status).send({ error: 'control_error', message: error.message });
     const message =
-      error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? `JSON parse error: ${error.message}`
-      : error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? `Content type '${request.headers['content-type'] ?? ''}' not supported`
-      : status === 500 ? 'Internal Server Error'
-      : error.message;
+      error.code === 'FST_ERR_CTP_INVALID_JSON_BODY'
+        ? `JSON parse error: ${error.message}`
+        : error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+          ? `Content type '${request.headers['content-type'] ?? ''}' not supported`
+          : status === 500
+            ? 'Internal Server Error'
+            : error.message;
     return reply.code(status).send(springBody(status, message, path, now()));
   });
 
@@ -127,7 +141,10 @@ export async function buildSandbox(options: SandboxOptions): Promise<SandboxInst
       const clientId = input.clientId ?? resolved.clients[0]!.clientId;
       if (!ctx.clients.has(clientId)) throw new Error(`sandbox: unknown client ${clientId}`);
       const businessId = input.businessId ?? ctx.state.businesses[0]!.id;
-      return issueTokens(ctx, createGrant(ctx, clientId, businessId, input.scopes ?? ['orders-api', 'financial-api', 'items']));
+      return issueTokens(
+        ctx,
+        createGrant(ctx, clientId, businessId, input.scopes ?? ['orders-api', 'financial-api', 'items']),
+      );
     },
   };
   app.decorate('sandbox', handle);

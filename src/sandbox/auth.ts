@@ -58,7 +58,12 @@ export function requireScope(ctx: SandboxContext, ...scopes: string[]): preHandl
  * Checks that the location belongs to the token's business. Sends 403 and returns false when it
  * does not (an unknown location id looks the same as another merchant's, on purpose).
  */
-export function checkLocation(ctx: SandboxContext, request: FastifyRequest, reply: FastifyReply, locationId: number): boolean {
+export function checkLocation(
+  ctx: SandboxContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  locationId: number,
+): boolean {
   const location = ctx.state.locations.get(locationId);
   if (location && location.businessId === authOf(request).grant.businessId) return true;
   void reply.code(403).send({
@@ -68,7 +73,12 @@ export function checkLocation(ctx: SandboxContext, request: FastifyRequest, repl
   return false;
 }
 
-export function checkBusiness(ctx: SandboxContext, request: FastifyRequest, reply: FastifyReply, businessId: number): boolean {
+export function checkBusiness(
+  ctx: SandboxContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  businessId: number,
+): boolean {
   if (authOf(request).grant.businessId === businessId && ctx.state.business(businessId)) return true;
   void reply.code(403).send({ error: 'access_denied', error_description: 'Access is denied' });
   return false;

@@ -39,19 +39,23 @@ export function loadSandboxConfig(env: Record<string, string | undefined> = proc
     throw new SandboxConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
   }
   const e = parsed.data;
-  const extra = e.SANDBOX_EXTRA_REDIRECT_URIS.split(',').map((s) => s.trim()).filter(Boolean);
+  const extra = e.SANDBOX_EXTRA_REDIRECT_URIS.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = extra.find((u) => !/^https?:\/\/\S+$/.test(u));
   if (bad) throw new SandboxConfigError([`SANDBOX_EXTRA_REDIRECT_URIS: "${bad}" is not an http(s) URL`]);
   return {
     host: e.SANDBOX_HOST,
     port: e.SANDBOX_PORT,
     sandbox: {
-      clients: [{
-        clientId: e.LIGHTSPEED_CLIENT_ID,
-        clientSecret: e.LIGHTSPEED_CLIENT_SECRET,
-        redirectUris: [`${e.PUBLIC_URL.replace(/\/+$/, '')}/lightspeed/callback`, ...extra],
-        name: 'Ordering integration (dev)',
-      }],
+      clients: [
+        {
+          clientId: e.LIGHTSPEED_CLIENT_ID,
+          clientSecret: e.LIGHTSPEED_CLIENT_SECRET,
+          redirectUris: [`${e.PUBLIC_URL.replace(/\/+$/, '')}/lightspeed/callback`, ...extra],
+          name: 'Ordering integration (dev)',
+        },
+      ],
       accessTokenTtlSeconds: e.SANDBOX_ACCESS_TOKEN_TTL_SECONDS,
       codeTtlSeconds: e.SANDBOX_CODE_TTL_SECONDS,
       webhookDelayMs: e.SANDBOX_WEBHOOK_DELAY_MS,

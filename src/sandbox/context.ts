@@ -41,7 +41,9 @@ export function resolveOptions(options: SandboxOptions): ResolvedSandboxOptions 
   }
   for (const c of options.clients) {
     if (!c.clientId || !c.clientSecret || !Array.isArray(c.redirectUris) || c.redirectUris.length === 0) {
-      throw new Error(`buildSandbox: client "${c.clientId}" needs clientId, clientSecret and at least one redirect URI`);
+      throw new Error(
+        `buildSandbox: client "${c.clientId}" needs clientId, clientSecret and at least one redirect URI`,
+      );
     }
   }
   const nonNegative = (name: string, value: number | undefined, fallback: number): number => {

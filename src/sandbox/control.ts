@@ -17,7 +17,10 @@ const target = { pathPrefix: z.string().startsWith('/').optional(), method: z.st
 
 const schemas = {
   status: z.object({
-    status: z.number().int().refine((s) => s === 429 || (s >= 500 && s <= 599), 'must be 429 or a 5xx'),
+    status: z
+      .number()
+      .int()
+      .refine((s) => s === 429 || (s >= 500 && s <= 599), 'must be 429 or a 5xx'),
     count: count.default(1),
     retryAfterSeconds: z.number().int().min(0).max(86_400).optional(),
     phase: z.enum(['before', 'after']).default('before'),
@@ -31,18 +34,33 @@ const schemas = {
     type: z.enum(['ORDER', 'PAYMENT', 'ITEM', 'ORDER_API']).optional(),
     delayMs: z.number().int().min(0).max(600_000).optional(),
   }),
-  tokens: z.object({ clientId: z.string().optional(), businessId: z.number().int().optional(), scopes: z.array(z.string()).min(1).optional() }),
-  revoke: z.object({
-    accessToken: z.string().optional(),
-    refreshToken: z.string().optional(),
-    businessId: z.number().int().optional(),
+  tokens: z.object({
     clientId: z.string().optional(),
-    all: z.boolean().optional(),
-  }).refine((v) => Object.values(v).some((x) => x !== undefined && x !== false), 'give accessToken, refreshToken, businessId, clientId or all:true'),
+    businessId: z.number().int().optional(),
+    scopes: z.array(z.string()).min(1).optional(),
+  }),
+  revoke: z
+    .object({
+      accessToken: z.string().optional(),
+      refreshToken: z.string().optional(),
+      businessId: z.number().int().optional(),
+      clientId: z.string().optional(),
+      all: z.boolean().optional(),
+    })
+    .refine(
+      (v) => Object.values(v).some((x) => x !== undefined && x !== false),
+      'give accessToken, refreshToken, businessId, clientId or all:true',
+    ),
   expire: z.object({ accessToken: z.string().optional() }),
   readiness: z.object({ businessLocationId: z.number().int(), status: z.enum(['READY', 'NOT_READY']) }),
-  availability: z.object({ businessLocationId: z.number().int(), sku: z.string().min(1), count: z.number().int().min(0).nullable() }),
-  orderStatus: z.object({ status: z.enum(['IN_DELIVERY', 'READY_FOR_PICKUP', 'CHECK_WAS_UPDATED', 'CLOSED', 'ABANDONED', 'CANCELLED']) }),
+  availability: z.object({
+    businessLocationId: z.number().int(),
+    sku: z.string().min(1),
+    count: z.number().int().min(0).nullable(),
+  }),
+  orderStatus: z.object({
+    status: z.enum(['IN_DELIVERY', 'READY_FOR_PICKUP', 'CHECK_WAS_UPDATED', 'CLOSED', 'ABANDONED', 'CANCELLED']),
+  }),
   sales: z.object({
     businessLocationId: z.number().int(),
     count: z.number().int().min(1).max(100_000),
@@ -68,7 +86,10 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlDeps): 
   const parse = <T extends z.ZodType>(schema: T, body: unknown, reply: FastifyReply): z.infer<T> | undefined => {
     const result = schema.safeParse(body ?? {});
     if (result.success) return result.data;
-    void reply.code(400).send({ error: 'invalid_control_request', issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+    void reply.code(400).send({
+      error: 'invalid_control_request',
+      issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    });
     return undefined;
   };
   const notFound = (reply: FastifyReply, message: string) => reply.code(404).send({ error: 'not_found', message });
@@ -89,26 +110,48 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlDeps): 
   app.post(`${P}/faults/status`, async (request, reply) => {
     const b = parse(schemas.status, request.body, reply);
     if (!b) return reply;
-    return faults.addHttp({ kind: 'status', status: b.status, remaining: b.count, phase: b.phase,
+    return faults.addHttp({
+      kind: 'status',
+      status: b.status,
+      remaining: b.count,
+      phase: b.phase,
       ...(b.retryAfterSeconds !== undefined ? { retryAfterSeconds: b.retryAfterSeconds } : {}),
-      ...(b.pathPrefix ? { pathPrefix: b.pathPrefix } : {}), ...(b.method ? { method: b.method } : {}) });
+      ...(b.pathPrefix ? { pathPrefix: b.pathPrefix } : {}),
+      ...(b.method ? { method: b.method } : {}),
+    });
   });
   app.post(`${P}/faults/latency`, async (request, reply) => {
     const b = parse(schemas.latency, request.body, reply);
     if (!b) return reply;
-    return faults.addHttp({ kind: 'latency', ms: b.ms, remaining: b.count, phase: 'before',
-      ...(b.pathPrefix ? { pathPrefix: b.pathPrefix } : {}), ...(b.method ? { method: b.method } : {}) });
+    return faults.addHttp({
+      kind: 'latency',
+      ms: b.ms,
+      remaining: b.count,
+      phase: 'before',
+      ...(b.pathPrefix ? { pathPrefix: b.pathPrefix } : {}),
+      ...(b.method ? { method: b.method } : {}),
+    });
   });
   app.post(`${P}/faults/reset`, async (request, reply) => {
     const b = parse(schemas.reset, request.body, reply);
     if (!b) return reply;
-    return faults.addHttp({ kind: 'reset', remaining: b.count, phase: 'before',
-      ...(b.pathPrefix ? { pathPrefix: b.pathPrefix } : {}), ...(b.method ? { method: b.method } : {}) });
+    return faults.addHttp({
+      kind: 'reset',
+      remaining: b.count,
+      phase: 'before',
+      ...(b.pathPrefix ? { pathPrefix: b.pathPrefix } : {}),
+      ...(b.method ? { method: b.method } : {}),
+    });
   });
   app.post(`${P}/faults/webhooks`, async (request, reply) => {
     const b = parse(schemas.webhook, request.body, reply);
     if (!b) return reply;
-    return faults.addWebhook({ kind: b.kind, remaining: b.count, ...(b.type ? { type: b.type } : {}), ...(b.delayMs !== undefined ? { delayMs: b.delayMs } : {}) });
+    return faults.addWebhook({
+      kind: b.kind,
+      remaining: b.count,
+      ...(b.type ? { type: b.type } : {}),
+      ...(b.delayMs !== undefined ? { delayMs: b.delayMs } : {}),
+    });
   });
   app.get(`${P}/faults`, async () => ({ http: faults.http, webhooks: faults.webhook }));
   app.delete(`${P}/faults`, async () => {
@@ -124,7 +167,10 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlDeps): 
     if (!client) return notFound(reply, `unknown client ${b.clientId}`);
     const businessId = b.businessId ?? SANDBOX_SEED.business.id;
     if (!state.business(businessId)) return notFound(reply, `unknown business ${businessId}`);
-    return issueTokens(ctx, createGrant(ctx, client.clientId, businessId, b.scopes ?? ['orders-api', 'financial-api', 'items']));
+    return issueTokens(
+      ctx,
+      createGrant(ctx, client.clientId, businessId, b.scopes ?? ['orders-api', 'financial-api', 'items']),
+    );
   });
   app.post(`${P}/tokens/revoke`, async (request, reply) => {
     const b = parse(schemas.revoke, request.body, reply);
@@ -143,7 +189,11 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlDeps): 
     if (!b) return reply;
     if (!state.locations.has(b.businessLocationId)) return notFound(reply, `unknown location ${b.businessLocationId}`);
     state.readiness.set(b.businessLocationId, { status: b.status, lastUpdatedAt: ctx.now() });
-    return { businessLocationId: b.businessLocationId, status: b.status, notified: notifier.readiness(b.businessLocationId) };
+    return {
+      businessLocationId: b.businessLocationId,
+      status: b.status,
+      notified: notifier.readiness(b.businessLocationId),
+    };
   });
 
   app.post(`${P}/availability`, async (request, reply) => {
@@ -154,8 +204,12 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlDeps): 
     const now = ctx.now();
     restrictions.set(b.sku, { count: b.count, updatedAt: now });
     const notified = notifier.locationEvent(b.businessLocationId, 'item', {
-      sku: b.sku, businessLocationId: b.businessLocationId, count: b.count, countUpdatedAt: new Date(now).toISOString(),
-      status: b.count === null ? 'NOT_RESTRICTED' : 'RESTRICTED', type: 'ITEM',
+      sku: b.sku,
+      businessLocationId: b.businessLocationId,
+      count: b.count,
+      countUpdatedAt: new Date(now).toISOString(),
+      status: b.count === null ? 'NOT_RESTRICTED' : 'RESTRICTED',
+      type: 'ITEM',
     });
     return { sku: b.sku, count: b.count, notified };
   });
@@ -166,7 +220,8 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlDeps): 
     const ref = (request.params as { thirdPartyReference: string }).thirdPartyReference;
     const identifier = state.orderReferences.get(ref)?.accountIdentifier;
     const account = identifier ? state.accounts.get(identifier) : undefined;
-    if (!account) return notFound(reply, `no POS account for order ${ref} (not received, failed, or not processed yet)`);
+    if (!account)
+      return notFound(reply, `no POS account for order ${ref} (not received, failed, or not processed yet)`);
     pos.setOrderStatus(account, b.status);
     return { thirdPartyReference: ref, accountIdentifier: account.identifier, status: b.status };
   });
@@ -178,9 +233,16 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlDeps): 
     if (!location) return notFound(reply, `unknown location ${b.businessLocationId}`);
     const from = Date.parse(b.from);
     const to = Date.parse(b.to);
-    if (to <= from) return reply.code(400).send({ error: 'invalid_control_request', issues: [{ path: 'to', message: 'must be after from' }] });
+    if (to <= from)
+      return reply
+        .code(400)
+        .send({ error: 'invalid_control_request', issues: [{ path: 'to', message: 'must be after from' }] });
     const created = generateSales(state, location, { count: b.count, from, to, seed: b.seed });
-    return { generated: created.length, firstAccountId: created[0]?.identifier, lastAccountId: created.at(-1)?.identifier };
+    return {
+      generated: created.length,
+      firstAccountId: created[0]?.identifier,
+      lastAccountId: created.at(-1)?.identifier,
+    };
   });
 
   // --- inspection ---------------------------------------------------------------------------

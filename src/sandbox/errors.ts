@@ -109,7 +109,12 @@ export class Constraints {
 
   size(field: string, value: unknown, min: number, max: number): void {
     if (typeof value === 'string' && (value.length < min || value.length > max)) {
-      this.errors.push({ field, code: 'Size', message: `size must be between ${min} and ${max}`, javaType: 'java.lang.String' });
+      this.errors.push({
+        field,
+        code: 'Size',
+        message: `size must be between ${min} and ${max}`,
+        javaType: 'java.lang.String',
+      });
     }
   }
 
@@ -123,7 +128,12 @@ export class Constraints {
     if (value === undefined || value === null) return;
     const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
     if (!Number.isFinite(ms) || ms <= now) {
-      this.errors.push({ field, code: 'Future', message: 'must be a future date', javaType: 'java.time.ZonedDateTime' });
+      this.errors.push({
+        field,
+        code: 'Future',
+        message: 'must be a future date',
+        javaType: 'java.time.ZonedDateTime',
+      });
     }
   }
 

@@ -142,7 +142,11 @@ function applyHeaders(reply: FastifyReply, fault: HttpFault): void {
 function faultBody(request: FastifyRequest, fault: HttpFault, now: number) {
   const status = fault.status ?? 500;
   const message =
-    status === 429 ? 'Too many requests, retry later' : status === 503 ? 'Service temporarily unavailable' : 'Sandbox fault injected';
+    status === 429
+      ? 'Too many requests, retry later'
+      : status === 503
+        ? 'Service temporarily unavailable'
+        : 'Sandbox fault injected';
   return springBody(status, message, pathOf(request.url), now);
 }
 

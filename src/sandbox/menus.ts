@@ -28,10 +28,16 @@ function richData(m: MenuContext, sku: string): Json | undefined {
     return undefined;
   }
   return {
-    ...(rich.pictureUrl ? { squareImageUrl: rich.pictureUrl, rawImageUrl: rich.rawPictureUrl, previewImageUrl: rich.previewPictureUrl } : {}),
+    ...(rich.pictureUrl
+      ? { squareImageUrl: rich.pictureUrl, rawImageUrl: rich.rawPictureUrl, previewImageUrl: rich.previewPictureUrl }
+      : {}),
     containsAlcohol: rich.alcoholPercentage !== undefined,
     ...(rich.alcoholPercentage !== undefined ? { alcoholPercentage: rich.alcoholPercentage } : {}),
-    texts: rich.descriptions.map((d) => ({ locale: d.localeCode, friendlyDisplayName: d.displayName ?? '', description: d.description ?? '' })),
+    texts: rich.descriptions.map((d) => ({
+      locale: d.localeCode,
+      friendlyDisplayName: d.displayName ?? '',
+      description: d.description ?? '',
+    })),
     allergenCodes: rich.allergenCodes,
   };
 }
@@ -42,7 +48,9 @@ function parentFields(m: MenuContext, sku: string, color: string, extraPrice?: n
   if (!item) return undefined;
   const price = profilePrice(item, m.profile);
   const tax = m.location.taxes[item.taxClass];
-  const taxAmount = tax.included ? money(price - price / (1 + tax.percentage / 100)) : money((price * tax.percentage) / 100);
+  const taxAmount = tax.included
+    ? money(price - price / (1 + tax.percentage / 100))
+    : money((price * tax.percentage) / 100);
   const rich = richData(m, sku);
   return {
     productName: item.name,
@@ -81,18 +89,26 @@ function modifierGroups(m: MenuContext, sku: string): Json[] {
     .map((s) => parentFields(m, s, 'grey'))
     .filter((p): p is Json => p !== undefined)
     .map((p) => ({ '@type': 'menuProductModifier', ...p, productionInstructionList: [] }));
-  return [{
-    description: BURGER_EXTRAS.description,
-    sku: BURGER_EXTRAS.sku,
-    mustSelectAnItem: false,
-    multiSelectionPermitted: true,
-    minimumSelection: BURGER_EXTRAS.minimumSelection,
-    maximumSelection: BURGER_EXTRAS.maximumSelection,
-    productModifiers,
-  }];
+  return [
+    {
+      description: BURGER_EXTRAS.description,
+      sku: BURGER_EXTRAS.sku,
+      mustSelectAnItem: false,
+      multiSelectionPermitted: true,
+      minimumSelection: BURGER_EXTRAS.minimumSelection,
+      maximumSelection: BURGER_EXTRAS.maximumSelection,
+      productModifiers,
+    },
+  ];
 }
 
-function itemEntry(m: MenuContext, sku: string, color: string, extraPrice?: number, asSubItem = false): Json | undefined {
+function itemEntry(
+  m: MenuContext,
+  sku: string,
+  color: string,
+  extraPrice?: number,
+  asSubItem = false,
+): Json | undefined {
   const parent = parentFields(m, sku, color, extraPrice);
   if (!parent) return undefined;
   return {
@@ -124,7 +140,9 @@ function dealEntry(m: MenuContext, color: string): Json | undefined {
 
 function groupEntries(m: MenuContext, key: MenuGroupKey): Json[] {
   const layout = MENU_LAYOUT[key];
-  const entries: Json[] = layout.skus.map((sku) => itemEntry(m, sku, layout.color)).filter((e): e is Json => e !== undefined);
+  const entries: Json[] = layout.skus
+    .map((sku) => itemEntry(m, sku, layout.color))
+    .filter((e): e is Json => e !== undefined);
   if (key === 'mains') entries.unshift(groupJson(m, 'burgers'));
   if (key === 'deals') {
     const deal = dealEntry(m, layout.color);
@@ -132,8 +150,16 @@ function groupEntries(m: MenuContext, key: MenuGroupKey): Json[] {
   }
   if (key === 'sides' && m.version === 1) {
     // v1 has no product modifiers: the extras are sold as sub-items from their own sub-screen.
-    const extras = BURGER_EXTRAS.items.map((sku) => itemEntry(m, sku, 'grey', undefined, true)).filter((e): e is Json => e !== undefined);
-    entries.push({ '@type': 'group', id: String(m.location.menus[0]!.id * 10 + 9), name: 'Extras', color: 'grey', menuEntry: extras });
+    const extras = BURGER_EXTRAS.items
+      .map((sku) => itemEntry(m, sku, 'grey', undefined, true))
+      .filter((e): e is Json => e !== undefined);
+    entries.push({
+      '@type': 'group',
+      id: String(m.location.menus[0]!.id * 10 + 9),
+      name: 'Extras',
+      color: 'grey',
+      menuEntry: extras,
+    });
   }
   return entries;
 }
@@ -141,7 +167,13 @@ function groupEntries(m: MenuContext, key: MenuGroupKey): Json[] {
 function groupJson(m: MenuContext, key: MenuGroupKey): Json {
   const layout = MENU_LAYOUT[key];
   const index = Object.keys(MENU_LAYOUT).indexOf(key);
-  return { '@type': 'group', id: String(m.location.id * 10 + index), name: layout.name, color: layout.color, menuEntry: groupEntries(m, key) };
+  return {
+    '@type': 'group',
+    id: String(m.location.id * 10 + index),
+    name: layout.name,
+    color: layout.color,
+    menuEntry: groupEntries(m, key),
+  };
 }
 
 export function buildMenu(
@@ -153,7 +185,14 @@ export function buildMenu(
   const menu = location.menus.find((x) => x.id === menuId);
   const layout = MENUS.find((x) => x.key === menu?.key);
   if (!menu || !layout) return undefined;
-  const m: MenuContext = { state, location, profile: opts.profile, richContent: opts.richContent, version: opts.version, richMissing: false };
+  const m: MenuContext = {
+    state,
+    location,
+    profile: opts.profile,
+    richContent: opts.richContent,
+    version: opts.version,
+    richMissing: false,
+  };
   const menuEntryGroups = layout.groups.map((key) => groupJson(m, key));
   return {
     menuName: menu.name,

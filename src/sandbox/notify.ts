@@ -19,7 +19,11 @@ export class Notifier {
     private readonly sender: WebhookSender,
   ) {}
 
-  endpoint(clientId: string | undefined, businessId: number, endpointId: string | undefined): WebhookEndpoint | undefined {
+  endpoint(
+    clientId: string | undefined,
+    businessId: number,
+    endpointId: string | undefined,
+  ): WebhookEndpoint | undefined {
     if (!clientId || !endpointId) return undefined;
     return this.ctx.state.endpoints.get(endpointKey(clientId, businessId, endpointId));
   }
@@ -36,7 +40,12 @@ export class Notifier {
       businessLocationId: account.locationId,
       status,
       ...(endpoint.provideAccount
-        ? { account: accountSnapshot(account, location, { transactions: endpoint.expandTransactions, payments: endpoint.expandPayments }) }
+        ? {
+            account: accountSnapshot(account, location, {
+              transactions: endpoint.expandTransactions,
+              payments: endpoint.expandPayments,
+            }),
+          }
         : {}),
       ikentooAccountId: account.numericId,
       ikentooAccountIdentifier: account.identifier,
@@ -46,7 +55,13 @@ export class Notifier {
   }
 
   /** ORDER FAILURE carries only status, reason and reference, as in Lightspeed's own example. */
-  orderFailure(clientId: string, businessId: number, endpointId: string, thirdPartyReference: string, reason: string): void {
+  orderFailure(
+    clientId: string,
+    businessId: number,
+    endpointId: string,
+    thirdPartyReference: string,
+    reason: string,
+  ): void {
     const endpoint = this.endpoint(clientId, businessId, endpointId);
     if (!endpoint) return;
     this.sender.send(endpoint, { status: 'FAILURE', reason, thirdPartyReference }, `order-${thirdPartyReference}`);
@@ -66,9 +81,15 @@ export class Notifier {
       businessLocationId: target.businessLocationId,
       status: outcome.status,
       ...(account ? { ikentooAccountId: account.numericId, ikentooAccountIdentifier: account.identifier } : {}),
-      ...(outcome.status === 'FAILURE' && outcome.errorType ? { errors: { account: { type: outcome.errorType } } } : {}),
+      ...(outcome.status === 'FAILURE' && outcome.errorType
+        ? { errors: { account: { type: outcome.errorType } } }
+        : {}),
       ...(outcome.status === 'FAILURE' && outcome.timeout
-        ? { errors: { timeout: { errorKey: 'errors.payment.pos.task_timeout', message: 'Not processed before validity ended' } } }
+        ? {
+            errors: {
+              timeout: { errorKey: 'errors.payment.pos.task_timeout', message: 'Not processed before validity ended' },
+            },
+          }
         : {}),
       type: 'PAYMENT',
     };

@@ -4,7 +4,8 @@
 import { escapeHtml } from './util.js';
 
 export const SCOPE_DESCRIPTIONS: Record<string, string> = {
-  'orders-api': 'Read business information, floors, menus, discounts and production instructions. Read and write orders and payments. Read rich items.',
+  'orders-api':
+    'Read business information, floors, menus, discounts and production instructions. Read and write orders and payments. Read rich items.',
   'financial-api': 'Read financial data.',
   items: 'Read and write items.',
   'reservations-api': 'Read and write webhooks, update reservation statuses, configure reservation integrations.',
@@ -56,7 +57,9 @@ export function consentPage(input: ConsentPageInput): string {
     .map((name) => `<input type="hidden" name="${name}" value="${escapeHtml(input.params[name] ?? '')}">`)
     .join('\n');
   const scopes = input.scopes
-    .map((s) => `<li><code>${escapeHtml(s)}</code> — ${escapeHtml(SCOPE_DESCRIPTIONS[s] ?? 'Access to this API.')}</li>`)
+    .map(
+      (s) => `<li><code>${escapeHtml(s)}</code> — ${escapeHtml(SCOPE_DESCRIPTIONS[s] ?? 'Access to this API.')}</li>`,
+    )
     .join('\n');
   return layout(
     'Sign in to Lightspeed Restaurant',

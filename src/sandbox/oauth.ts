@@ -17,7 +17,15 @@ type Params = Record<string, string>;
 type AuthorizeCheck =
   | { kind: 'page'; message: string }
   | { kind: 'redirect'; redirectUri: string; error: string; description: string; state?: string }
-  | { kind: 'ok'; client: OAuthClient; redirectUri: string; redirectUriSent: boolean; scopes: string[]; state?: string; challenge?: string };
+  | {
+      kind: 'ok';
+      client: OAuthClient;
+      redirectUri: string;
+      redirectUriSent: boolean;
+      scopes: string[];
+      state?: string;
+      challenge?: string;
+    };
 
 function stringParams(source: unknown): Params {
   const out: Params = {};
@@ -44,7 +52,11 @@ function checkAuthorize(ctx: SandboxContext, p: Params): AuthorizeCheck {
     return { kind: 'page', message: `Unsupported response_type "${p.response_type ?? ''}": only "code" is supported.` };
   }
   const fail = (error: string, description: string): AuthorizeCheck => ({
-    kind: 'redirect', redirectUri: redirectUri as string, error, description, ...(p.state !== undefined ? { state: p.state } : {}),
+    kind: 'redirect',
+    redirectUri: redirectUri as string,
+    error,
+    description,
+    ...(p.state !== undefined ? { state: p.state } : {}),
   });
   const scopes = [...new Set((p.scope ?? '').split(/[\s+]+/).filter(Boolean))];
   if (scopes.length === 0) return fail('invalid_scope', 'scope is required');
@@ -53,12 +65,18 @@ function checkAuthorize(ctx: SandboxContext, p: Params): AuthorizeCheck {
   if (notAllowed) return fail('invalid_scope', `scope "${notAllowed}" is not available to this client`);
   const challenge = p.code_challenge;
   if (challenge !== undefined || p.code_challenge_method !== undefined) {
-    if (!challenge || !/^[A-Za-z0-9_-]{43}$/.test(challenge)) return fail('invalid_request', 'code_challenge must be a base64url SHA-256 digest');
+    if (!challenge || !/^[A-Za-z0-9_-]{43}$/.test(challenge))
+      return fail('invalid_request', 'code_challenge must be a base64url SHA-256 digest');
     if (p.code_challenge_method !== 'S256') return fail('invalid_request', 'code_challenge_method must be S256');
   }
   return {
-    kind: 'ok', client, redirectUri, redirectUriSent: Boolean(p.redirect_uri), scopes,
-    ...(p.state !== undefined ? { state: p.state } : {}), ...(challenge ? { challenge } : {}),
+    kind: 'ok',
+    client,
+    redirectUri,
+    redirectUriSent: Boolean(p.redirect_uri),
+    scopes,
+    ...(p.state !== undefined ? { state: p.state } : {}),
+    ...(challenge ? { challenge } : {}),
   };
 }
 
@@ -74,7 +92,9 @@ function html(reply: FastifyReply, status: number, body: string): FastifyReply {
 
 function merchantFor(ctx: SandboxContext, username: string | undefined, password: string | undefined) {
   const name = (username ?? '').trim().toLowerCase();
-  return ctx.state.businesses.find((b) => b.merchant.username.toLowerCase() === name && b.merchant.password === password);
+  return ctx.state.businesses.find(
+    (b) => b.merchant.username.toLowerCase() === name && b.merchant.password === password,
+  );
 }
 
 export function registerOAuthRoutes(app: FastifyInstance, ctx: SandboxContext): void {
@@ -85,17 +105,27 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: SandboxContext): 
     const check = checkAuthorize(ctx, params);
     if (check.kind === 'page') return html(reply, 400, errorPage(check.message));
     if (check.kind === 'redirect') {
-      return redirectWith(reply, check.redirectUri, { error: check.error, error_description: check.description, state: check.state });
+      return redirectWith(reply, check.redirectUri, {
+        error: check.error,
+        error_description: check.description,
+        state: check.state,
+      });
     }
-    const hinted = params.login_hint ? ctx.state.businesses.find((b) => b.merchant.username === params.login_hint) : undefined;
+    const hinted = params.login_hint
+      ? ctx.state.businesses.find((b) => b.merchant.username === params.login_hint)
+      : undefined;
     const merchant = hinted?.merchant ?? defaultMerchant;
-    return html(reply, 200, consentPage({
-      clientName: check.client.name ?? check.client.clientId,
-      params,
-      scopes: check.scopes,
-      username: merchant?.username ?? '',
-      password: merchant?.password ?? '',
-    }));
+    return html(
+      reply,
+      200,
+      consentPage({
+        clientName: check.client.name ?? check.client.clientId,
+        params,
+        scopes: check.scopes,
+        username: merchant?.username ?? '',
+        password: merchant?.password ?? '',
+      }),
+    );
   });
 
   app.post('/oauth/authorize', async (request, reply) => {
@@ -103,25 +133,37 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: SandboxContext): 
     const check = checkAuthorize(ctx, params);
     if (check.kind === 'page') return html(reply, 400, errorPage(check.message));
     if (check.kind === 'redirect') {
-      return redirectWith(reply, check.redirectUri, { error: check.error, error_description: check.description, state: check.state });
+      return redirectWith(reply, check.redirectUri, {
+        error: check.error,
+        error_description: check.description,
+        state: check.state,
+      });
     }
     if (params.decision === 'deny') {
       return redirectWith(reply, check.redirectUri, {
-        error: 'access_denied', error_description: 'The resource owner denied the request', state: check.state,
+        error: 'access_denied',
+        error_description: 'The resource owner denied the request',
+        state: check.state,
       });
     }
     if (params.decision !== 'approve') return html(reply, 400, errorPage('decision must be "approve" or "deny".'));
     const business = merchantFor(ctx, params.username, params.password);
     if (!business) {
-      const carried = Object.fromEntries(CARRIED_PARAMS.filter((k) => params[k] !== undefined).map((k) => [k, params[k] as string]));
-      return html(reply, 401, consentPage({
-        clientName: check.client.name ?? check.client.clientId,
-        params: carried,
-        scopes: check.scopes,
-        username: params.username ?? '',
-        password: '',
-        error: 'Invalid email or password.',
-      }));
+      const carried = Object.fromEntries(
+        CARRIED_PARAMS.filter((k) => params[k] !== undefined).map((k) => [k, params[k] as string]),
+      );
+      return html(
+        reply,
+        401,
+        consentPage({
+          clientName: check.client.name ?? check.client.clientId,
+          params: carried,
+          scopes: check.scopes,
+          username: params.username ?? '',
+          password: '',
+          error: 'Invalid email or password.',
+        }),
+      );
     }
     const code = randomToken(12);
     ctx.state.codes.set(code, {
@@ -145,8 +187,11 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: SandboxContext): 
     const respond = (status: number, body: object, clientId?: string): FastifyReply => {
       const error = 'error' in body ? String((body as { error: unknown }).error) : undefined;
       ctx.state.tokenRequests.push({
-        at: new Date(ctx.now()).toISOString(), grantType, httpStatus: status,
-        ...(clientId ? { clientId } : {}), ...(error ? { error } : {}),
+        at: new Date(ctx.now()).toISOString(),
+        grantType,
+        httpStatus: status,
+        ...(clientId ? { clientId } : {}),
+        ...(error ? { error } : {}),
       });
       return reply.code(status).send(body);
     };
@@ -161,7 +206,8 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: SandboxContext): 
       void reply.header('www-authenticate', 'Basic realm="oauth"');
       return respond(401, oauthError('invalid_client', 'Bad client credentials'));
     }
-    const fail = (error: string, description: string): FastifyReply => respond(400, oauthError(error, description), client.clientId);
+    const fail = (error: string, description: string): FastifyReply =>
+      respond(400, oauthError(error, description), client.clientId);
 
     if (params.grant_type === 'authorization_code') {
       if (!params.code) return fail('invalid_request', 'Missing parameter: code');
@@ -193,7 +239,8 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: SandboxContext): 
       if (!params.refresh_token) return fail('invalid_request', 'Missing parameter: refresh_token');
       const stored = ctx.state.refreshTokens.get(params.refresh_token);
       const grant = stored ? ctx.state.grants.get(stored.grantId) : undefined;
-      if (!stored || !grant || grant.clientId !== client.clientId) return fail('invalid_grant', 'Invalid refresh token');
+      if (!stored || !grant || grant.clientId !== client.clientId)
+        return fail('invalid_grant', 'Invalid refresh token');
       if (grant.revoked) return fail('invalid_grant', 'Token is not active');
       if (stored.used) {
         // Replay of a rotated token: K-Series "may revoke" the active one; the sandbox always does.
@@ -201,7 +248,10 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: SandboxContext): 
         return fail('invalid_grant', 'Refresh token already used');
       }
       if (params.scope) {
-        const extra = params.scope.split(/\s+/).filter(Boolean).find((s) => !grant.scopes.includes(s));
+        const extra = params.scope
+          .split(/\s+/)
+          .filter(Boolean)
+          .find((s) => !grant.scopes.includes(s));
         if (extra) return fail('invalid_scope', `scope "${extra}" exceeds the original grant`);
       }
       stored.used = true;

@@ -79,7 +79,13 @@ export class Pos {
       if (!(err instanceof Rejection)) throw err;
       record.status = 'FAILURE';
       record.reason = err.message;
-      this.notifier.orderFailure(input.clientId, input.businessId, input.endpointId, input.thirdPartyReference, err.message);
+      this.notifier.orderFailure(
+        input.clientId,
+        input.businessId,
+        input.endpointId,
+        input.thirdPartyReference,
+        err.message,
+      );
     }
   }
 
@@ -99,14 +105,18 @@ export class Pos {
         throw new Rejection(`Table ${input.tableNumber} not found`);
       }
     }
-    if (input.payment && !location.paymentMethods.some((m) => m.code === (input.payment?.paymentMethod ?? 'OOPAYMENT'))) {
+    if (
+      input.payment &&
+      !location.paymentMethods.some((m) => m.code === (input.payment?.paymentMethod ?? 'OOPAYMENT'))
+    ) {
       throw new Rejection(`Payment method ${input.payment.paymentMethod} not found`);
     }
     const now = this.ctx.now();
     const lines = input.items.map((item) => this.line(location, item, profileCode, now, undefined));
     if (input.accountIdentifier) {
       const existing = state.accounts.get(input.accountIdentifier);
-      if (!existing || existing.locationId !== location.id) throw new Rejection(`Account ${input.accountIdentifier} not found`);
+      if (!existing || existing.locationId !== location.id)
+        throw new Rejection(`Account ${input.accountIdentifier} not found`);
       if (existing.closedAt !== undefined) throw new Rejection(`Account ${input.accountIdentifier} is already closed`);
       existing.lines.push(...lines);
       return existing;
@@ -120,13 +130,23 @@ export class Pos {
       endpointId: input.endpointId,
       clientId: input.clientId,
       ...(tableNumber !== undefined ? { tableNumber } : {}),
-      consumer: { firstName: input.firstName, ...(input.lastName ? { lastName: input.lastName } : {}), ...(input.email ? { email: input.email } : {}) },
+      consumer: {
+        firstName: input.firstName,
+        ...(input.lastName ? { lastName: input.lastName } : {}),
+        ...(input.email ? { email: input.email } : {}),
+      },
     });
     account.lines = lines;
     return account;
   }
 
-  private line(location: SeedLocation, input: OrderItemInput, profileCode: string, now: number, parentSku: string | undefined): AccountLine {
+  private line(
+    location: SeedLocation,
+    input: OrderItemInput,
+    profileCode: string,
+    now: number,
+    parentSku: string | undefined,
+  ): AccountLine {
     const item = this.ctx.state.itemBySku(location.id, input.sku);
     if (!item) throw new Rejection(`Item with SKU ${input.sku} not found`);
     let unitAmount = profilePrice(item, profileCode);
@@ -148,13 +168,24 @@ export class Pos {
         throw new Rejection('Only one of discountAmountOverride or discountPercentOverride can be set');
       }
       discount =
-        input.discountAmountOverride !== undefined ? { code: d.code, name: d.name, amount: input.discountAmountOverride }
-        : input.discountPercentOverride !== undefined ? { code: d.code, name: d.name, percentage: input.discountPercentOverride }
-        : 'percentage' in d ? { code: d.code, name: d.name, percentage: d.percentage }
-        : { code: d.code, name: d.name, amount: d.amount };
+        input.discountAmountOverride !== undefined
+          ? { code: d.code, name: d.name, amount: input.discountAmountOverride }
+          : input.discountPercentOverride !== undefined
+            ? { code: d.code, name: d.name, percentage: input.discountPercentOverride }
+            : 'percentage' in d
+              ? { code: d.code, name: d.name, percentage: d.percentage }
+              : { code: d.code, name: d.name, amount: d.amount };
     }
     const subLines = input.subItems.map((s) => this.line(location, s, profileCode, now, item.sku));
-    return makeLine(this.ctx.state, location, { item, unitAmount, quantity: input.quantity, modifiers, subLines, time: now, ...(discount ? { discount } : {}) });
+    return makeLine(this.ctx.state, location, {
+      item,
+      unitAmount,
+      quantity: input.quantity,
+      modifiers,
+      subLines,
+      time: now,
+      ...(discount ? { discount } : {}),
+    });
   }
 
   /** A payment sent inside the order: applied once the order is on the POS. */
@@ -165,37 +196,72 @@ export class Pos {
     const tip = payment.tipAmount ?? 0;
     const amount = money(payment.paymentAmount - tip);
     if (!method || amount <= 0) return;
-    this.addPayment(account, location, method, Math.min(amount, money(accountTotal(account) - paidTotal(account))), tip, input.thirdPartyReference);
+    this.addPayment(
+      account,
+      location,
+      method,
+      Math.min(amount, money(accountTotal(account) - paidTotal(account))),
+      tip,
+      input.thirdPartyReference,
+    );
     this.closeIfPaid(account);
   }
 
   private processPayment(input: PaymentInput, record: PaymentRecord): void {
     const state = this.ctx.state;
     const location = state.locations.get(input.businessLocationId) as SeedLocation;
-    const target = { clientId: input.clientId, businessId: input.businessId, endpointId: input.endpointId, businessLocationId: location.id };
+    const target = {
+      clientId: input.clientId,
+      businessId: input.businessId,
+      endpointId: input.endpointId,
+      businessLocationId: location.id,
+    };
     const account = input.iKaccountIdentifier ? state.accounts.get(input.iKaccountIdentifier) : undefined;
     const fail = (reason: string, errorType?: string, timeout = false, acct?: Account): void => {
       record.status = 'FAILURE';
       record.reason = reason;
       if (errorType) record.errorType = errorType;
       else if (timeout) record.errorType = 'TIMEOUT';
-      this.notifier.payment(target, input.thirdPartyPaymentReference, { status: 'FAILURE', reason, ...(errorType ? { errorType } : {}), timeout }, acct);
+      this.notifier.payment(
+        target,
+        input.thirdPartyPaymentReference,
+        { status: 'FAILURE', reason, ...(errorType ? { errorType } : {}), timeout },
+        acct,
+      );
     };
     if (!account || account.locationId !== location.id) return fail('Account not found', 'ACCOUNT_NOT_FOUND');
-    if (account.closedAt !== undefined) return fail('Account is already closed', 'ACCOUNT_ALREADY_CLOSED', false, account);
-    if (state.readiness.get(location.id)?.status !== 'READY') return fail('Not processed before validity ended', undefined, true, account);
+    if (account.closedAt !== undefined)
+      return fail('Account is already closed', 'ACCOUNT_ALREADY_CLOSED', false, account);
+    if (state.readiness.get(location.id)?.status !== 'READY')
+      return fail('Not processed before validity ended', undefined, true, account);
     const method = location.paymentMethods.find((m) => m.code === (input.paymentMethod ?? 'OOPAYMENT'));
-    if (!method) return fail(`Payment method ${input.paymentMethod} not found`, 'PAYMENT_METHOD_NOT_FOUND', false, account);
+    if (!method)
+      return fail(`Payment method ${input.paymentMethod} not found`, 'PAYMENT_METHOD_NOT_FOUND', false, account);
     if (input.paymentAmount <= 0) return fail('The payment amount must be positive', 'UNKNOWN', false, account);
     const due = money(accountTotal(account) - paidTotal(account));
-    if (input.paymentAmount > due + 0.004) return fail('the payment amount is greater than the amount due', 'OVERPAID', false, account);
-    this.addPayment(account, location, method, money(input.paymentAmount), input.tipAmount, input.thirdPartyPaymentReference);
+    if (input.paymentAmount > due + 0.004)
+      return fail('the payment amount is greater than the amount due', 'OVERPAID', false, account);
+    this.addPayment(
+      account,
+      location,
+      method,
+      money(input.paymentAmount),
+      input.tipAmount,
+      input.thirdPartyPaymentReference,
+    );
     record.status = 'SUCCESS';
     this.notifier.payment(target, input.thirdPartyPaymentReference, { status: 'SUCCESS' }, account);
     this.closeIfPaid(account);
   }
 
-  private addPayment(account: Account, location: SeedLocation, method: SeedLocation['paymentMethods'][number], amount: number, tip: number, reference: string): void {
+  private addPayment(
+    account: Account,
+    location: SeedLocation,
+    method: SeedLocation['paymentMethods'][number],
+    amount: number,
+    tip: number,
+    reference: string,
+  ): void {
     const n = account.payments.length + 1;
     account.payments.push({
       fiscId: `T${location.posId}.${account.identifier.split('.')[1]}${n}`,

@@ -9,7 +9,15 @@ import { addDays, isoUtc, isoWithOffset, localDate, money, moneyString, prng, zo
 
 type Json = Record<string, unknown>;
 
-export const INCLUDE_VALUES = ['staff', 'table', 'consumer', 'payments', 'revenue_center', 'account_profile', 'payment_authorization'];
+export const INCLUDE_VALUES = [
+  'staff',
+  'table',
+  'consumer',
+  'payments',
+  'revenue_center',
+  'account_profile',
+  'payment_authorization',
+];
 
 /** The hour (local time) at which each location's business day starts. */
 export const START_OF_DAY_HOUR = 5;
@@ -27,7 +35,13 @@ function saleLineId(location: SeedLocation, line: AccountLine): string {
   return `S${location.posId}.${line.id - LINE_ID_BASE}`;
 }
 
-function saleLine(line: AccountLine, parent: AccountLine | undefined, account: Account, location: SeedLocation, include: Set<string>): Json {
+function saleLine(
+  line: AccountLine,
+  parent: AccountLine | undefined,
+  account: Account,
+  location: SeedLocation,
+  include: Set<string>,
+): Json {
   const tax = location.taxes[line.taxClass];
   const group = accountingGroupOf(location, line.accountingGroupId);
   const taxAmount = money(line.amountWithTax - line.amountLessTax);
@@ -45,10 +59,22 @@ function saleLine(line: AccountLine, parent: AccountLine | undefined, account: A
     taxCode: tax.code,
     taxAmount: taxAmount.toFixed(4),
     taxRatePercentage: tax.percentage.toFixed(3).replace(/0$/, ''),
-    taxLines: [{
-      taxId: String(tax.id), taxCode: tax.code, taxRate: String(1 + tax.percentage / 100), taxAmount: taxAmount.toFixed(6), taxIncluded: tax.included,
-    }],
-    ...(line.discountCode ? { discountType: 'DISCOUNT', discountCode: line.discountCode, discountName: line.discountName ?? line.discountCode } : {}),
+    taxLines: [
+      {
+        taxId: String(tax.id),
+        taxCode: tax.code,
+        taxRate: String(1 + tax.percentage / 100),
+        taxAmount: taxAmount.toFixed(6),
+        taxIncluded: tax.included,
+      },
+    ],
+    ...(line.discountCode
+      ? {
+          discountType: 'DISCOUNT',
+          discountCode: line.discountCode,
+          discountName: line.discountName ?? line.discountCode,
+        }
+      : {}),
     totalDiscountAmount: moneyString(line.discountedAmount),
     sku: line.sku,
     name: line.name,
@@ -57,7 +83,9 @@ function saleLine(line: AccountLine, parent: AccountLine | undefined, account: A
     accountingGroup: { accountingGroupId: group.id, name: group.name, statisticGroup: group.name, code: group.code },
     currency: location.currency,
     tags: [],
-    ...(include.has('revenue_center') ? { revenueCenter: location.revenueCenter.name, revenueCenterId: location.revenueCenter.id } : {}),
+    ...(include.has('revenue_center')
+      ? { revenueCenter: location.revenueCenter.name, revenueCenterId: location.revenueCenter.id }
+      : {}),
     categories: [{ category: 'default', value: group.name }],
     timeofSale: isoUtc(line.time),
     ...(include.has('staff') ? { staffId: location.staff.id, staffName: location.staff.name } : {}),
@@ -69,10 +97,14 @@ function saleLine(line: AccountLine, parent: AccountLine | undefined, account: A
 
 /** financial-apiSaleDto for a closed account. */
 export function saleDto(account: Account, location: SeedLocation, include: Set<string>): Json {
-  const lines = account.lines.flatMap((l) => [saleLine(l, undefined, account, location, include), ...l.subLines.map((s) => saleLine(s, l, account, location, include))]);
-  const table = account.tableNumber !== undefined
-    ? location.floorPlans.find((fp) => fp.tables.some((t) => t.number === account.tableNumber))
-    : undefined;
+  const lines = account.lines.flatMap((l) => [
+    saleLine(l, undefined, account, location, include),
+    ...l.subLines.map((s) => saleLine(s, l, account, location, include)),
+  ]);
+  const table =
+    account.tableNumber !== undefined
+      ? location.floorPlans.find((fp) => fp.tables.some((t) => t.number === account.tableNumber))
+      : undefined;
   return {
     accountReference: Buffer.from(account.uuid.replace(/-/g, ''), 'hex').toString('base64'),
     accountFiscId: account.identifier,
@@ -89,7 +121,14 @@ export function saleDto(account: Account, location: SeedLocation, include: Set<s
             currency: location.currency,
             tip: moneyString(p.tip),
             ...(include.has('consumer') && account.consumer
-              ? { consumer: { id: account.uuid, firstName: account.consumer.firstName, ...(account.consumer.lastName ? { lastName: account.consumer.lastName } : {}), ...(account.consumer.email ? { email: account.consumer.email } : {}) } }
+              ? {
+                  consumer: {
+                    id: account.uuid,
+                    firstName: account.consumer.firstName,
+                    ...(account.consumer.lastName ? { lastName: account.consumer.lastName } : {}),
+                    ...(account.consumer.email ? { email: account.consumer.email } : {}),
+                  },
+                }
               : {}),
             type: 'NORMAL',
             deviceId: String(location.device.id),
@@ -97,7 +136,9 @@ export function saleDto(account: Account, location: SeedLocation, include: Set<s
             ...(include.has('staff') ? { staffId: location.staff.id, staffName: location.staff.name } : {}),
             ...(include.has('payment_authorization') ? { authorization: p.fiscId.slice(-3).padStart(3, '0') } : {}),
             externalReference: p.externalReference,
-            ...(include.has('revenue_center') ? { revenueCenter: location.revenueCenter.name, revenueCenterId: location.revenueCenter.id } : {}),
+            ...(include.has('revenue_center')
+              ? { revenueCenter: location.revenueCenter.name, revenueCenterId: location.revenueCenter.id }
+              : {}),
             fiscId: p.fiscId,
             uuid: Buffer.from(p.uuid.replace(/-/g, ''), 'hex').toString('base64url'),
             fiscDate: isoUtc(p.date),
@@ -109,7 +150,10 @@ export function saleDto(account: Account, location: SeedLocation, include: Set<s
     timeofCloseAndPaid: isoUtc(account.closedAt ?? account.openedAt),
     cancelled: false,
     ...(include.has('table') && account.tableNumber !== undefined
-      ? { tableNumber: String(account.tableNumber), tableName: `${table?.name ?? 'Floor'}, Table ${account.tableNumber}` }
+      ? {
+          tableNumber: String(account.tableNumber),
+          tableName: `${table?.name ?? 'Floor'}, Table ${account.tableNumber}`,
+        }
       : {}),
     ...(include.has('account_profile') ? { accountProfileCode: account.profileCode } : {}),
     ...(include.has('staff') ? { ownerName: location.staff.name, ownerId: location.staff.id } : {}),
@@ -171,9 +215,16 @@ export function generateSales(
     for (let l = 0; l < lineCount; l++) {
       const item = state.itemBySku(location.id, pick(sellable));
       if (!item) continue;
-      account.lines.push(makeLine(state, location, {
-        item, unitAmount: item.defaultPrice, quantity: 1 + Math.floor(rand() * 2), modifiers: [], subLines: [], time: openedAt + l * 60_000,
-      }));
+      account.lines.push(
+        makeLine(state, location, {
+          item,
+          unitAmount: item.defaultPrice,
+          quantity: 1 + Math.floor(rand() * 2),
+          modifiers: [],
+          subLines: [],
+          time: openedAt + l * 60_000,
+        }),
+      );
     }
     const card = rand() < 0.7;
     const method = location.paymentMethods.find((m) => m.code === (card ? 'CARD' : 'CASH'))!;
@@ -203,13 +254,18 @@ export const isGroupKey = (k: string): k is GroupKey => (GROUP_KEYS as readonly 
 /** Aggregates sale lines by the groupBy keys, nested in the order given. */
 export function aggregate(sales: Account[], location: SeedLocation, keys: GroupKey[]): Json {
   const lines = sales.flatMap((a) => allLines(a.lines).map((line) => ({ account: a, line })));
-  const valueOf = (key: GroupKey, entry: { account: Account; line: AccountLine }): string => {
+  const groupValue = (key: GroupKey, entry: { account: Account; line: AccountLine }): string => {
     switch (key) {
-      case 'staff': return location.staff.name;
-      case 'device': return location.device.name;
-      case 'deviceId': return String(location.device.id);
-      case 'tag': return entry.account.profileCode;
-      default: return accountingGroupOf(location, entry.line.accountingGroupId).name;
+      case 'staff':
+        return location.staff.name;
+      case 'device':
+        return location.device.name;
+      case 'deviceId':
+        return String(location.device.id);
+      case 'tag':
+        return entry.account.profileCode;
+      default:
+        return accountingGroupOf(location, entry.line.accountingGroupId).name;
     }
   };
   const totals = (entries: typeof lines) => ({
@@ -223,10 +279,14 @@ export function aggregate(sales: Account[], location: SeedLocation, keys: GroupK
     const key = keys[depth];
     if (!key) return [];
     const groups = new Map<string, typeof lines>();
-    for (const e of entries) groups.set(valueOf(key, e), [...(groups.get(valueOf(key, e)) ?? []), e]);
-    const children = [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([value, group]) => ({
-      groupByValue: value, ...totals(group), children: level(group, depth + 1),
-    }));
+    for (const e of entries) groups.set(groupValue(key, e), [...(groups.get(groupValue(key, e)) ?? []), e]);
+    const children = [...groups.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([value, group]) => ({
+        groupByValue: value,
+        ...totals(group),
+        children: level(group, depth + 1),
+      }));
     return [{ groupByKey: key, children }];
   };
   return { groupByKey: keys.join(','), groupByValue: 'all', ...totals(lines), children: level(lines, 0) };

@@ -36,7 +36,13 @@ export interface SeedLocation {
   profiles: { id: number; code: string; name: string; deliveryMode: 'NONE' | 'TAKE_AWAY' | 'DELIVERY' }[];
   menus: { id: number; key: string; name: string }[];
   floorPlans: { id: number; name: string; tables: { id: string; number: number; seats: number }[] }[];
-  instructionGroups: { key: InstructionGroupKey; id: number; name: string; multi: boolean; options: { id: number; name: string }[] }[];
+  instructionGroups: {
+    key: InstructionGroupKey;
+    id: number;
+    name: string;
+    multi: boolean;
+    options: { id: number; name: string }[];
+  }[];
   paymentMethods: { id: number; code: string; name: string; accountingReference: string }[];
   accountingGroups: Record<AccountingGroupKey, { id: number; name: string; code: string }>;
   itemIds: Record<string, number>;
@@ -54,9 +60,18 @@ export interface SeedBusiness {
 }
 
 const FLOOR_PLANS: [string, number[]][][] = [
-  [['Main Room', [1, 2, 3, 4, 5, 6, 7, 8]], ['Terrace', [20, 21, 22, 23, 24]]],
-  [['Dining Room', [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]], ['Bar', [30, 31, 32, 33, 34]]],
-  [['Bistro', [1, 2, 3, 4, 5, 6]], ['Canal Side', [10, 11, 12]]],
+  [
+    ['Main Room', [1, 2, 3, 4, 5, 6, 7, 8]],
+    ['Terrace', [20, 21, 22, 23, 24]],
+  ],
+  [
+    ['Dining Room', [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]],
+    ['Bar', [30, 31, 32, 33, 34]],
+  ],
+  [
+    ['Bistro', [1, 2, 3, 4, 5, 6]],
+    ['Canal Side', [10, 11, 12]],
+  ],
 ];
 
 function buildLocation(
@@ -91,7 +106,11 @@ function buildLocation(
     floorPlans: (FLOOR_PLANS[index] ?? []).map(([name, numbers], p) => ({
       id: id(201 + p),
       name,
-      tables: numbers.map((number) => ({ id: String(id(3000 + p * 100 + number)), number, seats: number % 3 === 0 ? 6 : 4 })),
+      tables: numbers.map((number) => ({
+        id: String(id(3000 + p * 100 + number)),
+        number,
+        seats: number % 3 === 0 ? 6 : 4,
+      })),
     })),
     instructionGroups: instructionKeys.map((key, g) => ({
       key,
@@ -130,12 +149,24 @@ export const SEED_BUSINESSES: readonly SeedBusiness[] = [
     merchant: { username: 'demo@harbour-hudson.example', password: 'sandbox-demo', name: 'Demo Merchant' },
     locations: [
       buildLocation(0, MAIN_BUSINESS_ID, {
-        key: 'amsterdam', id: 45454565682156, name: 'Harbour Kitchen Amsterdam', timezone: 'Europe/Amsterdam',
-        country: 'NL', currency: 'EUR', posId: 17700, taxIncluded: true,
+        key: 'amsterdam',
+        id: 45454565682156,
+        name: 'Harbour Kitchen Amsterdam',
+        timezone: 'Europe/Amsterdam',
+        country: 'NL',
+        currency: 'EUR',
+        posId: 17700,
+        taxIncluded: true,
       }),
       buildLocation(1, MAIN_BUSINESS_ID, {
-        key: 'newYork', id: 45454565682157, name: 'Hudson Kitchen New York', timezone: 'America/New_York',
-        country: 'US', currency: 'USD', posId: 24100, taxIncluded: false,
+        key: 'newYork',
+        id: 45454565682157,
+        name: 'Hudson Kitchen New York',
+        timezone: 'America/New_York',
+        country: 'US',
+        currency: 'USD',
+        posId: 24100,
+        taxIncluded: false,
       }),
     ],
   },
@@ -146,8 +177,14 @@ export const SEED_BUSINESSES: readonly SeedBusiness[] = [
     merchant: { username: 'owner@canal-bistro.example', password: 'sandbox-demo', name: 'Canal Bistro Owner' },
     locations: [
       buildLocation(2, SECOND_BUSINESS_ID, {
-        key: 'utrecht', id: 45454565690156, name: 'Canal Bistro Utrecht', timezone: 'Europe/Amsterdam',
-        country: 'NL', currency: 'EUR', posId: 31200, taxIncluded: true,
+        key: 'utrecht',
+        id: 45454565690156,
+        name: 'Canal Bistro Utrecht',
+        timezone: 'Europe/Amsterdam',
+        country: 'NL',
+        currency: 'EUR',
+        posId: 31200,
+        taxIncluded: true,
       }),
     ],
   },
@@ -168,9 +205,16 @@ function publicLocation(loc: SeedLocation) {
     menus: Object.fromEntries(loc.menus.map((m) => [m.key, m.id])) as { allDay: number; lunch: number },
     floorPlans: loc.floorPlans.map((fp) => ({ id: fp.id, name: fp.name, tables: fp.tables.map((t) => t.number) })),
     /** Production instruction ("modifier") ids by option name, e.g. `modifiers['Medium rare']`. */
-    modifiers: Object.fromEntries(loc.instructionGroups.flatMap((g) => g.options.map((o) => [o.name, o.id]))) as Record<string, number>,
+    modifiers: Object.fromEntries(loc.instructionGroups.flatMap((g) => g.options.map((o) => [o.name, o.id]))) as Record<
+      string,
+      number
+    >,
     itemIds: loc.itemIds,
-    accountingGroupIds: { food: loc.accountingGroups.food.id, drinks: loc.accountingGroups.drinks.id, alcohol: loc.accountingGroups.alcohol.id },
+    accountingGroupIds: {
+      food: loc.accountingGroups.food.id,
+      drinks: loc.accountingGroups.drinks.id,
+      alcohol: loc.accountingGroups.alcohol.id,
+    },
   };
 }
 
@@ -204,7 +248,10 @@ export const SANDBOX_SEED = {
   unknownSku: 'NO-SUCH-SKU',
   orderProfiles: { dineIn: 'DINEIN', takeaway: 'TAKEAWAY', collect: 'COLLECT', delivery: 'DELIVERY' },
   paymentMethods: { online: 'OOPAYMENT', cash: 'CASH', card: 'CARD', giftCard: 'GIFTCARD' },
-  discounts: Object.fromEntries(DISCOUNTS.map((d) => [d.code, d.name])) as Record<(typeof DISCOUNTS)[number]['code'], string>,
+  discounts: Object.fromEntries(DISCOUNTS.map((d) => [d.code, d.name])) as Record<
+    (typeof DISCOUNTS)[number]['code'],
+    string
+  >,
   /** A second merchant with its own business, for cross-tenant tests. */
   secondBusiness: {
     id: SECOND.id,

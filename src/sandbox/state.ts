@@ -1,8 +1,18 @@
 // Everything the sandbox remembers, in memory. One SandboxState per sandbox instance; reset()
 // puts it back to the seed so tests (and the dev loop) can start clean without a restart.
 import type {
-  AccessToken, Account, AuthCode, Grant, ItemRecord, OrderRecord, PaymentRecord, RefreshToken, RichItem, TokenRequestRecord,
-  WebhookEndpoint, WebhookRecord,
+  AccessToken,
+  Account,
+  AuthCode,
+  Grant,
+  ItemRecord,
+  OrderRecord,
+  PaymentRecord,
+  RefreshToken,
+  RichItem,
+  TokenRequestRecord,
+  WebhookEndpoint,
+  WebhookRecord,
 } from './model.js';
 import { CATALOG_ITEMS } from './seed-catalog.js';
 import { ALL_SEED_LOCATIONS, SEED_BUSINESSES, type SeedBusiness, type SeedLocation } from './seed.js';

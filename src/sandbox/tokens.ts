@@ -20,7 +20,14 @@ export function scopeString(scopes: string[]): string {
 }
 
 export function createGrant(ctx: SandboxContext, clientId: string, businessId: number, scopes: string[]): Grant {
-  const grant: Grant = { id: randomUUID(), clientId, businessId, scopes: [...scopes], revoked: false, createdAt: ctx.now() };
+  const grant: Grant = {
+    id: randomUUID(),
+    clientId,
+    businessId,
+    scopes: [...scopes],
+    revoked: false,
+    createdAt: ctx.now(),
+  };
   ctx.state.grants.set(grant.id, grant);
   return grant;
 }
@@ -71,7 +78,12 @@ export function revokeGrants(
   }
   for (const g of ctx.state.grants.values()) {
     if (filter.all) ids.add(g.id);
-    else if (filter.businessId !== undefined && g.businessId === filter.businessId && (!filter.clientId || g.clientId === filter.clientId)) ids.add(g.id);
+    else if (
+      filter.businessId !== undefined &&
+      g.businessId === filter.businessId &&
+      (!filter.clientId || g.clientId === filter.clientId)
+    )
+      ids.add(g.id);
     else if (filter.businessId === undefined && filter.clientId && g.clientId === filter.clientId) ids.add(g.id);
   }
   let n = 0;

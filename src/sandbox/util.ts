@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 
 /** Rounds to cents the way a POS does (half away from zero), avoiding 1.005 -> 1.00 drift. */
 export function money(value: number): number {
-  return Math.sign(value) * Math.round((Math.abs(value) + Number.EPSILON) * 100) / 100;
+  return (Math.sign(value) * Math.round((Math.abs(value) + Number.EPSILON) * 100)) / 100;
 }
 
 /** "12.50": the financial API sends amounts as strings. */
@@ -90,14 +90,14 @@ export function parseBasicAuth(header: string | undefined): { user: string; pass
   const colon = decoded.indexOf(':');
   if (colon < 0) return undefined;
   // RFC 6749 2.3.1: client id and secret are form-urlencoded before being put in the header.
-  const unescape = (v: string): string => {
+  const formDecode = (v: string): string => {
     try {
       return decodeURIComponent(v.replace(/\+/g, ' '));
     } catch {
       return v;
     }
   };
-  return { user: unescape(decoded.slice(0, colon)), password: unescape(decoded.slice(colon + 1)) };
+  return { user: formDecode(decoded.slice(0, colon)), password: formDecode(decoded.slice(colon + 1)) };
 }
 
 export function basicAuthHeader(user: string, password: string): string {

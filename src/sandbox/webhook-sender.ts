@@ -35,8 +35,12 @@ export class WebhookSender {
    */
   send(endpoint: WebhookEndpoint, payload: Record<string, unknown>, chain: string): WebhookRecord {
     const record = this.record(endpoint, payload);
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'Lightspeed-KSeries-Sandbox/1.0' };
-    if (endpoint.withBasicAuth) headers.authorization = basicAuthHeader(endpoint.username ?? '', endpoint.password ?? '');
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': 'Lightspeed-KSeries-Sandbox/1.0',
+    };
+    if (endpoint.withBasicAuth)
+      headers.authorization = basicAuthHeader(endpoint.username ?? '', endpoint.password ?? '');
     const delivery: Delivery = { record, chain: `${endpoint.clientId}|${endpoint.endpointId}|${chain}`, headers };
 
     const fault = this.faults.takeWebhookFault(record.type);

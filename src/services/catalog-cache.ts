@@ -9,8 +9,20 @@ import { Counter, type Registry } from 'prom-client';
 import { AppError, UpstreamError } from '../lib/errors.js';
 
 export const CATALOG_RESOURCES = [
-  'menus', 'menu', 'modifiers', 'discounts', 'availability', 'floorplans', 'profiles', 'taxRates',
-  'paymentMethods', 'accountingGroups', 'readiness', 'items', 'richItems', 'allergens',
+  'menus',
+  'menu',
+  'modifiers',
+  'discounts',
+  'availability',
+  'floorplans',
+  'profiles',
+  'taxRates',
+  'paymentMethods',
+  'accountingGroups',
+  'readiness',
+  'items',
+  'richItems',
+  'allergens',
 ] as const;
 export type CatalogResource = (typeof CATALOG_RESOURCES)[number];
 
@@ -140,7 +152,13 @@ export function createCatalogCache(keys: CacheKeys, options: CatalogCacheOptions
         } catch (err) {
           counter?.inc({ resource: req.resource, result: 'error' });
           if (err instanceof AppError) {
-            const stored: StoredError = { at: Date.now(), statusCode: err.statusCode, code: err.code, message: err.message, details: err.details };
+            const stored: StoredError = {
+              at: Date.now(),
+              statusCode: err.statusCode,
+              code: err.code,
+              message: err.message,
+              details: err.details,
+            };
             await keys.redis.set(errorKey, JSON.stringify(stored), 'PX', errorTtlMs).catch(() => undefined);
           }
           throw err;
@@ -169,7 +187,11 @@ export function createCatalogCache(keys: CacheKeys, options: CatalogCacheOptions
         }
         if (!locked) break;
         if (Date.now() > waitUntil) {
-          throw new UpstreamError(504, 'CATALOG_WAIT_TIMEOUT', 'Timed out waiting for another request to load this data from Lightspeed');
+          throw new UpstreamError(
+            504,
+            'CATALOG_WAIT_TIMEOUT',
+            'Timed out waiting for another request to load this data from Lightspeed',
+          );
         }
       }
     }
@@ -177,11 +199,14 @@ export function createCatalogCache(keys: CacheKeys, options: CatalogCacheOptions
 
   return {
     async get<T>(req: CacheRequest, loader: () => Promise<T>): Promise<CachedValue<T>> {
-      const variant = createHash('sha256').update(JSON.stringify(req.variant ?? null)).digest('base64url').slice(0, 22);
+      const variant = createHash('sha256')
+        .update(JSON.stringify(req.variant ?? null))
+        .digest('base64url')
+        .slice(0, 22);
       const prefix = keys.redisKey('catalog', 'v', req.connectionId, req.businessLocationId, req.resource, variant);
       const flightKey = req.refresh ? `${prefix}|refresh` : prefix;
       const running = inflight.get(flightKey);
-      if (running) {
+      if (await running) {
         counter?.inc({ resource: req.resource, result: 'shared' });
         const shared = await running;
         return { ...(shared as CachedValue<T>), hit: true };

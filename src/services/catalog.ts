@@ -6,7 +6,13 @@ import type { PrismaClient } from '../db/prisma.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../lib/errors.js';
 import { kseriesErrorToAppError } from '../integrations/lightspeed/client/app-errors.js';
 import type { CreateItemRequest, KSeriesClient, UpdateItemRequest } from '../integrations/lightspeed/client/index.js';
-import { createCatalogCache, invalidateCatalogCache, type CacheKeys, type CachedValue, type CatalogResource } from './catalog-cache.js';
+import {
+  createCatalogCache,
+  invalidateCatalogCache,
+  type CacheKeys,
+  type CachedValue,
+  type CatalogResource,
+} from './catalog-cache.js';
 
 export { invalidateCatalogCache, type CatalogResource } from './catalog-cache.js';
 
@@ -19,7 +25,11 @@ export const READINESS_EVENT_RESOURCES: readonly CatalogResource[] = ['readiness
  */
 export function catalogInvalidator(keys: CacheKeys) {
   return (businessLocationId: bigint, kind: 'availability' | 'readiness') =>
-    invalidateCatalogCache(keys, businessLocationId, kind === 'readiness' ? READINESS_EVENT_RESOURCES : ITEM_EVENT_RESOURCES);
+    invalidateCatalogCache(
+      keys,
+      businessLocationId,
+      kind === 'readiness' ? READINESS_EVENT_RESOURCES : ITEM_EVENT_RESOURCES,
+    );
 }
 
 const ITEM_WRITE_RESOURCES: readonly CatalogResource[] = ['items', 'menus', 'menu'];
@@ -64,7 +74,10 @@ export interface SkuAvailability {
 
 export function createCatalogService(deps: CatalogServiceDeps) {
   const { prisma, kseries } = deps;
-  const cache = createCatalogCache(deps, { lockTtlMs: deps.loadTimeoutMs + 5_000, ...(deps.registry ? { registry: deps.registry } : {}) });
+  const cache = createCatalogCache(deps, {
+    lockTtlMs: deps.loadTimeoutMs + 5_000,
+    ...(deps.registry ? { registry: deps.registry } : {}),
+  });
 
   async function resolve(vendorId: string, locationId: string, scope: Scope): Promise<LocationContext> {
     const location = await prisma.location.findFirst({
@@ -76,10 +89,14 @@ export function createCatalogService(deps: CatalogServiceDeps) {
     });
     if (!location) throw new NotFoundError('Location');
     const connection = location.vendor.connection;
-    if (!connection || connection.status !== 'CONNECTED') {
-      throw new ConflictError('The vendor is not connected to Lightspeed (connect or reconnect first)', 'VENDOR_NOT_CONNECTED', {
-        status: connection?.status ?? 'NOT_CONNECTED',
-      });
+    if (connection?.status !== 'CONNECTED') {
+      throw new ConflictError(
+        'The vendor is not connected to Lightspeed (connect or reconnect first)',
+        'VENDOR_NOT_CONNECTED',
+        {
+          status: connection?.status ?? 'NOT_CONNECTED',
+        },
+      );
     }
     if (location.businessLocationId === null) {
       throw new ConflictError(
@@ -88,9 +105,17 @@ export function createCatalogService(deps: CatalogServiceDeps) {
       );
     }
     if (!connection.scopes.includes(scope)) {
-      throw new ForbiddenError(`The Lightspeed connection was not granted the "${scope}" scope`, { scope }, 'MISSING_SCOPE');
+      throw new ForbiddenError(
+        `The Lightspeed connection was not granted the "${scope}" scope`,
+        { scope },
+        'MISSING_SCOPE',
+      );
     }
-    return { connectionId: connection.id, businessLocationId: location.businessLocationId, businessId: connection.businessId };
+    return {
+      connectionId: connection.id,
+      businessLocationId: location.businessLocationId,
+      businessId: connection.businessId,
+    };
   }
 
   async function upstream<T>(work: () => Promise<T>, write = false): Promise<T> {
@@ -124,7 +149,13 @@ export function createCatalogService(deps: CatalogServiceDeps) {
   }
 
   /** Uncached: data that changes by the minute (open checks) or writes. */
-  async function live<T>(vendorId: string, locationId: string, scope: Scope, fetch: (ctx: LocationContext) => Promise<T>, write = false) {
+  async function live<T>(
+    vendorId: string,
+    locationId: string,
+    scope: Scope,
+    fetch: (ctx: LocationContext) => Promise<T>,
+    write = false,
+  ) {
     const ctx = await resolve(vendorId, locationId, scope);
     return upstream(() => fetch(ctx), write);
   }
@@ -143,57 +174,107 @@ export function createCatalogService(deps: CatalogServiceDeps) {
     menus: (v: string, l: string, o: ReadOptions = {}) =>
       cached(v, l, { resource: 'menus', scope: OA }, o, (c) => kseries.getMenus(c.connectionId, c.businessLocationId)),
 
-    menu: (v: string, l: string, menuId: number, q: { richContent?: boolean; accountProfile?: string }, o: ReadOptions = {}) =>
-      cached(v, l, { resource: 'menu', scope: OA, variant: [menuId, q.richContent ?? false, q.accountProfile ?? ''] }, o, (c) =>
-        kseries.loadMenu(c.connectionId, c.businessLocationId, menuId, q),
+    menu: (
+      v: string,
+      l: string,
+      menuId: number,
+      q: { richContent?: boolean; accountProfile?: string },
+      o: ReadOptions = {},
+    ) =>
+      cached(
+        v,
+        l,
+        { resource: 'menu', scope: OA, variant: [menuId, q.richContent ?? false, q.accountProfile ?? ''] },
+        o,
+        (c) => kseries.loadMenu(c.connectionId, c.businessLocationId, menuId, q),
       ),
 
     modifiers: (v: string, l: string, o: ReadOptions = {}) =>
-      cached(v, l, { resource: 'modifiers', scope: OA }, o, (c) => kseries.getModifiers(c.connectionId, c.businessLocationId)),
+      cached(v, l, { resource: 'modifiers', scope: OA }, o, (c) =>
+        kseries.getModifiers(c.connectionId, c.businessLocationId),
+      ),
 
     discounts: (v: string, l: string, o: ReadOptions = {}) =>
-      cached(v, l, { resource: 'discounts', scope: OA }, o, (c) => kseries.getDiscounts(c.connectionId, c.businessLocationId)),
+      cached(v, l, { resource: 'discounts', scope: OA }, o, (c) =>
+        kseries.getDiscounts(c.connectionId, c.businessLocationId),
+      ),
 
     floorPlans: (v: string, l: string, o: ReadOptions = {}) =>
-      cached(v, l, { resource: 'floorplans', scope: OA }, o, (c) => kseries.getFloorPlans(c.connectionId, c.businessLocationId, { expandTables: true })),
+      cached(v, l, { resource: 'floorplans', scope: OA }, o, (c) =>
+        kseries.getFloorPlans(c.connectionId, c.businessLocationId, { expandTables: true }),
+      ),
 
     orderProfiles: (v: string, l: string, o: ReadOptions = {}) =>
-      cached(v, l, { resource: 'profiles', scope: OA }, o, async (c) =>
-        (await kseries.getAccountProfiles(c.connectionId, c.businessLocationId)).accountProfileList,
+      cached(
+        v,
+        l,
+        { resource: 'profiles', scope: OA },
+        o,
+        async (c) => (await kseries.getAccountProfiles(c.connectionId, c.businessLocationId)).accountProfileList,
       ),
 
     async availability(v: string, l: string, skus: readonly string[], o: ReadOptions = {}) {
       // One cache entry per SKU set, whatever the order; answered in the order asked.
       const requested = [...new Set(skus)];
       const sorted = [...requested].sort();
-      const value = await cached(v, l, { resource: 'availability', scope: OA, live: true, variant: sorted }, o, async (c): Promise<SkuAvailability[]> => {
-        const restricted = await kseries.getAllItemAvailability(c.connectionId, c.businessLocationId, sorted);
-        const bySku = new Map(restricted.map((r) => [r.sku, r]));
-        return sorted.map((sku) => {
-          const r = bySku.get(sku);
-          const count = r?.count ?? null;
-          return { sku, known: Boolean(r), restricted: count !== null, count, available: Boolean(r) && (count === null || count > 0), updatedAt: r?.updatedAt ?? null };
-        });
-      });
+      const value = await cached(
+        v,
+        l,
+        { resource: 'availability', scope: OA, live: true, variant: sorted },
+        o,
+        async (c): Promise<SkuAvailability[]> => {
+          const restricted = await kseries.getAllItemAvailability(c.connectionId, c.businessLocationId, sorted);
+          const bySku = new Map(restricted.map((r) => [r.sku, r]));
+          return sorted.map((sku) => {
+            const r = bySku.get(sku);
+            const count = r?.count ?? null;
+            return {
+              sku,
+              known: Boolean(r),
+              restricted: count !== null,
+              count,
+              available: Boolean(r) && (count === null || count > 0),
+              updatedAt: r?.updatedAt ?? null,
+            };
+          });
+        },
+      );
       const bySku = new Map(value.data.map((a) => [a.sku, a]));
-      return { ...value, data: requested.map((sku) => bySku.get(sku)).filter((a): a is SkuAvailability => a !== undefined) };
+      return {
+        ...value,
+        data: requested.map((sku) => bySku.get(sku)).filter((a): a is SkuAvailability => a !== undefined),
+      };
     },
 
     readiness: (v: string, l: string, o: ReadOptions = {}) =>
-      cached(v, l, { resource: 'readiness', scope: OA, live: true }, o, (c) => kseries.getOnlineOrderReadiness(c.connectionId, c.businessLocationId)),
+      cached(v, l, { resource: 'readiness', scope: OA, live: true }, o, (c) =>
+        kseries.getOnlineOrderReadiness(c.connectionId, c.businessLocationId),
+      ),
 
-    openChecks: (v: string, l: string) => live(v, l, OA, (c) => kseries.getOpenChecks(c.connectionId, c.businessLocationId)),
+    openChecks: (v: string, l: string) =>
+      live(v, l, OA, (c) => kseries.getOpenChecks(c.connectionId, c.businessLocationId)),
 
     taxRates: (v: string, l: string, o: ReadOptions = {}) =>
-      cached(v, l, { resource: 'taxRates', scope: FIN }, o, (c) => kseries.getTaxRates(c.connectionId, c.businessLocationId)),
+      cached(v, l, { resource: 'taxRates', scope: FIN }, o, (c) =>
+        kseries.getTaxRates(c.connectionId, c.businessLocationId),
+      ),
 
     paymentMethods: (v: string, l: string, o: ReadOptions = {}) =>
-      cached(v, l, { resource: 'paymentMethods', scope: FIN }, o, (c) => kseries.getPaymentMethods(c.connectionId, c.businessLocationId)),
+      cached(v, l, { resource: 'paymentMethods', scope: FIN }, o, (c) =>
+        kseries.getPaymentMethods(c.connectionId, c.businessLocationId),
+      ),
 
     accountingGroups: (v: string, l: string, o: ReadOptions = {}) =>
-      cached(v, l, { resource: 'accountingGroups', scope: FIN }, o, (c) => kseries.getAccountingGroups(c.connectionId, c.businessLocationId)),
+      cached(v, l, { resource: 'accountingGroups', scope: FIN }, o, (c) =>
+        kseries.getAccountingGroups(c.connectionId, c.businessLocationId),
+      ),
 
-    items: (v: string, l: string, q: { sku?: string; name?: string; offset: number; limit: number }, o: ReadOptions = {}) =>
+    items: (
+      v: string,
+      l: string,
+      q: { sku?: string; name?: string; offset: number; limit: number },
+      o: ReadOptions = {},
+    ) =>
       cached(v, l, { resource: 'items', scope: 'items', variant: q }, o, (c) =>
         kseries.listItems(c.connectionId, c.businessLocationId, {
           ...(q.sku ? { sku: q.sku } : {}),
@@ -210,24 +291,43 @@ export function createCatalogService(deps: CatalogServiceDeps) {
 
     // A changed item changes item lists and the menus that show it.
     createItem: (v: string, l: string, body: Omit<CreateItemRequest, 'businessLocationId'>) =>
-      live(v, l, 'items', async (c) => {
-        const item = await kseries.createItem(c.connectionId, { ...body, businessLocationId: c.businessLocationId });
-        await invalidateCatalogCache(deps, c.businessLocationId, ITEM_WRITE_RESOURCES);
-        return item;
-      }, true),
+      live(
+        v,
+        l,
+        'items',
+        async (c) => {
+          const item = await kseries.createItem(c.connectionId, { ...body, businessLocationId: c.businessLocationId });
+          await invalidateCatalogCache(deps, c.businessLocationId, ITEM_WRITE_RESOURCES);
+          return item;
+        },
+        true,
+      ),
 
     updateItem: (v: string, l: string, itemId: number, body: Omit<UpdateItemRequest, 'businessLocationId'>) =>
-      live(v, l, 'items', async (c) => {
-        const item = await kseries.updateItem(c.connectionId, itemId, { ...body, businessLocationId: c.businessLocationId });
-        await invalidateCatalogCache(deps, c.businessLocationId, ITEM_WRITE_RESOURCES);
-        return item;
-      }, true),
+      live(
+        v,
+        l,
+        'items',
+        async (c) => {
+          const item = await kseries.updateItem(c.connectionId, itemId, {
+            ...body,
+            businessLocationId: c.businessLocationId,
+          });
+          await invalidateCatalogCache(deps, c.businessLocationId, ITEM_WRITE_RESOURCES);
+          return item;
+        },
+        true,
+      ),
 
     richItems: (v: string, l: string, q: { page: number; size: number }, o: ReadOptions = {}) =>
-      cached(v, l, { resource: 'richItems', scope: OA, variant: q }, o, (c) => kseries.listRichItems(c.connectionId, needBusinessId(c), q)),
+      cached(v, l, { resource: 'richItems', scope: OA, variant: q }, o, (c) =>
+        kseries.listRichItems(c.connectionId, needBusinessId(c), q),
+      ),
 
     richItem: (v: string, l: string, sku: string, o: ReadOptions = {}) =>
-      cached(v, l, { resource: 'richItems', scope: OA, variant: ['sku', sku] }, o, (c) => kseries.getRichItem(c.connectionId, needBusinessId(c), sku)),
+      cached(v, l, { resource: 'richItems', scope: OA, variant: ['sku', sku] }, o, (c) =>
+        kseries.getRichItem(c.connectionId, needBusinessId(c), sku),
+      ),
 
     allergens: (v: string, l: string, o: ReadOptions = {}) =>
       cached(v, l, { resource: 'allergens', scope: OA }, o, (c) => kseries.getAllergens(c.connectionId)),

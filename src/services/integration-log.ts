@@ -76,8 +76,10 @@ export function createIntegrationLog(deps: { prisma: PrismaClient; now?: () => D
           newest.message === input.message &&
           canonical(newest.details) === canonical(details)
         ) {
-          const lastAt = at > newest.lastAt ? at : newest.lastAt;
-          return view(await tx.integrationLog.update({ where: { id: newest.id }, data: { count: { increment: 1 }, lastAt } }));
+          const lastAt = new Date(Math.max(at.getTime(), newest.lastAt.getTime()));
+          return view(
+            await tx.integrationLog.update({ where: { id: newest.id }, data: { count: { increment: 1 }, lastAt } }),
+          );
         }
         // Strictly increasing per vendor, so "newest first" never depends on a tie.
         const stamp = newest && at <= newest.lastAt ? new Date(newest.lastAt.getTime() + 1) : at;

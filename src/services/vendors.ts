@@ -4,7 +4,14 @@ import type { Prisma } from '../generated/prisma/client.js';
 import { generateApiKey } from '../lib/api-keys.js';
 import { NotFoundError } from '../lib/errors.js';
 
-const apiKeySelect = { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true } as const;
+const apiKeySelect = {
+  id: true,
+  name: true,
+  prefix: true,
+  createdAt: true,
+  lastUsedAt: true,
+  revokedAt: true,
+} as const;
 
 /** An API key as people see it: never the hash. */
 export type ApiKeyView = Prisma.ApiKeyGetPayload<{ select: typeof apiKeySelect }>;

@@ -14,7 +14,8 @@ export type PairDigest = Buffer;
 
 // Every webhook is checked against every pair: digest the configured pairs once, and each call
 // costs one hash. The user cannot contain a colon in Basic Auth, so `user:password` is unambiguous.
-const digest = (user: string, password: string): PairDigest => createHash('sha256').update(`${user}:${password}`).digest();
+const digest = (user: string, password: string): PairDigest =>
+  createHash('sha256').update(`${user}:${password}`).digest();
 
 export function configuredPairs(config: Config): PairDigest[] {
   const pairs = [digest(config.LIGHTSPEED_WEBHOOK_USER, config.LIGHTSPEED_WEBHOOK_PASSWORD)];

@@ -51,9 +51,12 @@ export function createWebhookIngest(deps: { prisma: PrismaClient; queues: QueueP
       const missing = events.filter((e) => !fresh.has(e.dedupeKey)).map((e) => e.dedupeKey);
       const existing = missing.length
         ? new Map(
-            (await prisma.webhookEvent.findMany({ where: { dedupeKey: { in: missing } }, select: { id: true, dedupeKey: true } })).map(
-              (r) => [r.dedupeKey, r.id],
-            ),
+            (
+              await prisma.webhookEvent.findMany({
+                where: { dedupeKey: { in: missing } },
+                select: { id: true, dedupeKey: true },
+              })
+            ).map((r) => [r.dedupeKey, r.id]),
           )
         : new Map<string, string>();
       // Within one batch the first of two identical events is the fresh one.

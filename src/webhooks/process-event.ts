@@ -101,7 +101,8 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
   async function readiness(body: Body, receivedAt: Date): Promise<OutcomeResult> {
     const blId = toBigInt(body.businessLocationId);
     const status = typeof body.status === 'string' ? body.status : null;
-    if (blId === null || !status) return { applied: false, orderId: null, vendorId: null, note: 'readiness without location or status' };
+    if (blId === null || !status)
+      return { applied: false, orderId: null, vendorId: null, note: 'readiness without location or status' };
     const reported = typeof body.lastUpdatedAt === 'string' ? new Date(body.lastUpdatedAt) : null;
     const at = reported && !Number.isNaN(reported.getTime()) ? reported : receivedAt;
     const updated = await prisma.location.updateMany({
@@ -116,7 +117,12 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
       data: { readiness: status, readinessUpdatedAt: at },
     });
     await deps.invalidateLocationCache(blId, 'readiness');
-    return { applied: updated.count > 0, orderId: null, vendorId: null, note: `${updated.count} location(s) now ${status}` };
+    return {
+      applied: updated.count > 0,
+      orderId: null,
+      vendorId: null,
+      note: `${updated.count} location(s) now ${status}`,
+    };
   }
 
   async function itemAvailability(body: Body): Promise<OutcomeResult> {
@@ -126,7 +132,12 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     return { applied: true, orderId: null, vendorId: null, note: `availability of ${String(body.sku)} changed` };
   }
 
-  async function dispatch(kind: WebhookKind, body: Body, receivedAt: Date, known: OrderOutcomeView | undefined): Promise<OutcomeResult> {
+  async function dispatch(
+    kind: WebhookKind,
+    body: Body,
+    receivedAt: Date,
+    known: OrderOutcomeView | undefined,
+  ): Promise<OutcomeResult> {
     switch (kind) {
       case 'ORDER':
         return outcomes.applyOrderNotification(body, 'webhook', known);
@@ -138,7 +149,12 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
         return itemAvailability(body);
       case 'RESERVATION':
         // Reservations-platform notifications are kept for the record; no feature consumes them yet.
-        return { applied: false, orderId: null, vendorId: null, note: `reservation ${String(body.notificationType)} stored` };
+        return {
+          applied: false,
+          orderId: null,
+          vendorId: null,
+          note: `reservation ${String(body.notificationType)} stored`,
+        };
       default:
         return { applied: false, orderId: null, vendorId: null, note: 'unknown notification shape stored' };
     }
@@ -147,8 +163,14 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
   /** `fresh`: nothing of this batch has touched the event's order yet, so the loaded row is current. */
   async function run(event: EventRow, fresh: boolean): Promise<Outcome> {
     try {
-      const result = await dispatch(event.type as WebhookKind, bodyOf(event), event.received_at, fresh ? knownOrder(event) : undefined);
-      const ignored = result.orderId === null && (event.type === 'ORDER' || event.type === 'PAYMENT' || event.type === 'UNKNOWN');
+      const result = await dispatch(
+        event.type as WebhookKind,
+        bodyOf(event),
+        event.received_at,
+        fresh ? knownOrder(event) : undefined,
+      );
+      const ignored =
+        result.orderId === null && (event.type === 'ORDER' || event.type === 'PAYMENT' || event.type === 'UNKNOWN');
       return { event, result, ignored };
     } catch (err) {
       return { event, error: err instanceof Error ? err : new Error(String(err)) };
@@ -160,7 +182,7 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     if (done.length === 0) return;
     const ids = done.map((o) => o.event.id);
     const statuses = done.map((o) => ('error' in o ? null : o.ignored ? 'IGNORED' : 'PROCESSED'));
-    const errors = done.map((o) => ('error' in o ? o.error.message.slice(0, 1000) : o.result.note ?? null));
+    const errors = done.map((o) => ('error' in o ? o.error.message.slice(0, 1000) : (o.result.note ?? null)));
     const vendorIds = done.map((o) => ('error' in o ? null : o.result.vendorId));
     await runPrepared(pool, RECORD_OUTCOMES, [ids, statuses, errors, vendorIds]);
   }
@@ -195,20 +217,32 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
       const { event } = outcome;
       if ('error' in outcome) {
         failed.push(outcome.error);
-        log.warn({ eventId: event.id, type: event.type, err: outcome.error }, 'webhook event failed; the job will retry it');
+        log.warn(
+          { eventId: event.id, type: event.type, err: outcome.error },
+          'webhook event failed; the job will retry it',
+        );
         continue;
       }
       const { result, ignored } = outcome;
-      const line = { eventId: event.id, type: event.type, orderId: result.orderId, applied: result.applied, note: result.note };
+      const line = {
+        eventId: event.id,
+        type: event.type,
+        orderId: result.orderId,
+        applied: result.applied,
+        note: result.note,
+      };
       if (ignored) log.warn(line, 'webhook event did not match anything of ours; kept');
       else log.info(line, 'webhook event processed');
     }
     if (failed.length > 0) {
       // BullMQ retries the job; the retry loads only the events still RECEIVED.
       const waiting = rows.length - done.length;
-      throw new Error(`${failed.length} of ${rows.length} webhook event(s) failed (${waiting} waiting behind them): ${failed[0]!.message}`, {
-        cause: failed[0],
-      });
+      throw new Error(
+        `${failed.length} of ${rows.length} webhook event(s) failed (${waiting} waiting behind them): ${failed[0]!.message}`,
+        {
+          cause: failed[0],
+        },
+      );
     }
   };
 }

@@ -26,23 +26,33 @@ const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
 
   // Keep the raw text: its hash is the dedupe key (Lightspeed sends no event id).
   app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: WEBHOOK_BODY_LIMIT }, (request, body, done) => {
-    request.rawBody = body as string;
-    try {
-      done(null, JSON.parse(body as string));
-    } catch {
-      const err = new Error('Body is not valid JSON') as Error & { statusCode: number; code: string };
-      err.statusCode = 400;
-      err.code = 'FST_ERR_CTP_INVALID_JSON_BODY';
-      done(err, undefined);
-    }
-  });
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: WEBHOOK_BODY_LIMIT },
+    (request, body, done) => {
+      request.rawBody = body as string;
+      try {
+        done(null, JSON.parse(body as string));
+      } catch {
+        const err = new Error('Body is not valid JSON') as Error & { statusCode: number; code: string };
+        err.statusCode = 400;
+        err.code = 'FST_ERR_CTP_INVALID_JSON_BODY';
+        done(err, undefined);
+      }
+    },
+  );
 
   /** Basic Auth first; the endpoint id is the fallback. Returns the vendor when known. */
-  async function authenticate(authorization: string | undefined, endpoint: string | undefined): Promise<{ vendorId: string | null }> {
+  async function authenticate(
+    authorization: string | undefined,
+    endpoint: string | undefined,
+  ): Promise<{ vendorId: string | null }> {
     if (matchesBasic(parseBasic(authorization), pairs)) return { vendorId: null };
     if (endpoint) {
-      const connection = await app.prisma.lightspeedConnection.findUnique({ where: { webhookEndpointId: endpoint }, select: { vendorId: true } });
+      const connection = await app.prisma.lightspeedConnection.findUnique({
+        where: { webhookEndpointId: endpoint },
+        select: { vendorId: true },
+      });
       if (connection) return { vendorId: connection.vendorId };
     }
     throw new UnauthorizedError('Webhook credentials are missing or wrong');
@@ -66,12 +76,18 @@ const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Lightspeed K-Series notifications (HTTP Basic)',
       querystring: z.object({ endpoint: z.string().max(200).optional() }),
       body: z.unknown(),
-      response: { 200: z.object({ received: z.literal(true), duplicate: z.boolean(), eventId: z.uuid() }), ...errorResponses(400, 401, 413, 415) },
+      response: {
+        200: z.object({ received: z.literal(true), duplicate: z.boolean(), eventId: z.uuid() }),
+        ...errorResponses(400, 401, 413, 415),
+      },
     },
     handler: async (request) => {
       const raw = request.rawBody ?? JSON.stringify(request.body);
       const headerKey = request.headers['x-lightspeed-idempotency-key'];
-      const dedupeKey = typeof headerKey === 'string' && headerKey.length > 0 && headerKey.length <= 200 ? `key:${headerKey}` : `sha256:${sha256Hex(raw)}`;
+      const dedupeKey =
+        typeof headerKey === 'string' && headerKey.length > 0 && headerKey.length <= 200
+          ? `key:${headerKey}`
+          : `sha256:${sha256Hex(raw)}`;
       const type = classifyWebhook(request.body);
       const stored = await ingest.store({ dedupeKey, type, vendorId: request.webhookVendorId ?? null, raw });
       request.log.info({ eventId: stored.eventId, type, duplicate: stored.duplicate }, 'webhook stored');

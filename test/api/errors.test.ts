@@ -79,18 +79,34 @@ describe('error handling', () => {
   });
 
   it('wrong types and missing fields are 400 naming each field', async () => {
-    const res = await ctx.app.inject({ method: 'PUT', url: '/v1/callback', headers: bearer(key), payload: { url: 'ftp://x' } });
+    const res = await ctx.app.inject({
+      method: 'PUT',
+      url: '/v1/callback',
+      headers: bearer(key),
+      payload: { url: 'ftp://x' },
+    });
     expect(res.statusCode).toBe(400);
     expectErrorShape(res, 'VALIDATION_ERROR');
-    const missing = await ctx.app.inject({ method: 'POST', url: '/admin/vendors', headers: bearer(ADMIN_TOKEN), payload: {} });
-    const fields = [res, missing].flatMap((r) => (r.json() as { error: { details: { fields: { field: string }[] } } }).error.details.fields.map((f) => f.field));
+    const missing = await ctx.app.inject({
+      method: 'POST',
+      url: '/admin/vendors',
+      headers: bearer(ADMIN_TOKEN),
+      payload: {},
+    });
+    const fields = [res, missing].flatMap((r) =>
+      (r.json() as { error: { details: { fields: { field: string }[] } } }).error.details.fields.map((f) => f.field),
+    );
     expect(fields).toEqual(expect.arrayContaining(['body.name', 'body.url']));
   });
 
   it('keeps a sane caller request id and replaces an unsafe one', async () => {
     const kept = await ctx.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'kiosk-42.abc' } });
     expect(kept.headers['x-request-id']).toBe('kiosk-42.abc');
-    const replaced = await ctx.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'bad id\nwith newline' } });
+    const replaced = await ctx.app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'bad id\nwith newline' },
+    });
     expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 });

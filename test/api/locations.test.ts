@@ -17,10 +17,18 @@ describe('locations', () => {
     ctx.app.inject({ method: 'POST', url: '/v1/locations', headers: bearer(key), payload: payload as object });
 
   it('creates, lists, reads, updates and deletes a location', async () => {
-    const created = await create(a.apiKey, { name: 'Centrum', businessLocationId: 45454565682156, defaultOrderProfile: 'TAKEAWAY' });
+    const created = await create(a.apiKey, {
+      name: 'Centrum',
+      businessLocationId: 45454565682156,
+      defaultOrderProfile: 'TAKEAWAY',
+    });
     expect(created.statusCode).toBe(201);
     const location = created.json();
-    expect(location).toMatchObject({ name: 'Centrum', businessLocationId: 45454565682156, defaultOrderProfile: 'TAKEAWAY' });
+    expect(location).toMatchObject({
+      name: 'Centrum',
+      businessLocationId: 45454565682156,
+      defaultOrderProfile: 'TAKEAWAY',
+    });
 
     const list = await ctx.app.inject({ method: 'GET', url: '/v1/locations?limit=10', headers: bearer(a.apiKey) });
     expect(list.json().items.map((l: { id: string }) => l.id)).toContain(location.id);
@@ -35,11 +43,23 @@ describe('locations', () => {
       payload: { name: 'Centraal', businessLocationId: '45454565682157', defaultOrderProfile: null },
     });
     expect(updated.statusCode).toBe(200);
-    expect(updated.json()).toMatchObject({ name: 'Centraal', businessLocationId: 45454565682157, defaultOrderProfile: null });
+    expect(updated.json()).toMatchObject({
+      name: 'Centraal',
+      businessLocationId: 45454565682157,
+      defaultOrderProfile: null,
+    });
 
-    const deleted = await ctx.app.inject({ method: 'DELETE', url: `/v1/locations/${location.id}`, headers: bearer(a.apiKey) });
+    const deleted = await ctx.app.inject({
+      method: 'DELETE',
+      url: `/v1/locations/${location.id}`,
+      headers: bearer(a.apiKey),
+    });
     expect(deleted.statusCode).toBe(204);
-    const gone = await ctx.app.inject({ method: 'GET', url: `/v1/locations/${location.id}`, headers: bearer(a.apiKey) });
+    const gone = await ctx.app.inject({
+      method: 'GET',
+      url: `/v1/locations/${location.id}`,
+      headers: bearer(a.apiKey),
+    });
     expect(gone.statusCode).toBe(404);
   });
 
@@ -54,7 +74,9 @@ describe('locations', () => {
     const res = await create(a.apiKey, { name: '', businessLocationId: -3, defaultOrderProfile: 12 });
     expect(res.statusCode).toBe(400);
     const fields = res.json().error.details.fields.map((f: { field: string }) => f.field);
-    expect(fields).toEqual(expect.arrayContaining(['body.name', 'body.businessLocationId', 'body.defaultOrderProfile']));
+    expect(fields).toEqual(
+      expect.arrayContaining(['body.name', 'body.businessLocationId', 'body.defaultOrderProfile']),
+    );
     const empty = await ctx.app.inject({
       method: 'PATCH',
       url: '/v1/locations/00000000-0000-4000-8000-000000000000',
@@ -90,7 +112,11 @@ describe('locations', () => {
   it('pages the list', async () => {
     const c = await createVendor(ctx.app, 'C');
     for (const name of ['l1', 'l2', 'l3']) await create(c.apiKey, { name });
-    const page = await ctx.app.inject({ method: 'GET', url: '/v1/locations?limit=2&offset=1', headers: bearer(c.apiKey) });
+    const page = await ctx.app.inject({
+      method: 'GET',
+      url: '/v1/locations?limit=2&offset=1',
+      headers: bearer(c.apiKey),
+    });
     expect(page.json().total).toBe(3);
     expect(page.json().items.map((l: { name: string }) => l.name)).toEqual(['l2', 'l3']);
     const bad = await ctx.app.inject({ method: 'GET', url: '/v1/locations?limit=5000', headers: bearer(c.apiKey) });

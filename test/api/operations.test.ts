@@ -1,7 +1,14 @@
 // Probes, docs, metrics and log hygiene.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
-import { ADMIN_TOKEN, bearer, createTestContext, createVendor, testConfig, type TestContext } from '../helpers/context.js';
+import {
+  ADMIN_TOKEN,
+  bearer,
+  createTestContext,
+  createVendor,
+  testConfig,
+  type TestContext,
+} from '../helpers/context.js';
 
 describe('operations', () => {
   let ctx: TestContext;
@@ -18,7 +25,10 @@ describe('operations', () => {
   });
 
   it('/readyz is 503 naming Redis when Redis is unreachable', async () => {
-    const app = await buildApp({ config: testConfig({ DATABASE_URL: ctx.db.url, REDIS_URL: 'redis://127.0.0.1:1' }), prisma: ctx.db.prisma });
+    const app = await buildApp({
+      config: testConfig({ DATABASE_URL: ctx.db.url, REDIS_URL: 'redis://127.0.0.1:1' }),
+      prisma: ctx.db.prisma,
+    });
     try {
       const res = await app.inject({ method: 'GET', url: '/readyz' });
       expect(res.statusCode).toBe(503);
@@ -46,7 +56,9 @@ describe('operations', () => {
     expect([200, 302]).toContain(ui.statusCode);
     const spec = (await ctx.app.inject({ method: 'GET', url: '/docs/json' })).json();
     expect(spec.openapi).toMatch(/^3\./);
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/admin/vendors', '/v1/locations', '/v1/locations/{locationId}', '/readyz']));
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining(['/admin/vendors', '/v1/locations', '/v1/locations/{locationId}', '/readyz']),
+    );
     expect(spec.paths['/v1/locations'].post.requestBody.content['application/json'].schema).toBeDefined();
     // Every $ref points at a component that exists.
     const refs = [...JSON.stringify(spec).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!);
@@ -68,7 +80,11 @@ describe('operations', () => {
     const app = logged.app;
     try {
       const vendor = await createVendor(app);
-      await app.inject({ method: 'GET', url: '/v1/locations', headers: { ...bearer(vendor.apiKey), cookie: 'session=secret-cookie' } });
+      await app.inject({
+        method: 'GET',
+        url: '/v1/locations',
+        headers: { ...bearer(vendor.apiKey), cookie: 'session=secret-cookie' },
+      });
       app.log.info({ password: 'hunter2hunter2', nested: { refresh_token: 'rt-secret' } }, 'careless log line');
       const all = lines.join('');
       expect(all).not.toContain(vendor.apiKey);

@@ -7,7 +7,14 @@ import { TEST_REDIS_URL } from '../helpers/env.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
-function start(entry: string, env: Record<string, string>): { child: ChildProcess; lines: Record<string, unknown>[]; waitFor: (msg: RegExp) => Promise<Record<string, unknown>> } {
+function start(
+  entry: string,
+  env: Record<string, string>,
+): {
+  child: ChildProcess;
+  lines: Record<string, unknown>[];
+  waitFor: (msg: RegExp) => Promise<Record<string, unknown>>;
+} {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
@@ -18,8 +25,7 @@ function start(entry: string, env: Record<string, string>): { child: ChildProces
   let buffer = '';
   child.stdout!.on('data', (chunk: Buffer) => {
     buffer += chunk.toString();
-    let nl: number;
-    while ((nl = buffer.indexOf('\n')) >= 0) {
+    for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
       const raw = buffer.slice(0, nl);
       buffer = buffer.slice(nl + 1);
       try {
@@ -52,7 +58,12 @@ describe('entry points', () => {
   afterAll(async () => db?.drop());
 
   it('the API serves and exits 0 on SIGTERM', async () => {
-    const api = start('src/server.ts', { DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: 'test:proc-api', PORT: '0' });
+    const api = start('src/server.ts', {
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: 'test:proc-api',
+      PORT: '0',
+    });
     const listening = await api.waitFor(/Server listening/);
     const address = String(listening.msg).replace('Server listening at ', '');
     const res = await fetch(`${address}/readyz`);
@@ -66,7 +77,12 @@ describe('entry points', () => {
   });
 
   it('the worker starts and exits 0 on SIGTERM', async () => {
-    const worker = start('src/worker.ts', { DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: 'test:proc-worker', WORKER_METRICS_PORT: '0' });
+    const worker = start('src/worker.ts', {
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: 'test:proc-worker',
+      WORKER_METRICS_PORT: '0',
+    });
     await worker.waitFor(/workers started/);
     const listening = await worker.waitFor(/Server listening/);
     const address = String(listening.msg).replace('Server listening at ', '');

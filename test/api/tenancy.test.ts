@@ -21,7 +21,12 @@ describe('tenancy', () => {
   });
 
   it('creates a vendor whose first key works, stored only as a hash', async () => {
-    const res = await ctx.app.inject({ method: 'POST', url: '/admin/vendors', headers: bearer(ADMIN_TOKEN), payload: { name: 'Bistro' } });
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/admin/vendors',
+      headers: bearer(ADMIN_TOKEN),
+      payload: { name: 'Bistro' },
+    });
     expect(res.statusCode).toBe(201);
     const { id, apiKey, apiKeyPrefix } = res.json();
     expect(apiKey.startsWith(apiKeyPrefix)).toBe(true);
@@ -34,7 +39,9 @@ describe('tenancy', () => {
     expect(list.statusCode).toBe(200);
 
     const vendors = await ctx.app.inject({ method: 'GET', url: '/admin/vendors', headers: bearer(ADMIN_TOKEN) });
-    expect(vendors.json().items).toContainEqual(expect.objectContaining({ id, name: 'Bistro', connectionStatus: 'NOT_CONNECTED', providerIntegrated: null }));
+    expect(vendors.json().items).toContainEqual(
+      expect.objectContaining({ id, name: 'Bistro', connectionStatus: 'NOT_CONNECTED', providerIntegrated: null }),
+    );
   });
 
   it('issues further keys (shown by prefix only afterwards) and revokes them', async () => {
@@ -47,9 +54,15 @@ describe('tenancy', () => {
     });
     expect(issued.statusCode).toBe(201);
     const second = issued.json();
-    expect((await ctx.app.inject({ method: 'GET', url: '/v1/locations', headers: bearer(second.apiKey) })).statusCode).toBe(200);
+    expect(
+      (await ctx.app.inject({ method: 'GET', url: '/v1/locations', headers: bearer(second.apiKey) })).statusCode,
+    ).toBe(200);
 
-    const keys = await ctx.app.inject({ method: 'GET', url: `/admin/vendors/${vendor.id}/api-keys`, headers: bearer(ADMIN_TOKEN) });
+    const keys = await ctx.app.inject({
+      method: 'GET',
+      url: `/admin/vendors/${vendor.id}/api-keys`,
+      headers: bearer(ADMIN_TOKEN),
+    });
     expect(keys.json().items).toHaveLength(2);
     expect(keys.body).not.toContain(second.apiKey);
 
@@ -63,20 +76,37 @@ describe('tenancy', () => {
     const after = await ctx.app.inject({ method: 'GET', url: '/v1/locations', headers: bearer(second.apiKey) });
     expect(after.statusCode).toBe(401);
     // The first key is untouched.
-    expect((await ctx.app.inject({ method: 'GET', url: '/v1/locations', headers: bearer(vendor.apiKey) })).statusCode).toBe(200);
+    expect(
+      (await ctx.app.inject({ method: 'GET', url: '/v1/locations', headers: bearer(vendor.apiKey) })).statusCode,
+    ).toBe(200);
   });
 
   it('lets a vendor issue and revoke its own keys, but not another vendor’s', async () => {
     const a = await createVendor(ctx.app, 'A');
     const b = await createVendor(ctx.app, 'B');
-    const issued = await ctx.app.inject({ method: 'POST', url: '/v1/api-keys', headers: bearer(a.apiKey), payload: {} });
+    const issued = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/api-keys',
+      headers: bearer(a.apiKey),
+      payload: {},
+    });
     expect(issued.statusCode).toBe(201);
     const keyOfA = issued.json();
-    const fromB = await ctx.app.inject({ method: 'DELETE', url: `/v1/api-keys/${keyOfA.id}`, headers: bearer(b.apiKey) });
+    const fromB = await ctx.app.inject({
+      method: 'DELETE',
+      url: `/v1/api-keys/${keyOfA.id}`,
+      headers: bearer(b.apiKey),
+    });
     expect(fromB.statusCode).toBe(404);
-    const fromA = await ctx.app.inject({ method: 'DELETE', url: `/v1/api-keys/${keyOfA.id}`, headers: bearer(a.apiKey) });
+    const fromA = await ctx.app.inject({
+      method: 'DELETE',
+      url: `/v1/api-keys/${keyOfA.id}`,
+      headers: bearer(a.apiKey),
+    });
     expect(fromA.statusCode).toBe(200);
-    expect((await ctx.app.inject({ method: 'GET', url: '/v1/api-keys', headers: bearer(keyOfA.apiKey) })).statusCode).toBe(401);
+    expect(
+      (await ctx.app.inject({ method: 'GET', url: '/v1/api-keys', headers: bearer(keyOfA.apiKey) })).statusCode,
+    ).toBe(401);
   });
 
   it('answers 401 for missing, malformed and unknown keys', async () => {

@@ -57,7 +57,9 @@ describe('catalog cache', () => {
     await c.control('POST', '/faults/latency', { ms: 300, count: 5, pathPrefix: '/o/op/2/menu/load' });
     const url = path(`menus/${AMS.menus.lunch}?richContent=true`);
     const responses = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => (i % 2 ? c.ctx.app : second).inject({ method: 'GET', url, headers: c.auth })),
+      Array.from({ length: 100 }, (_, i) =>
+        (i % 2 ? c.ctx.app : second).inject({ method: 'GET', url, headers: c.auth }),
+      ),
     );
     expect(responses.map((r) => r.statusCode)).toEqual(Array(100).fill(200));
     expect((await c.upstreamCount(endpoint)) - before).toBe(1);
@@ -71,10 +73,15 @@ describe('catalog cache', () => {
     await c.control('POST', '/faults/latency', { ms: 300, count: 10, pathPrefix: '/o/op/1/menu/modifiers' });
     await c.control('POST', '/faults/status', { status: 503, count: 10, pathPrefix: '/o/op/1/menu/modifiers' });
     const responses = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => (i % 2 ? c.ctx.app : second).inject({ method: 'GET', url: path('modifiers'), headers: c.auth })),
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 2 ? c.ctx.app : second).inject({ method: 'GET', url: path('modifiers'), headers: c.auth }),
+      ),
     );
     expect(responses.map((r) => r.statusCode)).toEqual(Array(40).fill(503));
-    expect(responses[0]!.json().error.details).toMatchObject({ status: 503, message: 'Service temporarily unavailable' });
+    expect(responses[0]!.json().error.details).toMatchObject({
+      status: 503,
+      message: 'Service temporarily unavailable',
+    });
     // KSERIES_MAX_ATTEMPTS=3 in these tests: the one leader's attempts, nobody else's.
     expect((await c.upstreamCount(endpoint)) - before).toBe(3);
   });
@@ -88,20 +95,26 @@ describe('catalog cache', () => {
     expect((await c.get(url)).json()).toMatchObject({ data: [{ restricted: false }], cache: { hit: true } });
     // What the webhook processor calls for an ITEM event.
     await catalogInvalidator(keys())(BigInt(AMS.id), 'availability');
-    expect((await c.get(url)).json()).toMatchObject({ data: [{ restricted: true, count: 0, available: false }], cache: { hit: false } });
+    expect((await c.get(url)).json()).toMatchObject({
+      data: [{ restricted: true, count: 0, available: false }],
+      cache: { hit: false },
+    });
 
     expect((await c.get(path('readiness'))).json().data.status).toBe('READY');
     await c.control('POST', '/readiness', { businessLocationId: AMS.id, status: 'NOT_READY' });
     expect((await c.get(path('readiness'))).json()).toMatchObject({ data: { status: 'READY' }, cache: { hit: true } });
     await catalogInvalidator(keys())(BigInt(AMS.id), 'readiness');
-    expect((await c.get(path('readiness'))).json()).toMatchObject({ data: { status: 'NOT_READY' }, cache: { hit: false } });
+    expect((await c.get(path('readiness'))).json()).toMatchObject({
+      data: { status: 'NOT_READY' },
+      cache: { hit: false },
+    });
     // Other resources keep their entries.
     await c.get(path('floorplans'));
     await catalogInvalidator(keys())(BigInt(AMS.id), 'readiness');
     expect((await c.get(path('floorplans'))).json().cache.hit).toBe(true);
   });
 
-  it('an invalidation during a fetch is not undone by that fetch\'s late result', async () => {
+  it("an invalidation during a fetch is not undone by that fetch's late result", async () => {
     const endpoint = 'GET /o/op/1/menu/list';
     await c.control('POST', '/faults/latency', { ms: 300, count: 1, pathPrefix: '/o/op/1/menu/list' });
     const before = await c.upstreamCount(endpoint);
@@ -113,11 +126,15 @@ describe('catalog cache', () => {
     expect((await c.upstreamCount(endpoint)) - before).toBe(2);
   });
 
-  it('keys are per connection: another vendor never reads this vendor\'s cached answer', async () => {
+  it("keys are per connection: another vendor never reads this vendor's cached answer", async () => {
     await c.get(path('payment-methods'));
     const other = await connectedVendor(c.ctx, 'Second connected vendor');
     const location = await c.createLocation(other.apiKey, AMS.id);
-    const res = await c.ctx.app.inject({ method: 'GET', url: `/v1/locations/${location}/payment-methods`, headers: bearer(other.apiKey) });
+    const res = await c.ctx.app.inject({
+      method: 'GET',
+      url: `/v1/locations/${location}/payment-methods`,
+      headers: bearer(other.apiKey),
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().cache.hit).toBe(false);
   });

@@ -37,8 +37,13 @@ export async function createCatalogContext(env: Record<string, string> = {}): Pr
 
   async function createLocation(apiKey: string, businessLocationId?: number): Promise<string> {
     const res = await app.inject({
-      method: 'POST', url: '/v1/locations', headers: bearer(apiKey),
-      payload: { name: `Location ${businessLocationId ?? 'unmapped'}`, ...(businessLocationId ? { businessLocationId } : {}) },
+      method: 'POST',
+      url: '/v1/locations',
+      headers: bearer(apiKey),
+      payload: {
+        name: `Location ${businessLocationId ?? 'unmapped'}`,
+        ...(businessLocationId ? { businessLocationId } : {}),
+      },
     });
     if (res.statusCode !== 201) throw new Error(`location creation failed: ${res.statusCode} ${res.body}`);
     return (res.json() as { id: string }).id;

@@ -17,7 +17,11 @@ export interface CliRun {
   jsonError(): { error: { code: string; message: string } };
 }
 
-export function runCli(args: string[], env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  options: { timeoutMs?: number } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
       cwd: root,
@@ -84,7 +88,10 @@ export interface RefusalCase {
 }
 
 /** Each case exits with its code and message on stderr, and prints nothing on stdout. */
-export async function expectRefusals(cli: (...args: string[]) => Promise<CliRun>, cases: readonly RefusalCase[]): Promise<void> {
+export async function expectRefusals(
+  cli: (...args: string[]) => Promise<CliRun>,
+  cases: readonly RefusalCase[],
+): Promise<void> {
   const runs = await inBatches(cases, (c) => cli(...c.args));
   runs.forEach((run, i) => {
     const c = cases[i]!;

@@ -53,7 +53,9 @@ describe('cli: orders', { timeout: 120_000 }, () => {
     env = envFor(ctx.config);
     const vendor = await createVendor(ctx.app, 'Orders vendor');
     vendorId = vendor.id;
-    const location = await ctx.db.prisma.location.create({ data: { vendorId, name: 'Main', businessLocationId: 45454565682156n } });
+    const location = await ctx.db.prisma.location.create({
+      data: { vendorId, name: 'Main', businessLocationId: 45454565682156n },
+    });
     locationId = location.id;
     for (const status of ['RECEIVED', 'PAID', 'FAILED', 'PAYMENT_FAILED', 'NEEDS_ATTENTION'] as const) {
       ids[status] = await order(vendorId, location.id, status, status === 'FAILED' ? 'unknown SKU 123' : null);
@@ -69,13 +71,26 @@ describe('cli: orders', { timeout: 120_000 }, () => {
   it('orders attention lists NEEDS_ATTENTION, FAILED and PAYMENT_FAILED orders, filtered on request', async () => {
     const all = await cli('orders', 'attention', '--json');
     expect(all.code).toBe(0);
-    const listed = all.json<{ items: { id: string; status: string; failureReason: string | null; vendorName: string }[] }>().items;
-    expect(listed.map((o) => o.id).sort()).toEqual([ids.FAILED, ids.PAYMENT_FAILED, ids.NEEDS_ATTENTION, ids.OTHER_VENDOR_FAILED].sort());
-    expect(listed.find((o) => o.id === ids.FAILED)).toMatchObject({ status: 'FAILED', failureReason: 'unknown SKU 123', vendorName: 'Orders vendor' });
+    const listed = all.json<{
+      items: { id: string; status: string; failureReason: string | null; vendorName: string }[];
+    }>().items;
+    expect(listed.map((o) => o.id).sort()).toEqual(
+      [ids.FAILED, ids.PAYMENT_FAILED, ids.NEEDS_ATTENTION, ids.OTHER_VENDOR_FAILED].sort(),
+    );
+    expect(listed.find((o) => o.id === ids.FAILED)).toMatchObject({
+      status: 'FAILED',
+      failureReason: 'unknown SKU 123',
+      vendorName: 'Orders vendor',
+    });
 
     const mine = await cli('orders', 'attention', '--vendor', vendorId, '--status', 'failed,needs_attention', '--json');
     expect(mine.code).toBe(0);
-    expect(mine.json().items.map((o: { id: string }) => o.id).sort()).toEqual([ids.FAILED, ids.NEEDS_ATTENTION].sort());
+    expect(
+      mine
+        .json()
+        .items.map((o: { id: string }) => o.id)
+        .sort(),
+    ).toEqual([ids.FAILED, ids.NEEDS_ATTENTION].sort());
 
     const text = await cli('orders', 'attention', '--limit', '1');
     expect(text.code).toBe(0);
@@ -88,7 +103,10 @@ describe('cli: orders', { timeout: 120_000 }, () => {
     const run = await cli('orders', 'replay', orderId, '--json');
     expect(run.code).toBe(0);
     expect(run.json()).toMatchObject({ id: orderId, status: 'RECEIVED', attempt: 2 });
-    const after = await ctx.db.prisma.order.findUniqueOrThrow({ where: { id: orderId }, include: { events: { orderBy: { id: 'asc' } } } });
+    const after = await ctx.db.prisma.order.findUniqueOrThrow({
+      where: { id: orderId },
+      include: { events: { orderBy: { id: 'asc' } } },
+    });
     expect(after.status).toBe('RECEIVED');
     expect(after.failureReason).toBeNull();
     expect(after.reference).not.toBe(before.reference);
@@ -98,16 +116,38 @@ describe('cli: orders', { timeout: 120_000 }, () => {
   });
 
   it('orders replay pays a PAYMENT_FAILED order again under a new payment reference, in a job of its own', async () => {
-    const orderId = await order(vendorId, locationId, 'PAYMENT_FAILED', 'PAYMENT_METHOD_NOT_FOUND: Payment method OOPAYMENT not found', 'A17700.9');
+    const orderId = await order(
+      vendorId,
+      locationId,
+      'PAYMENT_FAILED',
+      'PAYMENT_METHOD_NOT_FOUND: Payment method OOPAYMENT not found',
+      'A17700.9',
+    );
     const before = await ctx.db.prisma.order.findUniqueOrThrow({ where: { id: orderId } });
     // The refused payment's job is still in the queue (failed jobs are kept): it must not swallow the replay's.
     await ctx.app.queues.applyPayment.add({ orderId }, { jobId: paymentJobId(before) });
     const run = await cli('orders', 'replay', orderId, '--json');
     expect(run.code).toBe(0);
     const paymentReference = `${before.paymentReference}-2`;
-    expect(run.json()).toMatchObject({ id: orderId, status: 'ACCEPTED', attempt: 1, reference: before.reference, paymentAttempt: 2, paymentReference });
-    const after = await ctx.db.prisma.order.findUniqueOrThrow({ where: { id: orderId }, include: { events: { orderBy: { id: 'asc' } } } });
-    expect(after).toMatchObject({ status: 'ACCEPTED', paymentReference, failureReason: null, paymentSubmittedAt: null, reference: before.reference });
+    expect(run.json()).toMatchObject({
+      id: orderId,
+      status: 'ACCEPTED',
+      attempt: 1,
+      reference: before.reference,
+      paymentAttempt: 2,
+      paymentReference,
+    });
+    const after = await ctx.db.prisma.order.findUniqueOrThrow({
+      where: { id: orderId },
+      include: { events: { orderBy: { id: 'asc' } } },
+    });
+    expect(after).toMatchObject({
+      status: 'ACCEPTED',
+      paymentReference,
+      failureReason: null,
+      paymentSubmittedAt: null,
+      reference: before.reference,
+    });
     expect(after.events.at(-1)).toMatchObject({
       fromStatus: 'PAYMENT_FAILED',
       toStatus: 'ACCEPTED',
@@ -129,20 +169,34 @@ describe('cli: orders', { timeout: 120_000 }, () => {
     const waitingBefore = await ctx.app.queues.pushOrder.queue.getJobCounts();
     const paymentsBefore = await ctx.app.queues.applyPayment.queue.getJobCounts();
     const cases: RefusalCase[] = [
-      { args: ['orders', 'replay', ids.PAID!], code: 1, message: /Only FAILED, NEEDS_ATTENTION or PAYMENT_FAILED orders can be replayed; this one is PAID/ },
+      {
+        args: ['orders', 'replay', ids.PAID!],
+        code: 1,
+        message: /Only FAILED, NEEDS_ATTENTION or PAYMENT_FAILED orders can be replayed; this one is PAID/,
+      },
       // Seeded without an account identifier: there is no POS check to pay.
-      { args: ['orders', 'replay', ids.PAYMENT_FAILED!], code: 1, message: /payment cannot be replayed: K-Series never told us the order's account/ },
+      {
+        args: ['orders', 'replay', ids.PAYMENT_FAILED!],
+        code: 1,
+        message: /payment cannot be replayed: K-Series never told us the order's account/,
+      },
       { args: ['orders', 'replay', randomUUID()], code: 1, message: /Order not found/ },
       { args: ['orders', 'replay', '42'], code: 2, message: /invalid for argument 'orderId'/ },
       { args: ['orders', 'replay'], code: 2, message: /missing required argument 'orderId'/ },
-      { args: ['orders', 'attention', '--status', 'PAID'], code: 2, message: /Use one or more of NEEDS_ATTENTION, FAILED, PAYMENT_FAILED/ },
+      {
+        args: ['orders', 'attention', '--status', 'PAID'],
+        code: 2,
+        message: /Use one or more of NEEDS_ATTENTION, FAILED, PAYMENT_FAILED/,
+      },
       { args: ['orders', 'attention', '--limit', 'lots'], code: 2, message: /--limit/ },
       { args: ['orders', 'attention', '--vendor', 'acme'], code: 2, message: /--vendor.*UUID/ },
     ];
     await expectRefusals(cli, cases);
     const json = await cli('orders', 'replay', ids.PAID!, '--json');
     expect(json.jsonError().error.code).toBe('ORDER_NOT_REPLAYABLE');
-    expect((await cli('orders', 'replay', ids.PAYMENT_FAILED!, '--json')).jsonError().error.code).toBe('PAYMENT_NOT_REPLAYABLE');
+    expect((await cli('orders', 'replay', ids.PAYMENT_FAILED!, '--json')).jsonError().error.code).toBe(
+      'PAYMENT_NOT_REPLAYABLE',
+    );
     expect(await snapshot(ctx.db.prisma)).toEqual(before);
     expect(await ctx.app.queues.pushOrder.queue.getJobCounts()).toEqual(waitingBefore);
     expect(await ctx.app.queues.applyPayment.queue.getJobCounts()).toEqual(paymentsBefore);

@@ -39,10 +39,31 @@ describe('cli program', { timeout: 120_000 }, () => {
   });
 
   it('every command answers --help with its usage and the --json option, exit 0, without configuration', async () => {
-    const env = { streams: { stdout: sink(), stderr: sink() }, loadConfig: () => { throw new Error('help must not load configuration'); } };
+    const env = {
+      streams: { stdout: sink(), stderr: sink() },
+      loadConfig: () => {
+        throw new Error('help must not load configuration');
+      },
+    };
     const paths = leaves(buildProgram(new CliBuilder(env)));
     expect(paths.map((p) => p.join(' '))).toEqual(
-      expect.arrayContaining(['vendors create', 'vendors list', 'vendors logs', 'keys issue', 'keys list', 'keys revoke', 'orders attention', 'orders replay', 'tokens refresh', 'tokens reencrypt', 'financial status', 'financial sync', 'financial backfill', 'webhooks reregister', 'migrate']),
+      expect.arrayContaining([
+        'vendors create',
+        'vendors list',
+        'vendors logs',
+        'keys issue',
+        'keys list',
+        'keys revoke',
+        'orders attention',
+        'orders replay',
+        'tokens refresh',
+        'tokens reencrypt',
+        'financial status',
+        'financial sync',
+        'financial backfill',
+        'webhooks reregister',
+        'migrate',
+      ]),
     );
     for (const path of paths) {
       const stdout = sink();
@@ -57,7 +78,8 @@ describe('cli program', { timeout: 120_000 }, () => {
     const env = { NODE_ENV: 'test' };
     const help = await runCli(['--help'], env);
     expect(help.code).toBe(0);
-    for (const group of ['vendors', 'keys', 'orders', 'tokens', 'financial', 'webhooks', 'migrate']) expect(help.stdout).toContain(group);
+    for (const group of ['vendors', 'keys', 'orders', 'tokens', 'financial', 'webhooks', 'migrate'])
+      expect(help.stdout).toContain(group);
     const none = await runCli([], env);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('Usage: cli');
@@ -76,7 +98,10 @@ describe('cli program', { timeout: 120_000 }, () => {
     bar.finish();
     expect(terminal.text).toContain(`backfill [${'#'.repeat(15)}${'.'.repeat(15)}] 50% (2024-01-01..2024-01-31)`);
     expect(terminal.text.endsWith('\n')).toBe(true);
-    for (const [stderr, json] of [[Object.assign(sink(), { isTTY: true }), true], [sink(), false]] as const) {
+    for (const [stderr, json] of [
+      [Object.assign(sink(), { isTTY: true }), true],
+      [sink(), false],
+    ] as const) {
       const silent = new Output({ stdout: sink(), stderr }, json).progress('backfill', 4);
       silent.update(3);
       silent.finish();
@@ -97,7 +122,10 @@ describe('cli program', { timeout: 120_000 }, () => {
     const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await client.connect();
     try {
-      const { rows } = await client.query('SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = $1 AND tablename = $2', [schema, 'vendors']);
+      const { rows } = await client.query(
+        'SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = $1 AND tablename = $2',
+        [schema, 'vendors'],
+      );
       expect(rows[0].n).toBe(1);
     } finally {
       await client.end();

@@ -38,7 +38,12 @@ describe('cli: tokens', { timeout: 120_000 }, () => {
     const requestsBefore = (await tokenRequests(c.sandbox)).byGrantType.refresh_token ?? 0;
     const run = await cli(['tokens', 'refresh', vendor.id, '--json']);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.json()).toMatchObject({ vendorId: vendor.id, connectionId: vendor.connectionId, refreshed: true, status: 'CONNECTED' });
+    expect(run.json()).toMatchObject({
+      vendorId: vendor.id,
+      connectionId: vendor.connectionId,
+      refreshed: true,
+      status: 'CONNECTED',
+    });
     const after = await plainTokens(vendor.connectionId);
     expect(after.version).toBe(before.version + 1);
     expect(after.access).not.toBe(before.access);
@@ -72,7 +77,9 @@ describe('cli: tokens', { timeout: 120_000 }, () => {
     try {
       const failed = await cli(['tokens', 'refresh', down.id, '--json']);
       expect(failed.code).toBe(1);
-      expect(failed.jsonError()).toEqual({ error: { code: 'REFRESH_FAILED', message: expect.stringContaining('Token refresh failed') } });
+      expect(failed.jsonError()).toEqual({
+        error: { code: 'REFRESH_FAILED', message: expect.stringContaining('Token refresh failed') },
+      });
       expect(await plainTokens(down.connectionId)).toEqual(kept);
     } finally {
       await fetch(`${c.sandbox.url}/__sandbox/faults`, { method: 'DELETE' });
@@ -88,7 +95,9 @@ describe('cli: tokens', { timeout: 120_000 }, () => {
     const refused = await cli(['tokens', 'refresh', revoked.id]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('the vendor must reconnect');
-    expect(await prisma().lightspeedConnection.findUniqueOrThrow({ where: { id: revoked.connectionId } })).toMatchObject({ status: 'DISCONNECTED' });
+    expect(
+      await prisma().lightspeedConnection.findUniqueOrThrow({ where: { id: revoked.connectionId } }),
+    ).toMatchObject({ status: 'DISCONNECTED' });
 
     const bad = await cli(['tokens', 'refresh', 'vendor-1']);
     expect(bad.code).toBe(2);
@@ -100,7 +109,13 @@ describe('cli: tokens', { timeout: 120_000 }, () => {
     const vendor = await connectedVendor(c.ctx, 'Rotated');
     const tokens = await plainTokens(vendor.connectionId);
     const secret = `cbsec_${randomBytes(16).toString('hex')}`;
-    await prisma().vendor.update({ where: { id: vendor.id }, data: { callbackUrl: 'https://vendor.example/cb', callbackSecretEnc: cipherSealer(oldCipher).seal(vendor.id, secret) } });
+    await prisma().vendor.update({
+      where: { id: vendor.id },
+      data: {
+        callbackUrl: 'https://vendor.example/cb',
+        callbackSecretEnc: cipherSealer(oldCipher).seal(vendor.id, secret),
+      },
+    });
 
     const newKey = randomBytes(32);
     const rotated = {

@@ -47,19 +47,36 @@ describe('cli: vendors and keys', { timeout: 120_000 }, () => {
   it('vendors list shows each vendor with its connection status', async () => {
     const connected = await createVendor(ctx.app, 'Listed connected');
     await ctx.db.prisma.lightspeedConnection.create({
-      data: { vendorId: connected.id, environment: 'SANDBOX', status: 'DISCONNECTED', businessName: 'Demo business', lastError: 'Reconnect with Lightspeed.' },
+      data: {
+        vendorId: connected.id,
+        environment: 'SANDBOX',
+        status: 'DISCONNECTED',
+        businessName: 'Demo business',
+        lastError: 'Reconnect with Lightspeed.',
+      },
     });
     const plain = await createVendor(ctx.app, 'Listed plain');
     const run = await cli('vendors', 'list', '--json');
     expect(run.code).toBe(0);
-    const items = run.json<{ items: { id: string; connectionStatus: string; businessName: string | null; lastError: string | null; activeApiKeys: number }[] }>().items;
+    const items = run.json<{
+      items: {
+        id: string;
+        connectionStatus: string;
+        businessName: string | null;
+        lastError: string | null;
+        activeApiKeys: number;
+      }[];
+    }>().items;
     expect(items.find((v) => v.id === connected.id)).toMatchObject({
       connectionStatus: 'DISCONNECTED',
       businessName: 'Demo business',
       lastError: 'Reconnect with Lightspeed.',
       activeApiKeys: 1,
     });
-    expect(items.find((v) => v.id === plain.id)).toMatchObject({ connectionStatus: 'NOT_CONNECTED', businessName: null });
+    expect(items.find((v) => v.id === plain.id)).toMatchObject({
+      connectionStatus: 'NOT_CONNECTED',
+      businessName: null,
+    });
 
     const table = await cli('vendors', 'list');
     expect(table.code).toBe(0);
@@ -71,8 +88,18 @@ describe('cli: vendors and keys', { timeout: 120_000 }, () => {
     const vendor = await createVendor(ctx.app, 'Logged');
     const log = createIntegrationLog({ prisma: ctx.db.prisma });
     await log.record(vendor.id, { level: 'INFO', event: 'oauth.connected', message: 'Connected' });
-    await log.record(vendor.id, { level: 'WARN', event: 'token.refresh_failed', message: 'Could not refresh', details: { kind: 'unavailable' } });
-    await log.record(vendor.id, { level: 'WARN', event: 'token.refresh_failed', message: 'Could not refresh', details: { kind: 'unavailable' } });
+    await log.record(vendor.id, {
+      level: 'WARN',
+      event: 'token.refresh_failed',
+      message: 'Could not refresh',
+      details: { kind: 'unavailable' },
+    });
+    await log.record(vendor.id, {
+      level: 'WARN',
+      event: 'token.refresh_failed',
+      message: 'Could not refresh',
+      details: { kind: 'unavailable' },
+    });
     const run = await cli('vendors', 'logs', vendor.id, '--json');
     expect(run.code).toBe(0);
     const items = run.json<{ items: { event: string; count: number; details: unknown }[] }>().items;

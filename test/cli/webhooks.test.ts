@@ -14,7 +14,10 @@ import { envFor } from '../helpers/child-worker.js';
 import { bearer, createVendor } from '../helpers/context.js';
 import { runCli, snapshot } from './helpers.js';
 
-const NEW_PAIR = { LIGHTSPEED_WEBHOOK_USER: 'lightspeed-rotated', LIGHTSPEED_WEBHOOK_PASSWORD: 'rotated-webhook-password-7c1e9b' };
+const NEW_PAIR = {
+  LIGHTSPEED_WEBHOOK_USER: 'lightspeed-rotated',
+  LIGHTSPEED_WEBHOOK_PASSWORD: 'rotated-webhook-password-7c1e9b',
+};
 const AMS = SANDBOX_SEED.locations.amsterdam.id;
 const NYC = SANDBOX_SEED.locations.newYork.id;
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
@@ -32,7 +35,12 @@ describe('cli: webhooks reregister', { timeout: 120_000 }, () => {
     env = envFor(c.ctx.config);
     oldPair = { user: c.ctx.config.LIGHTSPEED_WEBHOOK_USER, password: c.ctx.config.LIGHTSPEED_WEBHOOK_PASSWORD };
     // Runbook step 1: the new pair is current, the old one stays valid as _PREVIOUS.
-    rotated = { ...env, ...NEW_PAIR, LIGHTSPEED_WEBHOOK_USER_PREVIOUS: oldPair.user, LIGHTSPEED_WEBHOOK_PASSWORD_PREVIOUS: oldPair.password };
+    rotated = {
+      ...env,
+      ...NEW_PAIR,
+      LIGHTSPEED_WEBHOOK_USER_PREVIOUS: oldPair.user,
+      LIGHTSPEED_WEBHOOK_PASSWORD_PREVIOUS: oldPair.password,
+    };
   });
   afterAll(async () => c?.close());
 
@@ -41,14 +49,21 @@ describe('cli: webhooks reregister', { timeout: 120_000 }, () => {
   const kseries = () => c.ctx.app.lightspeed.kseries;
   const itemOf = (items: Item[], vendorId: string) => items.find((i) => i.vendorId === vendorId);
   /** What the sandbox holds for our endpoint (password included: it is write-only over HTTP). */
-  const registration = (endpointId: string) => [...c.sandbox.app.sandbox.state.endpoints.values()].find((e) => e.endpointId === endpointId);
+  const registration = (endpointId: string) =>
+    [...c.sandbox.app.sandbox.state.endpoints.values()].find((e) => e.endpointId === endpointId);
   const endpointOf = async (connectionId: string) =>
     (await prisma().lightspeedConnection.findUniqueOrThrow({ where: { id: connectionId } })).webhookEndpointId!;
   async function mapLocation(apiKey: string, businessLocationId: number | string) {
-    const res = await c.ctx.app.inject({ method: 'POST', url: '/v1/locations', headers: bearer(apiKey), payload: { name: `Location ${businessLocationId}`, businessLocationId } });
+    const res = await c.ctx.app.inject({
+      method: 'POST',
+      url: '/v1/locations',
+      headers: bearer(apiKey),
+      payload: { name: `Location ${businessLocationId}`, businessLocationId },
+    });
     expect(res.statusCode, res.body).toBe(201);
   }
-  const lastLog = async (vendorId: string) => (await prisma().integrationLog.findMany({ where: { vendorId }, orderBy: { lastAt: 'desc' }, take: 1 }))[0];
+  const lastLog = async (vendorId: string) =>
+    (await prisma().integrationLog.findMany({ where: { vendorId }, orderBy: { lastAt: 'desc' }, take: 1 }))[0];
 
   it('puts the rotated pair into the registration (same id and URL), and our API accepts webhooks sent with it', async () => {
     const vendor = await connectedVendor(c.ctx, 'Rotated pair');
@@ -60,21 +75,45 @@ describe('cli: webhooks reregister', { timeout: 120_000 }, () => {
     const run = await cli(['webhooks', 'reregister', '--json']);
     expect(run.code, run.stderr).toBe(0);
     const item = itemOf(run.json<{ items: Item[] }>().items, vendor.id);
-    expect(item).toEqual({ vendorId: vendor.id, connectionId: vendor.connectionId, endpointId, action: 'updated', locationsLinked: 1 });
+    expect(item).toEqual({
+      vendorId: vendor.id,
+      connectionId: vendor.connectionId,
+      endpointId,
+      action: 'updated',
+      locationsLinked: 1,
+    });
 
     const after = registration(endpointId)!;
-    expect(after).toMatchObject({ ...before, locations: expect.anything(), username: NEW_PAIR.LIGHTSPEED_WEBHOOK_USER, password: NEW_PAIR.LIGHTSPEED_WEBHOOK_PASSWORD });
+    expect(after).toMatchObject({
+      ...before,
+      locations: expect.anything(),
+      username: NEW_PAIR.LIGHTSPEED_WEBHOOK_USER,
+      password: NEW_PAIR.LIGHTSPEED_WEBHOOK_PASSWORD,
+    });
     expect(after.url).toBe(`${c.publicUrl}/webhook/lightspeed?endpoint=${endpointId}`);
-    expect(after).toMatchObject({ withBasicAuth: true, provideAccount: true, expandTransactions: true, expandPayments: true });
+    expect(after).toMatchObject({
+      withBasicAuth: true,
+      provideAccount: true,
+      expandTransactions: true,
+      expandPayments: true,
+    });
     expect(await endpointOf(vendor.connectionId)).toBe(endpointId);
     expect(await lastLog(vendor.id)).toMatchObject({ level: 'INFO', event: 'webhook.reregistered' });
 
     // Runbook step 3: the previous pair is gone; what Lightspeed now holds still gets in.
-    const app: FastifyInstance = await buildApp({ config: loadConfig({ ...env, ...NEW_PAIR, LOG_LEVEL: 'silent' }), prisma: prisma() });
+    const app: FastifyInstance = await buildApp({
+      config: loadConfig({ ...env, ...NEW_PAIR, LOG_LEVEL: 'silent' }),
+      prisma: prisma(),
+    });
     try {
       await app.ready();
       const send = (authorization: string, n: number) =>
-        app.inject({ method: 'POST', url: '/webhook/lightspeed', headers: { 'content-type': 'application/json', authorization }, payload: { type: 'ORDER', status: 'CHECK_WAS_UPDATED', thirdPartyReference: `rotation-${n}` } });
+        app.inject({
+          method: 'POST',
+          url: '/webhook/lightspeed',
+          headers: { 'content-type': 'application/json', authorization },
+          payload: { type: 'ORDER', status: 'CHECK_WAS_UPDATED', thirdPartyReference: `rotation-${n}` },
+        });
       expect((await send(basic(after.username!, after.password!), 1)).statusCode).toBe(200);
       expect((await send(basic(oldPair.user, oldPair.password), 2)).statusCode).toBe(401);
     } finally {
@@ -84,7 +123,9 @@ describe('cli: webhooks reregister', { timeout: 120_000 }, () => {
     // One line per vendor for people.
     const text = await cli(['webhooks', 'reregister', vendor.id]);
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout).toMatch(new RegExp(`^${vendor.id}\\s+${vendor.connectionId}\\s+${endpointId}\\s+updated\\s+1\\s+-$`, 'm'));
+    expect(text.stdout).toMatch(
+      new RegExp(`^${vendor.id}\\s+${vendor.connectionId}\\s+${endpointId}\\s+updated\\s+1\\s+-$`, 'm'),
+    );
   });
 
   it('re-creates an endpoint Lightspeed no longer has, under the same id, with the mapped locations linked', async () => {
@@ -96,7 +137,11 @@ describe('cli: webhooks reregister', { timeout: 120_000 }, () => {
 
     const run = await cli(['webhooks', 'reregister', vendor.id, '--json']);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.json()).toEqual({ items: [{ vendorId: vendor.id, connectionId: vendor.connectionId, endpointId, action: 'created', locationsLinked: 1 }] });
+    expect(run.json()).toEqual({
+      items: [
+        { vendorId: vendor.id, connectionId: vendor.connectionId, endpointId, action: 'created', locationsLinked: 1 },
+      ],
+    });
     const created = registration(endpointId)!;
     expect(created).toMatchObject({
       url: `${c.publicUrl}/webhook/lightspeed?endpoint=${endpointId}`,
@@ -105,7 +150,11 @@ describe('cli: webhooks reregister', { timeout: 120_000 }, () => {
       subscribeTo: expect.arrayContaining([{ resource: 'item', name: 'SALES_RESTRICTION_UPDATED' }]),
     });
     expect([...created.locations.keys()]).toEqual([NYC]);
-    expect(await lastLog(vendor.id)).toMatchObject({ level: 'INFO', event: 'webhook.reregistered', message: expect.stringContaining('registered again') });
+    expect(await lastLog(vendor.id)).toMatchObject({
+      level: 'INFO',
+      event: 'webhook.reregistered',
+      message: expect.stringContaining('registered again'),
+    });
   });
 
   it('links a location mapped after connect (a repeated link of the others is fine)', async () => {
@@ -119,7 +168,9 @@ describe('cli: webhooks reregister', { timeout: 120_000 }, () => {
 
     const run = await cli(['webhooks', 'reregister', vendor.id, '--json']);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.json().items).toEqual([expect.objectContaining({ vendorId: vendor.id, action: 'updated', locationsLinked: 2 })]);
+    expect(run.json().items).toEqual([
+      expect.objectContaining({ vendorId: vendor.id, action: 'updated', locationsLinked: 2 }),
+    ]);
     expect([...registration(endpointId)!.locations.keys()].sort()).toEqual([AMS, NYC].sort());
   });
 
@@ -132,17 +183,29 @@ describe('cli: webhooks reregister', { timeout: 120_000 }, () => {
     const run = await cli(['webhooks', 'reregister', '--json']);
     expect(run.code).toBe(1);
     const items = run.json<{ items: Item[] }>().items;
-    expect(itemOf(items, failing.id)).toMatchObject({ action: 'updated', locationsLinked: 0, error: expect.stringContaining(`business location ${SANDBOX_SEED.secondBusiness.location.id}`) });
+    expect(itemOf(items, failing.id)).toMatchObject({
+      action: 'updated',
+      locationsLinked: 0,
+      error: expect.stringContaining(`business location ${SANDBOX_SEED.secondBusiness.location.id}`),
+    });
     expect(itemOf(items, fine.id)).toMatchObject({ action: 'updated', locationsLinked: 0 });
     expect(itemOf(items, fine.id)!.error).toBeUndefined();
     expect(items.indexOf(itemOf(items, failing.id)!)).toBeLessThan(items.indexOf(itemOf(items, fine.id)!));
-    expect(run.jsonError().error).toMatchObject({ code: 'REREGISTER_FAILED', message: expect.stringContaining(failing.id) });
+    expect(run.jsonError().error).toMatchObject({
+      code: 'REREGISTER_FAILED',
+      message: expect.stringContaining(failing.id),
+    });
     expect(await lastLog(failing.id)).toMatchObject({ level: 'WARN', event: 'webhook.reregistered_partly' });
   });
 
   it('refuses a vendor that is not connected, naming the status, and changes nothing', async () => {
     const vendor = await connectedVendor(c.ctx, 'Disconnected');
-    const res = await c.ctx.app.inject({ method: 'POST', url: '/v1/lightspeed/disconnect', headers: bearer(vendor.apiKey), payload: { confirmation: 'Lightspeed' } });
+    const res = await c.ctx.app.inject({
+      method: 'POST',
+      url: '/v1/lightspeed/disconnect',
+      headers: bearer(vendor.apiKey),
+      payload: { confirmation: 'Lightspeed' },
+    });
     expect(res.statusCode, res.body).toBe(200);
     const never = await createVendor(c.ctx.app, 'Never connected');
     const before = await snapshot(prisma());
@@ -152,7 +215,9 @@ describe('cli: webhooks reregister', { timeout: 120_000 }, () => {
     expect(disconnected.stderr).toContain('Nothing to re-register: the connection is DISCONNECTED');
     const json = await cli(['webhooks', 'reregister', never.id, '--json']);
     expect(json.code).toBe(1);
-    expect(json.jsonError()).toEqual({ error: { code: 'NOT_CONNECTED', message: 'Nothing to re-register: the connection is NOT_CONNECTED' } });
+    expect(json.jsonError()).toEqual({
+      error: { code: 'NOT_CONNECTED', message: 'Nothing to re-register: the connection is NOT_CONNECTED' },
+    });
     expect(await snapshot(prisma())).toEqual(before);
 
     const all = await cli(['webhooks', 'reregister', '--json']);

@@ -9,7 +9,13 @@ import { saleExternalReference, type KSeriesClient } from '../../src/integration
 import { closeRedis, createRedis } from '../../src/lib/redis.js';
 import { clearRedisPrefix } from '../helpers/context.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
-import { createSandboxTokenProvider, createTestClient, SANDBOX_SEED, startSandbox, type RunningSandbox } from '../helpers/kseries-sandbox.js';
+import {
+  createSandboxTokenProvider,
+  createTestClient,
+  SANDBOX_SEED,
+  startSandbox,
+  type RunningSandbox,
+} from '../helpers/kseries-sandbox.js';
 import { loadSpecs, type SpecOperation } from '../helpers/kseries-openapi.js';
 
 interface Sent {
@@ -33,7 +39,11 @@ function recordingDispatcher(): Dispatcher {
   const agent = new Agent();
   const proxy = Object.create(agent) as Dispatcher;
   proxy.request = ((options: Dispatcher.RequestOptions) => {
-    sent.push({ method: String(options.method), path: String(options.path), body: typeof options.body === 'string' ? options.body : undefined });
+    sent.push({
+      method: String(options.method),
+      path: String(options.path),
+      body: typeof options.body === 'string' ? options.body : undefined,
+    });
     return agent.request(options);
   }) as Dispatcher['request'];
   proxy.close = (() => agent.close()) as Dispatcher['close'];
@@ -43,7 +53,12 @@ function recordingDispatcher(): Dispatcher {
 beforeAll(async () => {
   sandbox = await startSandbox();
   redis = createRedis(TEST_REDIS_URL);
-  ({ client } = createTestClient({ tokens: createSandboxTokenProvider(sandbox.url), redis, prefix, dispatcher: recordingDispatcher() }));
+  ({ client } = createTestClient({
+    tokens: createSandboxTokenProvider(sandbox.url),
+    redis,
+    prefix,
+    dispatcher: recordingDispatcher(),
+  }));
   await exerciseEveryEndpoint();
 }, 60_000);
 
@@ -77,40 +92,80 @@ async function exerciseEveryEndpoint(): Promise<void> {
   await r('modifiers', c.getModifiers(conn, bl));
   await r('discounts', c.getDiscounts(conn, bl));
   await sandbox.control('POST', '/availability', { businessLocationId: bl, sku: SANDBOX_SEED.skus.salmon, count: 0 });
-  await r('availabilityGet', c.getItemAvailability(conn, bl, [SANDBOX_SEED.skus.salmon, SANDBOX_SEED.skus.cola], { page: 0, size: 50 }));
+  await r(
+    'availabilityGet',
+    c.getItemAvailability(conn, bl, [SANDBOX_SEED.skus.salmon, SANDBOX_SEED.skus.cola], { page: 0, size: 50 }),
+  );
   await r('availabilityPost', c.postItemAvailability(conn, bl, [SANDBOX_SEED.skus.salmon], { page: 0, size: 100 }));
   await r('availabilityAll', c.getAllItemAvailability(conn, bl, SANDBOX_SEED.allSkus));
   await r('readiness', c.getOnlineOrderReadiness(conn, bl));
 
   const endpointId = `contract-${randomBytes(6).toString('hex')}`;
   const registration = {
-    endpointId, url: 'http://127.0.0.1:9/webhook/lightspeed', withBasicAuth: true, username: 'lightspeed', password: 'contract-password',
-    provideAccount: true, expandTransactions: true, expandPayments: true,
-    subscribeTo: [{ resource: 'order' as const, name: 'order' }, { resource: 'payment' as const, name: 'payment' }, { resource: 'item' as const, name: 'item' }],
+    endpointId,
+    url: 'http://127.0.0.1:9/webhook/lightspeed',
+    withBasicAuth: true,
+    username: 'lightspeed',
+    password: 'contract-password',
+    provideAccount: true,
+    expandTransactions: true,
+    expandPayments: true,
+    subscribeTo: [
+      { resource: 'order' as const, name: 'order' },
+      { resource: 'payment' as const, name: 'payment' },
+      { resource: 'item' as const, name: 'item' },
+    ],
   };
   await r('webhookCreate', c.createWebhookEndpoint(conn, registration));
-  await r('webhookUpdate', c.updateWebhookEndpoint(conn, { ...registration, subscribeTo: [...registration.subscribeTo, { resource: 'order_api', name: 'order_api' }] }));
+  await r(
+    'webhookUpdate',
+    c.updateWebhookEndpoint(conn, {
+      ...registration,
+      subscribeTo: [...registration.subscribeTo, { resource: 'order_api', name: 'order_api' }],
+    }),
+  );
   await r('webhookGet', c.getWebhookEndpoint(conn, endpointId));
   await r('webhookLink', c.linkWebhookLocation(conn, endpointId, bl));
   await r('webhookLinks', c.getWebhookLocations(conn, endpointId));
 
   const ref = `contract-${randomBytes(6).toString('hex')}`;
-  await r('localOrder', c.createLocalOrder(conn, {
-    businessLocationId: bl, thirdPartyReference: ref, endpointId, tableNumber: '4', clientCount: 2,
-    customerInfo: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', emailNotification: 'DISABLE' },
-    accountProfileCode: SANDBOX_SEED.orderProfiles.dineIn, orderNote: 'window seat', maxTimeToAttemptOrderDeliverToPos: 120_000,
-    items: [
-      { sku: SANDBOX_SEED.skus.classicBurger, quantity: 1, course: 1, modifiers: [{ modifierId: AMS.modifiers['Medium rare'] ?? 0 }] },
-      { sku: SANDBOX_SEED.skus.cola, quantity: 2 },
-    ],
-  }));
-  await r('toGoOrder', c.createToGoOrder(conn, {
-    businessLocationId: bl, thirdPartyReference: `${ref}-togo`, endpointId, customerInfo: { firstName: 'Grace' },
-    accountProfileCode: SANDBOX_SEED.orderProfiles.delivery, deliveryAddress: { addressLine1: 'Damrak 1', zip: '1012 LG', city: 'Amsterdam' },
-    scheduledTimeForOrderAsIso8601: new Date(Date.now() + 3_600_000).toISOString(),
-    items: [{ sku: SANDBOX_SEED.skus.tiramisu, quantity: 1 }],
-    payment: { paymentMethod: SANDBOX_SEED.paymentMethods.online, paymentAmount: 7.5 },
-  }));
+  await r(
+    'localOrder',
+    c.createLocalOrder(conn, {
+      businessLocationId: bl,
+      thirdPartyReference: ref,
+      endpointId,
+      tableNumber: '4',
+      clientCount: 2,
+      customerInfo: { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', emailNotification: 'DISABLE' },
+      accountProfileCode: SANDBOX_SEED.orderProfiles.dineIn,
+      orderNote: 'window seat',
+      maxTimeToAttemptOrderDeliverToPos: 120_000,
+      items: [
+        {
+          sku: SANDBOX_SEED.skus.classicBurger,
+          quantity: 1,
+          course: 1,
+          modifiers: [{ modifierId: AMS.modifiers['Medium rare'] ?? 0 }],
+        },
+        { sku: SANDBOX_SEED.skus.cola, quantity: 2 },
+      ],
+    }),
+  );
+  await r(
+    'toGoOrder',
+    c.createToGoOrder(conn, {
+      businessLocationId: bl,
+      thirdPartyReference: `${ref}-togo`,
+      endpointId,
+      customerInfo: { firstName: 'Grace' },
+      accountProfileCode: SANDBOX_SEED.orderProfiles.delivery,
+      deliveryAddress: { addressLine1: 'Damrak 1', zip: '1012 LG', city: 'Amsterdam' },
+      scheduledTimeForOrderAsIso8601: new Date(Date.now() + 3_600_000).toISOString(),
+      items: [{ sku: SANDBOX_SEED.skus.tiramisu, quantity: 1 }],
+      payment: { paymentMethod: SANDBOX_SEED.paymentMethods.online, paymentAmount: 7.5 },
+    }),
+  );
   await sandbox.app.sandbox.idle();
   const orders = await sandbox.control<{ thirdPartyReference: string; accountIdentifier?: string }[]>('GET', '/orders');
   const account = orders.find((o) => o.thirdPartyReference === ref)?.accountIdentifier;
@@ -118,10 +173,18 @@ async function exerciseEveryEndpoint(): Promise<void> {
   await r('openChecks', c.getOpenChecks(conn, bl));
   await r('tableCheck', c.getTableCheck(conn, bl, 4));
   const snapshot = await r('account', c.getAccount(conn, bl, account));
-  await r('pay', c.pay(conn, {
-    businessLocationId: bl, endpointId, iKaccountIdentifier: account, thirdPartyPaymentReference: `${ref}-pay`,
-    paymentMethod: SANDBOX_SEED.paymentMethods.online, paymentAmount: snapshot.currentAmount ?? 0, tipAmount: 0,
-  }));
+  await r(
+    'pay',
+    c.pay(conn, {
+      businessLocationId: bl,
+      endpointId,
+      iKaccountIdentifier: account,
+      thirdPartyPaymentReference: `${ref}-pay`,
+      paymentMethod: SANDBOX_SEED.paymentMethods.online,
+      paymentAmount: snapshot.currentAmount ?? 0,
+      tipAmount: 0,
+    }),
+  );
   await r('print', c.printMessage(conn, bl, { message: 'Contract test', alsoToPrinter: false }));
   await sandbox.app.sandbox.idle();
 
@@ -130,9 +193,15 @@ async function exerciseEveryEndpoint(): Promise<void> {
   await r('accountingGroups', c.getAccountingGroups(conn, bl));
   const from = new Date(Date.now() - 3 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
   const to = new Date(Date.now() + 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
-  await sandbox.control('POST', '/sales/generate', { businessLocationId: bl, count: 25, from, to: new Date(Date.now() - 60_000).toISOString() });
+  await sandbox.control('POST', '/sales/generate', {
+    businessLocationId: bl,
+    count: 25,
+    from,
+    to: new Date(Date.now() - 60_000).toISOString(),
+  });
   const pages = [];
-  for await (const page of c.iterateFinancials(conn, bl, { from, to, include: ['payments'], pageSize: 10 })) pages.push(page);
+  for await (const page of c.iterateFinancials(conn, bl, { from, to, include: ['payments'], pageSize: 10 }))
+    pages.push(page);
   results.set('financialPages', pages);
   await r('daily', c.getDailyFinancials(conn, bl, { include: ['payments'], includeConsumers: true }));
   await r('sale', c.getSaleByExternalReference(conn, bl, saleExternalReference(bl, ref)));
@@ -143,16 +212,38 @@ async function exerciseEveryEndpoint(): Promise<void> {
   await r('itemsBySku', c.listItems(conn, bl, { sku: SANDBOX_SEED.skus.cola }));
   await r('item', c.getItem(conn, bl, items[0]!.id));
   const sku = `CT-${randomBytes(3).toString('hex').toUpperCase()}`;
-  const created = await r('itemCreate', c.createItem(conn, {
-    businessLocationId: bl, name: 'Contract lemonade', sku, accountingGroupId: AMS.accountingGroupIds.drinks, defaultPrice: 3.5, priceMode: 'AMOUNT',
-  }));
-  await r('itemUpdate', c.updateItem(conn, created.id, {
-    businessLocationId: bl, name: 'Contract lemonade (large)', sku, accountingGroupId: AMS.accountingGroupIds.drinks, defaultPrice: 4.5, active: true,
-  }));
+  const created = await r(
+    'itemCreate',
+    c.createItem(conn, {
+      businessLocationId: bl,
+      name: 'Contract lemonade',
+      sku,
+      accountingGroupId: AMS.accountingGroupIds.drinks,
+      defaultPrice: 3.5,
+      priceMode: 'AMOUNT',
+    }),
+  );
+  await r(
+    'itemUpdate',
+    c.updateItem(conn, created.id, {
+      businessLocationId: bl,
+      name: 'Contract lemonade (large)',
+      sku,
+      accountingGroupId: AMS.accountingGroupIds.drinks,
+      defaultPrice: 4.5,
+      active: true,
+    }),
+  );
 
   const allergens = await r('allergens', c.getAllergens(conn));
   await r('richItems', c.listRichItems(conn, BUSINESS, { page: 0, size: 20, sort: ['sku'] }));
-  await r('richPut', c.putRichItem(conn, BUSINESS, sku, { allergenCodes: [allergens[0]!.code], descriptions: [{ localeCode: 'en', displayName: 'Lemonade', description: 'Fresh' }] }));
+  await r(
+    'richPut',
+    c.putRichItem(conn, BUSINESS, sku, {
+      allergenCodes: [allergens[0]!.code],
+      descriptions: [{ localeCode: 'en', displayName: 'Lemonade', description: 'Fresh' }],
+    }),
+  );
   await r('richPatch', c.patchRichItemPicture(conn, BUSINESS, sku, { fileType: 'png', picture: TINY_PNG }));
   await r('richGet', c.getRichItem(conn, BUSINESS, sku));
   await r('richBySkus', c.getRichItemsBySkus(conn, BUSINESS, [sku, SANDBOX_SEED.skus.cola]));
@@ -187,12 +278,19 @@ describe('client requests against the published OpenAPI', () => {
   it('has a checker that rejects what the OpenAPI forbids (so a pass means something)', () => {
     const local = specs.match('POST', '/o/op/1/order/local');
     expect(local?.id).toBe('POST /o/op/1/order/local');
-    const bad = JSON.stringify({ businessLocationId: AMS.id, thirdPartyReference: 'x'.repeat(49), endpointId: 'e', items: [{ quantity: 1 }] });
-    expect(local?.check(new URLSearchParams(), bad)).toEqual(expect.arrayContaining([
-      expect.stringContaining("must have required property 'customerInfo'"),
-      expect.stringContaining('/thirdPartyReference must NOT have more than 48 characters'),
-      expect.stringContaining("/items/0 must have required property 'sku'"),
-    ]));
+    const bad = JSON.stringify({
+      businessLocationId: AMS.id,
+      thirdPartyReference: 'x'.repeat(49),
+      endpointId: 'e',
+      items: [{ quantity: 1 }],
+    });
+    expect(local?.check(new URLSearchParams(), bad)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining("must have required property 'customerInfo'"),
+        expect.stringContaining('/thirdPartyReference must NOT have more than 48 characters'),
+        expect.stringContaining("/items/0 must have required property 'sku'"),
+      ]),
+    );
     expect(specs.match('GET', '/o/op/1/menu/modifiers')?.check(new URLSearchParams(), undefined)).toEqual([
       'required query parameter "businessLocationId" missing',
     ]);
@@ -210,13 +308,19 @@ describe('client requests against the published OpenAPI', () => {
   });
 
   it('parsed every answer into the typed shapes', () => {
-    expect(results.get('menuV2')).toMatchObject({ menuEntryGroups: expect.arrayContaining([expect.objectContaining({ '@type': 'group' })]) });
-    expect(results.get('availabilityAll')).toEqual(expect.arrayContaining([expect.objectContaining({ sku: SANDBOX_SEED.skus.salmon, count: 0 })]));
+    expect(results.get('menuV2')).toMatchObject({
+      menuEntryGroups: expect.arrayContaining([expect.objectContaining({ '@type': 'group' })]),
+    });
+    expect(results.get('availabilityAll')).toEqual(
+      expect.arrayContaining([expect.objectContaining({ sku: SANDBOX_SEED.skus.salmon, count: 0 })]),
+    );
     const pages = results.get('financialPages') as { sales: unknown[]; nextPageToken: string | null }[];
     expect(pages.length).toBeGreaterThanOrEqual(3);
     expect(pages.at(-1)?.nextPageToken).toBeNull();
     expect(pages.reduce((n, p) => n + p.sales.length, 0)).toBeGreaterThanOrEqual(25);
-    expect(results.get('sale')).toMatchObject({ externalReferences: expect.arrayContaining([expect.stringContaining('TASK:OO-')]) });
+    expect(results.get('sale')).toMatchObject({
+      externalReferences: expect.arrayContaining([expect.stringContaining('TASK:OO-')]),
+    });
     expect(results.get('noSale')).toBeNull();
     expect(results.get('webhookGet')).toMatchObject({ url: 'http://127.0.0.1:9/webhook/lightspeed' });
     expect(results.get('itemUpdate')).toMatchObject({ name: 'Contract lemonade (large)' });

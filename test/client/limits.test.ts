@@ -4,7 +4,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessTokenProvider } from '../../src/integrations/lightspeed/access-token-provider.js';
 import { KSeriesApiError } from '../../src/integrations/lightspeed/client/index.js';
@@ -71,7 +70,10 @@ describe('per-connection limit shared across processes', () => {
       expect(maxInFlight).toBe(3);
       // Another connection is not held back by the busy one.
       reset(100);
-      await Promise.all([...Array.from({ length: 6 }, () => a.client.getDiscounts('busy-vendor', 1)), a.client.getDiscounts('quiet-vendor', 1)]);
+      await Promise.all([
+        ...Array.from({ length: 6 }, () => a.client.getDiscounts('busy-vendor', 1)),
+        a.client.getDiscounts('quiet-vendor', 1),
+      ]);
       expect(maxInFlight).toBe(4);
     } finally {
       await a.client.close();
@@ -98,10 +100,19 @@ describe('per-connection limit shared across processes', () => {
 
   it('gives up with a retryable rate_limited error when no slot frees before the deadline', async () => {
     reset(500);
-    const c = createTestClient({ tokens: staticTokens(), redis: redisA, prefix, limits: { maxConcurrent: 1, ratePerSecond: 0 }, retry: { totalTimeoutMs: 250 } });
+    const c = createTestClient({
+      tokens: staticTokens(),
+      redis: redisA,
+      prefix,
+      limits: { maxConcurrent: 1, ratePerSecond: 0 },
+      retry: { totalTimeoutMs: 250 },
+    });
     try {
       // The first holds the only slot until its own deadline (a timeout); the second never gets it.
-      const results = await Promise.allSettled([c.client.getDiscounts('tight-vendor', 1), c.client.getDiscounts('tight-vendor', 1)]);
+      const results = await Promise.allSettled([
+        c.client.getDiscounts('tight-vendor', 1),
+        c.client.getDiscounts('tight-vendor', 1),
+      ]);
       const kinds = results.map((r) => (r.status === 'rejected' ? (r.reason as KSeriesApiError).kind : 'ok')).sort();
       expect(kinds).toEqual(['rate_limited', 'timeout']);
       expect(results.every((r) => r.status === 'rejected' && (r.reason as KSeriesApiError).retryable)).toBe(true);
@@ -138,7 +149,9 @@ describe('response validation', () => {
       expect(err).toBeInstanceOf(KSeriesApiError);
       expect(err).toMatchObject({ kind: 'invalid_response', endpoint: 'GET /o/op/1/menu/list', retryable: false });
       expect((err as KSeriesApiError).fields.map((f) => f.field)).toEqual(['[1].ikentooMenuId']);
-      expect((err as KSeriesApiError).message).toContain('GET /o/op/1/menu/list returned an invalid response: [1].ikentooMenuId');
+      expect((err as KSeriesApiError).message).toContain(
+        'GET /o/op/1/menu/list returned an invalid response: [1].ikentooMenuId',
+      );
     } finally {
       await c.client.close();
     }
@@ -149,7 +162,9 @@ describe('response validation', () => {
     menuBody = JSON.stringify([{ menuName: 'Lunch', ikentooMenuId: 1, brandNewField: { x: 1 } }]);
     const c = createTestClient({ tokens: staticTokens(), redis: redisA, prefix });
     try {
-      expect(await c.client.getMenus('any-vendor', 1)).toEqual([{ menuName: 'Lunch', ikentooMenuId: 1, brandNewField: { x: 1 } }]);
+      expect(await c.client.getMenus('any-vendor', 1)).toEqual([
+        { menuName: 'Lunch', ikentooMenuId: 1, brandNewField: { x: 1 } },
+      ]);
     } finally {
       await c.client.close();
     }

@@ -4,13 +4,22 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { KSeriesApiError, isReferenceAlreadyUsed, type KSeriesClient } from '../../src/integrations/lightspeed/client/index.js';
+import {
+  KSeriesApiError,
+  isReferenceAlreadyUsed,
+  type KSeriesClient,
+} from '../../src/integrations/lightspeed/client/index.js';
 import { closeRedis, createRedis } from '../../src/lib/redis.js';
 import { clearRedisPrefix } from '../helpers/context.js';
 import { TEST_REDIS_URL } from '../helpers/env.js';
 import {
-  createSandboxTokenProvider, createTestClient, SANDBOX_SEED, startSandbox,
-  type LogLine, type RunningSandbox, type SandboxTokenProvider,
+  createSandboxTokenProvider,
+  createTestClient,
+  SANDBOX_SEED,
+  startSandbox,
+  type LogLine,
+  type RunningSandbox,
+  type SandboxTokenProvider,
 } from '../helpers/kseries-sandbox.js';
 import type { Registry } from 'prom-client';
 
@@ -65,13 +74,21 @@ describe('K-Series client transport (sandbox over HTTP)', () => {
   it('reads the seeded business with a token from the sandbox OAuth flow', async () => {
     const businesses = await client.getBusinesses(conn);
     expect(businesses).toEqual([
-      expect.objectContaining({ id: SANDBOX_SEED.business.id, businessLocations: expect.arrayContaining([expect.objectContaining({ id: AMS })]) }),
+      expect.objectContaining({
+        id: SANDBOX_SEED.business.id,
+        businessLocations: expect.arrayContaining([expect.objectContaining({ id: AMS })]),
+      }),
     ]);
   });
 
   it('retries a 429 after its Retry-After and succeeds with two upstream calls', async () => {
     const before = await sandbox.requestCount('GET /o/op/1/menu/list');
-    await sandbox.control('POST', '/faults/status', { status: 429, retryAfterSeconds: 1, count: 1, pathPrefix: '/o/op/1/menu/list' });
+    await sandbox.control('POST', '/faults/status', {
+      status: 429,
+      retryAfterSeconds: 1,
+      count: 1,
+      pathPrefix: '/o/op/1/menu/list',
+    });
     const started = Date.now();
     const menus = await client.getMenus(conn, AMS);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
@@ -92,17 +109,28 @@ describe('K-Series client transport (sandbox over HTTP)', () => {
     const before = await sandbox.requestCount('GET /o/op/1/menu/modifiers');
     await sandbox.control('POST', '/faults/status', { status: 503, count: 10, pathPrefix: '/o/op/1/menu/modifiers' });
     const err = await caught(client.getModifiers(conn, AMS));
-    expect(err).toMatchObject({ kind: 'http', status: 503, retryable: true, attempts: 4, endpoint: 'GET /o/op/1/menu/modifiers' });
+    expect(err).toMatchObject({
+      kind: 'http',
+      status: 503,
+      retryable: true,
+      attempts: 4,
+      endpoint: 'GET /o/op/1/menu/modifiers',
+    });
     expect(err.upstreamMessage).toBe('Service temporarily unavailable');
     expect((await sandbox.requestCount('GET /o/op/1/menu/modifiers')) - before).toBe(4);
   });
 
   it('surfaces the message of a 400 and does not retry it', async () => {
     const before = await sandbox.requestCount('POST /o/op/1/order/local');
-    const err = await caught(client.createLocalOrder(conn, {
-      businessLocationId: AMS, thirdPartyReference: `t-${randomBytes(4).toString('hex')}`, endpointId: 'no-such-endpoint',
-      customerInfo: { firstName: 'Ada' }, items: [{ sku: SANDBOX_SEED.skus.cola, quantity: 1 }],
-    }));
+    const err = await caught(
+      client.createLocalOrder(conn, {
+        businessLocationId: AMS,
+        thirdPartyReference: `t-${randomBytes(4).toString('hex')}`,
+        endpointId: 'no-such-endpoint',
+        customerInfo: { firstName: 'Ada' },
+        items: [{ sku: SANDBOX_SEED.skus.cola, quantity: 1 }],
+      }),
+    );
     expect(err).toMatchObject({ kind: 'http', status: 400, retryable: false, attempts: 1 });
     expect(err.upstreamMessage).toBe('endpoint ID not found for no-such-endpoint');
     expect(err.message).toContain('POST /o/op/1/order/local answered 400: endpoint ID not found');
@@ -117,21 +145,30 @@ describe('K-Series client transport (sandbox over HTTP)', () => {
     expect(profiles.accountProfileList.map((p) => p.code)).toContain('TAKEAWAY');
     expect(tokens.refreshes - refreshesBefore).toBe(1);
     expect(tokens.current(conn)?.accessToken).not.toBe(first.accessToken);
-    expect(await counter('kseries_unauthorized_refreshes_total', { endpoint: 'GET /o/op/data/account-profiles' })).toBe(1);
+    expect(await counter('kseries_unauthorized_refreshes_total', { endpoint: 'GET /o/op/data/account-profiles' })).toBe(
+      1,
+    );
   });
 
-  it('does not loop on 401: a revoked grant ends with the provider\'s error after one refresh attempt', async () => {
+  it("does not loop on 401: a revoked grant ends with the provider's error after one refresh attempt", async () => {
     const other = 'conn-revoked';
     const access = await tokens.getAccess(other);
     await sandbox.control('POST', '/tokens/revoke', { accessToken: access.accessToken });
-    await expect(client.getMenus(other, AMS)).rejects.toMatchObject({ name: 'ConnectionUnavailableError', reason: 'RECONNECT_REQUIRED' });
+    await expect(client.getMenus(other, AMS)).rejects.toMatchObject({
+      name: 'ConnectionUnavailableError',
+      reason: 'RECONNECT_REQUIRED',
+    });
   });
 
   it('times out a slow attempt and retries it', async () => {
     const { client: impatient } = createTestClient({ tokens, redis, prefix, retry: { attemptTimeoutMs: 300 } });
     try {
       const before = await sandbox.requestCount('GET /o/op/1/onlineOrderReadiness');
-      await sandbox.control('POST', '/faults/latency', { ms: 3_000, count: 1, pathPrefix: '/o/op/1/onlineOrderReadiness' });
+      await sandbox.control('POST', '/faults/latency', {
+        ms: 3_000,
+        count: 1,
+        pathPrefix: '/o/op/1/onlineOrderReadiness',
+      });
       const started = Date.now();
       const readiness = await impatient.getOnlineOrderReadiness(conn, AMS);
       expect(readiness.status).toMatch(/READY/);
@@ -147,7 +184,9 @@ describe('K-Series client transport (sandbox over HTTP)', () => {
     await sandbox.control('POST', '/faults/reset', { count: 1, pathPrefix: '/o/op/data/businesses' });
     const businesses = await client.getBusinesses(conn);
     expect(businesses).toHaveLength(1);
-    expect(await counter('kseries_retries_total', { endpoint: 'GET /o/op/data/businesses', reason: 'network' })).toBe(1);
+    expect(await counter('kseries_retries_total', { endpoint: 'GET /o/op/data/businesses', reason: 'network' })).toBe(
+      1,
+    );
   });
 
   it('does not repeat a non-idempotent call (print) after a 503', async () => {
@@ -160,10 +199,17 @@ describe('K-Series client transport (sandbox over HTTP)', () => {
 
   it('recognises a reused order reference (409) as already delivered', async () => {
     const endpointId = `ep-${randomBytes(6).toString('hex')}`;
-    await client.createWebhookEndpoint(conn, { endpointId, url: 'http://127.0.0.1:9/webhook/lightspeed', subscribeTo: [{ resource: 'order' }] });
+    await client.createWebhookEndpoint(conn, {
+      endpointId,
+      url: 'http://127.0.0.1:9/webhook/lightspeed',
+      subscribeTo: [{ resource: 'order' }],
+    });
     const order = {
-      businessLocationId: AMS, thirdPartyReference: `ref-${randomBytes(6).toString('hex')}`, endpointId,
-      customerInfo: { firstName: 'Ada' }, items: [{ sku: SANDBOX_SEED.skus.cola, quantity: 1 }],
+      businessLocationId: AMS,
+      thirdPartyReference: `ref-${randomBytes(6).toString('hex')}`,
+      endpointId,
+      customerInfo: { firstName: 'Ada' },
+      items: [{ sku: SANDBOX_SEED.skus.cola, quantity: 1 }],
     };
     expect(await client.createToGoOrder(conn, order)).toMatchObject({ status: 'ok' });
     const err = await caught(client.createToGoOrder(conn, order));
@@ -191,13 +237,25 @@ describe('K-Series client transport (sandbox over HTTP)', () => {
     await client.getMenus(conn, AMS);
     const lines = logs.map((l) => l.obj.kseries as Record<string, unknown>);
     expect(lines).toEqual([
-      expect.objectContaining({ endpoint: 'GET /o/op/1/menu/list', status: '502', attempt: 1, durationMs: expect.any(Number) }),
-      expect.objectContaining({ endpoint: 'GET /o/op/1/menu/list', status: '200', attempt: 2, durationMs: expect.any(Number) }),
+      expect.objectContaining({
+        endpoint: 'GET /o/op/1/menu/list',
+        status: '502',
+        attempt: 1,
+        durationMs: expect.any(Number),
+      }),
+      expect.objectContaining({
+        endpoint: 'GET /o/op/1/menu/list',
+        status: '200',
+        attempt: 2,
+        durationMs: expect.any(Number),
+      }),
     ]);
     const token = tokens.current(conn)?.accessToken ?? 'missing';
     expect(JSON.stringify(logs)).not.toContain(token);
     const exposition = await registry.metrics();
-    expect(exposition).toContain('kseries_request_duration_seconds_count{endpoint="GET /o/op/1/menu/list",status="502"}');
+    expect(exposition).toContain(
+      'kseries_request_duration_seconds_count{endpoint="GET /o/op/1/menu/list",status="502"}',
+    );
     expect(exposition).toContain('kseries_call_duration_seconds_count{endpoint="GET /o/op/1/menu/list",outcome="ok"}');
   });
 });

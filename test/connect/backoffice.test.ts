@@ -103,7 +103,8 @@ describe('back office', () => {
     expect(status.statusCode).toBe(200);
     expect(status.body).toContain('Bistro Sign-in');
     expect(status.body).toContain('NOT CONNECTED');
-    for (const tab of ['settings', 'locations', 'logs']) expect((await browser.get(`/backoffice/${tab}`)).statusCode).toBe(200);
+    for (const tab of ['settings', 'locations', 'logs'])
+      expect((await browser.get(`/backoffice/${tab}`)).statusCode).toBe(200);
   });
 
   it('sends visitors without a valid session to the sign-in page', async () => {
@@ -180,8 +181,10 @@ describe('back office', () => {
     });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('started in another browser');
-    expect((await c.ctx.db.prisma.lightspeedConnection.findUnique({ where: { vendorId: vendor.id } }))).toBeNull();
-    const logs = (await c.ctx.app.inject({ method: 'GET', url: '/v1/lightspeed/logs', headers: bearer(vendor.apiKey) })).json().items;
+    expect(await c.ctx.db.prisma.lightspeedConnection.findUnique({ where: { vendorId: vendor.id } })).toBeNull();
+    const logs = (
+      await c.ctx.app.inject({ method: 'GET', url: '/v1/lightspeed/logs', headers: bearer(vendor.apiKey) })
+    ).json().items;
     expect(logs[0]).toMatchObject({ event: 'oauth.browser_mismatch' });
     // Nor can the state be used again by the right browser: it was single use.
     expect((await callback(c.ctx, redirect)).statusCode).toBe(400);
@@ -226,16 +229,22 @@ describe('back office', () => {
     expect(page.body).toContain(`<option value="${ams}">`);
     const csrf = await browser.csrf('/backoffice/locations');
     await browser.post('/backoffice/locations', { _csrf: csrf, name: 'Canal kiosk', businessLocationId: '' });
-    const created = await c.ctx.db.prisma.location.findFirstOrThrow({ where: { vendorId: vendor.id, name: 'Canal kiosk' } });
+    const created = await c.ctx.db.prisma.location.findFirstOrThrow({
+      where: { vendorId: vendor.id, name: 'Canal kiosk' },
+    });
     expect(created.businessLocationId).toBeNull();
 
     await browser.post(`/backoffice/locations/${created.id}/map`, { _csrf: csrf, businessLocationId: String(ams) });
-    expect((await c.ctx.db.prisma.location.findUniqueOrThrow({ where: { id: created.id } })).businessLocationId).toBe(BigInt(ams));
+    expect((await c.ctx.db.prisma.location.findUniqueOrThrow({ where: { id: created.id } })).businessLocationId).toBe(
+      BigInt(ams),
+    );
     expect((await browser.get('/backoffice/locations')).body).toContain('is now mapped to');
 
     // Not a location of the connected business.
     await browser.post(`/backoffice/locations/${created.id}/map`, { _csrf: csrf, businessLocationId: '999999' });
-    expect((await browser.get('/backoffice/locations')).body).toContain('Pick a business location of the connected Lightspeed business.');
+    expect((await browser.get('/backoffice/locations')).body).toContain(
+      'Pick a business location of the connected Lightspeed business.',
+    );
     // Two locations cannot map to the same business location: said in words.
     await browser.post('/backoffice/locations', { _csrf: csrf, name: 'Second', businessLocationId: String(ams) });
     expect((await browser.get('/backoffice/locations')).body).toContain('already mapped');
@@ -259,14 +268,24 @@ describe('back office', () => {
     const out = await browser.post('/backoffice/sign-out', {});
     expect(out.statusCode).toBe(303);
     expect(String(out.headers['set-cookie'])).toMatch(/bo_session=;/);
-    expect((await c.ctx.app.inject({ method: 'GET', url: '/backoffice/status', headers: { cookie } })).statusCode).toBe(303);
+    expect((await c.ctx.app.inject({ method: 'GET', url: '/backoffice/status', headers: { cookie } })).statusCode).toBe(
+      303,
+    );
 
     const again = new Browser(c);
     await again.signIn(vendor.apiKey);
     expect((await again.get('/backoffice/status')).statusCode).toBe(200);
-    const keys = await c.ctx.app.inject({ method: 'GET', url: `/admin/vendors/${vendor.id}/api-keys`, headers: bearer(ADMIN_TOKEN) });
+    const keys = await c.ctx.app.inject({
+      method: 'GET',
+      url: `/admin/vendors/${vendor.id}/api-keys`,
+      headers: bearer(ADMIN_TOKEN),
+    });
     const keyId = keys.json().items[0].id;
-    const revoked = await c.ctx.app.inject({ method: 'DELETE', url: `/admin/vendors/${vendor.id}/api-keys/${keyId}`, headers: bearer(ADMIN_TOKEN) });
+    const revoked = await c.ctx.app.inject({
+      method: 'DELETE',
+      url: `/admin/vendors/${vendor.id}/api-keys/${keyId}`,
+      headers: bearer(ADMIN_TOKEN),
+    });
     expect(revoked.statusCode).toBeLessThan(300);
     expect((await again.get('/backoffice/status')).statusCode).toBe(303);
   });

@@ -49,7 +49,11 @@ describe('connect with Lightspeed (API flow)', () => {
     expect(ttl).toBeGreaterThan(590_000);
     expect(ttl).toBeLessThanOrEqual(600_000);
     const pending = JSON.parse((await c.ctx.app.redis.get(key))!);
-    expect(pending).toMatchObject({ vendorId: vendor.id, origin: 'api', verifier: expect.stringMatching(/^[A-Za-z0-9_-]{43,128}$/) });
+    expect(pending).toMatchObject({
+      vendorId: vendor.id,
+      origin: 'api',
+      verifier: expect.stringMatching(/^[A-Za-z0-9_-]{43,128}$/),
+    });
     // The secret verifier is not in the URL; only its S256 challenge is.
     expect(url.toString()).not.toContain(pending.verifier);
   });
@@ -61,9 +65,13 @@ describe('connect with Lightspeed (API flow)', () => {
     const res = await callback(c.ctx, redirect);
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Connected to Lightspeed');
-    expect((await tokenRequests(c.sandbox)).byGrantType.authorization_code).toBe((before.byGrantType.authorization_code ?? 0) + 1);
+    expect((await tokenRequests(c.sandbox)).byGrantType.authorization_code).toBe(
+      (before.byGrantType.authorization_code ?? 0) + 1,
+    );
 
-    const status = (await c.ctx.app.inject({ method: 'GET', url: '/v1/lightspeed/status', headers: bearer(vendor.apiKey) })).json();
+    const status = (
+      await c.ctx.app.inject({ method: 'GET', url: '/v1/lightspeed/status', headers: bearer(vendor.apiKey) })
+    ).json();
     expect(status).toMatchObject({
       status: 'CONNECTED',
       environment: 'sandbox',
@@ -82,15 +90,24 @@ describe('connect with Lightspeed (API flow)', () => {
     const row = await c.ctx.db.prisma.lightspeedConnection.findUniqueOrThrow({ where: { vendorId: vendor.id } });
     expect(row.accessTokenEnc).toMatch(/^v1:[\w-]+:[\w-]+:[\w-]+$/);
     expect(row.refreshTokenEnc).toMatch(/^v1:/);
-    const access = c.ctx.app.lightspeed.cipher.decrypt(row.accessTokenEnc!, { connectionId: row.id, column: 'access_token_enc' });
+    const access = c.ctx.app.lightspeed.cipher.decrypt(row.accessTokenEnc!, {
+      connectionId: row.id,
+      column: 'access_token_enc',
+    });
     expect(row.accessTokenEnc).not.toContain(access);
     const vendorRow = await c.ctx.db.prisma.vendor.findUniqueOrThrow({ where: { id: vendor.id } });
     expect(vendorRow.providerIntegrated).toBe('lightspeed');
 
-    const endpoints = [...c.sandbox.app.sandbox.state.endpoints.values()].filter((e) => e.endpointId === row.webhookEndpointId);
+    const endpoints = [...c.sandbox.app.sandbox.state.endpoints.values()].filter(
+      (e) => e.endpointId === row.webhookEndpointId,
+    );
     expect(endpoints).toHaveLength(1);
     // The endpoint id in the URL is the fallback credential of POST /webhook/lightspeed.
-    expect(endpoints[0]).toMatchObject({ url: `${c.publicUrl}/webhook/lightspeed?endpoint=${row.webhookEndpointId}`, withBasicAuth: true, username: c.ctx.config.LIGHTSPEED_WEBHOOK_USER });
+    expect(endpoints[0]).toMatchObject({
+      url: `${c.publicUrl}/webhook/lightspeed?endpoint=${row.webhookEndpointId}`,
+      withBasicAuth: true,
+      username: c.ctx.config.LIGHTSPEED_WEBHOOK_USER,
+    });
     expect([...endpoints[0]!.locations.keys()].sort()).toEqual([...SANDBOX_SEED.businessLocationIds].sort());
 
     expect((await logs(vendor.apiKey))[0]).toMatchObject({ level: 'INFO', event: 'oauth.connected' });
@@ -122,13 +139,18 @@ describe('connect with Lightspeed (API flow)', () => {
       expect(res.body).toContain('not valid');
     }
     expect((await tokenRequests(c.sandbox)).total).toBe(before.total);
-    const status = (await c.ctx.app.inject({ method: 'GET', url: '/v1/lightspeed/status', headers: bearer(other.apiKey) })).json();
+    const status = (
+      await c.ctx.app.inject({ method: 'GET', url: '/v1/lightspeed/status', headers: bearer(other.apiKey) })
+    ).json();
     expect(status.status).toBe('NOT_CONNECTED');
   });
 
   it('refuses a state older than 10 minutes and logs it for the vendor', async () => {
     const vendor = await createVendor(c.ctx.app);
-    const state = signState({ vendorId: vendor.id, issuedAt: Date.now() - 11 * 60_000, nonce: 'n'.repeat(24) }, CLIENT_SECRET);
+    const state = signState(
+      { vendorId: vendor.id, issuedAt: Date.now() - 11 * 60_000, nonce: 'n'.repeat(24) },
+      CLIENT_SECRET,
+    );
     const res = await callback(c.ctx, new URL(`${c.publicUrl}/lightspeed/callback?code=abc&state=${state}`));
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('expired');
@@ -154,8 +176,14 @@ describe('connect with Lightspeed (API flow)', () => {
     const res = await callback(c.ctx, redirect);
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('did not accept the authorization code');
-    const [entry] = (await c.ctx.app.inject({ method: 'GET', url: '/v1/lightspeed/logs', headers: bearer(vendor.apiKey) })).json().items;
-    expect(entry).toMatchObject({ level: 'ERROR', event: 'oauth.exchange_failed', details: { detail: expect.stringContaining('invalid_grant') } });
+    const [entry] = (
+      await c.ctx.app.inject({ method: 'GET', url: '/v1/lightspeed/logs', headers: bearer(vendor.apiKey) })
+    ).json().items;
+    expect(entry).toMatchObject({
+      level: 'ERROR',
+      event: 'oauth.exchange_failed',
+      details: { detail: expect.stringContaining('invalid_grant') },
+    });
   });
 
   it('returns to an allow-listed returnTo with the outcome, and refuses one that is not allowed', async () => {

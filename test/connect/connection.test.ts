@@ -3,7 +3,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_SEED } from '../../src/sandbox/app.js';
 import { bearer, createVendor } from '../helpers/context.js';
-import { callback, connectedVendor, createConnectContext, decideOnSandbox, startApiConnect, type ConnectContext } from './helpers.js';
+import {
+  callback,
+  connectedVendor,
+  createConnectContext,
+  decideOnSandbox,
+  startApiConnect,
+  type ConnectContext,
+} from './helpers.js';
 
 describe('Lightspeed connection management', () => {
   let c: ConnectContext;
@@ -26,21 +33,29 @@ describe('Lightspeed connection management', () => {
     });
     expect((await post('/v1/lightspeed/test', vendor.apiKey)).statusCode).toBe(409);
     expect((await get('/v1/lightspeed/businesses', vendor.apiKey)).json().error.code).toBe('LIGHTSPEED_NOT_CONNECTED');
-    expect((await post('/v1/lightspeed/disconnect', vendor.apiKey, { confirmation: 'Lightspeed' })).statusCode).toBe(409);
+    expect((await post('/v1/lightspeed/disconnect', vendor.apiKey, { confirmation: 'Lightspeed' })).statusCode).toBe(
+      409,
+    );
   });
 
   it('tests the connection with a real K-Series call and records lastCheckedAt', async () => {
     const vendor = await connectedVendor(c.ctx);
-    const requestsBefore = (await (await fetch(`${c.sandbox.url}/__sandbox/requests`)).json()) as { byEndpoint: Record<string, number> };
+    const requestsBefore = (await (await fetch(`${c.sandbox.url}/__sandbox/requests`)).json()) as {
+      byEndpoint: Record<string, number>;
+    };
     const started = Date.now();
     const res = await post('/v1/lightspeed/test', vendor.apiKey);
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body).toMatchObject({ ok: true, message: expect.stringContaining(SANDBOX_SEED.business.name) });
     expect(Date.parse(body.status.lastCheckedAt)).toBeGreaterThanOrEqual(started - 5);
-    const requestsAfter = (await (await fetch(`${c.sandbox.url}/__sandbox/requests`)).json()) as { byEndpoint: Record<string, number> };
+    const requestsAfter = (await (await fetch(`${c.sandbox.url}/__sandbox/requests`)).json()) as {
+      byEndpoint: Record<string, number>;
+    };
     const calls = (r: { byEndpoint: Record<string, number> }) =>
-      Object.entries(r.byEndpoint).filter(([k]) => k.includes('/o/op/data/businesses')).reduce((s, [, n]) => s + n, 0);
+      Object.entries(r.byEndpoint)
+        .filter(([k]) => k.includes('/o/op/data/businesses'))
+        .reduce((s, [, n]) => s + n, 0);
     expect(calls(requestsAfter)).toBe(calls(requestsBefore) + 1);
   });
 
@@ -70,7 +85,9 @@ describe('Lightspeed connection management', () => {
     expect(res.statusCode).toBe(200);
     const [business] = res.json().items;
     expect(business.id).toBe(SANDBOX_SEED.business.id);
-    expect(business.locations.map((l: { id: number }) => l.id).sort()).toEqual([...SANDBOX_SEED.businessLocationIds].sort());
+    expect(business.locations.map((l: { id: number }) => l.id).sort()).toEqual(
+      [...SANDBOX_SEED.businessLocationIds].sort(),
+    );
   });
 
   it('disconnects only with the typed confirmation, clears credentials and deregisters the webhook; reconnect reuses the record', async () => {
@@ -88,10 +105,20 @@ describe('Lightspeed connection management', () => {
 
     const res = await post('/v1/lightspeed/disconnect', vendor.apiKey, { confirmation: 'Lightspeed' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ webhookRemoved: true, status: { status: 'DISCONNECTED', reconnectRequired: false, scopes: [] } });
+    expect(res.json()).toMatchObject({
+      webhookRemoved: true,
+      status: { status: 'DISCONNECTED', reconnectRequired: false, scopes: [] },
+    });
     const row = await c.ctx.db.prisma.lightspeedConnection.findUniqueOrThrow({ where: { vendorId: vendor.id } });
-    expect(row).toMatchObject({ accessTokenEnc: null, refreshTokenEnc: null, accessTokenExpiresAt: null, webhookEndpointId: null });
-    expect((await c.ctx.db.prisma.vendor.findUniqueOrThrow({ where: { id: vendor.id } })).providerIntegrated).toBeNull();
+    expect(row).toMatchObject({
+      accessTokenEnc: null,
+      refreshTokenEnc: null,
+      accessTokenExpiresAt: null,
+      webhookEndpointId: null,
+    });
+    expect(
+      (await c.ctx.db.prisma.vendor.findUniqueOrThrow({ where: { id: vendor.id } })).providerIntegrated,
+    ).toBeNull();
     expect([...c.sandbox.app.sandbox.state.endpoints.values()].some((e) => e.endpointId === endpointId)).toBe(false);
     // The token manager no longer hands out a token for it.
     await expect(c.ctx.app.lightspeed.tokens.getAccess(row.id)).rejects.toMatchObject({ reason: 'DISCONNECTED' });

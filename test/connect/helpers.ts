@@ -4,7 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { buildSandbox, type SandboxInstance } from '../../src/sandbox/app.js';
 import type { SandboxOptions } from '../../src/sandbox/context.js';
-import { bearer, createTestContext, createVendor, type TestContext, type TestContextOptions } from '../helpers/context.js';
+import {
+  bearer,
+  createTestContext,
+  createVendor,
+  type TestContext,
+  type TestContextOptions,
+} from '../helpers/context.js';
 
 export const CLIENT_ID = 'connect-test-client';
 export const CLIENT_SECRET = 'connect-test-secret-0123456789';
@@ -18,9 +24,20 @@ export interface Sandbox {
 /** Sandbox options a test may set beside the client (webhook retries, say). */
 export type SandboxTuning = Pick<SandboxOptions, 'webhookMaxAttempts' | 'webhookRetryDelayMs' | 'webhookDelayMs'>;
 
-export async function startSandbox(options: { redirectUri: string; accessTokenTtlSeconds?: number; tuning?: SandboxTuning }): Promise<Sandbox> {
+export async function startSandbox(options: {
+  redirectUri: string;
+  accessTokenTtlSeconds?: number;
+  tuning?: SandboxTuning;
+}): Promise<Sandbox> {
   const app = await buildSandbox({
-    clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [options.redirectUri], name: 'Ordering integration' }],
+    clients: [
+      {
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        redirectUris: [options.redirectUri],
+        name: 'Ordering integration',
+      },
+    ],
     ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
     ...options.tuning,
   });
@@ -64,14 +81,17 @@ export async function createConnectContext(
     ...(options.accessTokenTtlSeconds ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds } : {}),
     ...(options.sandbox ? { tuning: options.sandbox } : {}),
   });
-  const ctx = await createTestContext({
-    PUBLIC_URL: publicUrl,
-    LIGHTSPEED_ENV: 'sandbox',
-    LIGHTSPEED_SANDBOX_URL: sandbox.url,
-    LIGHTSPEED_CLIENT_ID: CLIENT_ID,
-    LIGHTSPEED_CLIENT_SECRET: CLIENT_SECRET,
-    ...options.env,
-  }, options.context);
+  const ctx = await createTestContext(
+    {
+      PUBLIC_URL: publicUrl,
+      LIGHTSPEED_ENV: 'sandbox',
+      LIGHTSPEED_SANDBOX_URL: sandbox.url,
+      LIGHTSPEED_CLIENT_ID: CLIENT_ID,
+      LIGHTSPEED_CLIENT_SECRET: CLIENT_SECRET,
+      ...options.env,
+    },
+    options.context,
+  );
   return {
     ctx,
     sandbox,
@@ -83,26 +103,35 @@ export async function createConnectContext(
   };
 }
 
-const unescape = (s: string) =>
-  s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const htmlUnescape = (s: string) =>
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 /**
  * Opens the sandbox's authorize page, submits its form (pre-filled demo merchant) with the
  * decision, and returns where the sandbox redirects the browser (our callback URL).
  */
-export async function decideOnSandbox(authorizationUrl: string, decision: 'approve' | 'deny' = 'approve'): Promise<URL> {
+export async function decideOnSandbox(
+  authorizationUrl: string,
+  decision: 'approve' | 'deny' = 'approve',
+): Promise<URL> {
   const page = await fetch(authorizationUrl);
   const text = await page.text();
   if (page.status !== 200) throw new Error(`authorize page answered ${page.status}: ${text.slice(0, 300)}`);
   const form = new URLSearchParams();
   for (const match of text.matchAll(/<input[^>]*\bname="([^"]+)"[^>]*\bvalue="([^"]*)"/g)) {
-    form.append(unescape(match[1]!), unescape(match[2]!));
+    form.append(htmlUnescape(match[1]!), htmlUnescape(match[2]!));
   }
   form.set('decision', decision);
   const target = new URL('/oauth/authorize', authorizationUrl);
   const res = await fetch(target, { method: 'POST', body: form, redirect: 'manual' });
   const location = res.headers.get('location');
-  if (res.status !== 302 || !location) throw new Error(`consent answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  if (res.status !== 302 || !location)
+    throw new Error(`consent answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
   return new URL(location);
 }
 

@@ -43,7 +43,10 @@ describe('integration log', () => {
     // Different details, level or event are different entries; identical but not consecutive too.
     clock += 1000;
     await timed.record(vendor.id, entry('Token refresh failed', { status: 500, kind: 'unavailable' }));
-    await timed.record(vendor.id, { ...entry('Token refresh failed', { status: 500, kind: 'unavailable' }), level: 'ERROR' });
+    await timed.record(vendor.id, {
+      ...entry('Token refresh failed', { status: 500, kind: 'unavailable' }),
+      level: 'ERROR',
+    });
     await timed.record(vendor.id, entry('Token refresh failed', { status: 503, kind: 'unavailable' }));
     const all = await timed.list(vendor.id);
     expect(all.map((e) => [e.level, e.details?.status, e.count])).toEqual([
@@ -83,13 +86,21 @@ describe('integration log', () => {
   it('is readable through the API, newest first, with a limit', async () => {
     const vendor = await createVendor(ctx.app);
     for (const m of ['a', 'b', 'c']) await log().record(vendor.id, entry(m));
-    const res = await ctx.app.inject({ method: 'GET', url: '/v1/lightspeed/logs?limit=2', headers: bearer(vendor.apiKey) });
+    const res = await ctx.app.inject({
+      method: 'GET',
+      url: '/v1/lightspeed/logs?limit=2',
+      headers: bearer(vendor.apiKey),
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().items).toEqual([
       expect.objectContaining({ message: 'c', level: 'WARN', event: 'test.event', count: 1, details: null }),
       expect.objectContaining({ message: 'b' }),
     ]);
-    const bad = await ctx.app.inject({ method: 'GET', url: '/v1/lightspeed/logs?limit=500', headers: bearer(vendor.apiKey) });
+    const bad = await ctx.app.inject({
+      method: 'GET',
+      url: '/v1/lightspeed/logs?limit=500',
+      headers: bearer(vendor.apiKey),
+    });
     expect(bad.statusCode).toBe(400);
   });
 });

@@ -54,8 +54,12 @@ describe('OAuth state', () => {
     }
     expect(caught?.problem).toBe('EXPIRED');
     expect(caught?.payload?.vendorId).toBe(payload().vendorId);
-    expect(problemOf(() => verifyState(signState({ ...payload(), issuedAt: now - 9 * 60_000 }, KEY), KEY, now))).toBe('ACCEPTED');
-    expect(problemOf(() => verifyState(signState({ ...payload(), issuedAt: now + 5 * 60_000 }, KEY), KEY, now))).toBe('MALFORMED');
+    expect(problemOf(() => verifyState(signState({ ...payload(), issuedAt: now - 9 * 60_000 }, KEY), KEY, now))).toBe(
+      'ACCEPTED',
+    );
+    expect(problemOf(() => verifyState(signState({ ...payload(), issuedAt: now + 5 * 60_000 }, KEY), KEY, now))).toBe(
+      'MALFORMED',
+    );
   });
 
   it('makes unguessable nonces', () => {
@@ -74,9 +78,17 @@ describe('PKCE', () => {
   });
 
   it('puts the challenge, never the verifier, in the authorization URL', async () => {
-    const config = loadConfig({ NODE_ENV: 'test', LIGHTSPEED_ENV: 'trial', PUBLIC_URL: 'https://ordering.example.com' });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      LIGHTSPEED_ENV: 'trial',
+      PUBLIC_URL: 'https://ordering.example.com',
+    });
     const { verifier, challenge } = await createPkcePair();
-    const url = createLightspeedOAuth({ config }).authorizationUrl('trial', { state: 's', codeChallenge: challenge, scopes: ['orders-api', 'items'] });
+    const url = createLightspeedOAuth({ config }).authorizationUrl('trial', {
+      state: 's',
+      codeChallenge: challenge,
+      scopes: ['orders-api', 'items'],
+    });
     expect(url.origin + url.pathname).toBe('https://api.trial.lsk.lightspeed.app/oauth/authorize');
     expect(Object.fromEntries(url.searchParams)).toEqual({
       client_id: config.LIGHTSPEED_CLIENT_ID,

@@ -5,7 +5,11 @@ import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLightspeedOAuth } from '../../src/integrations/lightspeed/oauth-client.js';
-import { createTokenCipher, tokenCipherFromConfig, TokenDecryptionError } from '../../src/integrations/lightspeed/token-crypto.js';
+import {
+  createTokenCipher,
+  tokenCipherFromConfig,
+  TokenDecryptionError,
+} from '../../src/integrations/lightspeed/token-crypto.js';
 import { createTokenManager } from '../../src/integrations/lightspeed/token-manager.js';
 import { reencryptStaleTokens } from '../../src/integrations/lightspeed/token-rotation.js';
 import { createIntegrationLog } from '../../src/services/integration-log.js';
@@ -31,7 +35,14 @@ describe('token cipher', () => {
     const ct = cipher.encrypt('secret-access-token', aad);
     const [v, iv, tag, data] = ct.split(':') as [string, string, string, string];
     const flip = (s: string) => (s[0] === 'A' ? 'B' : 'A') + s.slice(1);
-    for (const bad of [`${v}:${flip(iv)}:${tag}:${data}`, `${v}:${iv}:${flip(tag)}:${data}`, `${v}:${iv}:${tag}:${flip(data)}`, `${v}:${iv}:${tag}:`, 'plain', `v9:${iv}:${tag}:${data}`]) {
+    for (const bad of [
+      `${v}:${flip(iv)}:${tag}:${data}`,
+      `${v}:${iv}:${flip(tag)}:${data}`,
+      `${v}:${iv}:${tag}:${flip(data)}`,
+      `${v}:${iv}:${tag}:`,
+      'plain',
+      `v9:${iv}:${tag}:${data}`,
+    ]) {
       expect(() => cipher.decrypt(bad, aad)).toThrow(TokenDecryptionError);
     }
   });

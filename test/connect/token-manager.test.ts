@@ -5,7 +5,11 @@ import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionUnavailableError } from '../../src/integrations/lightspeed/access-token-provider.js';
-import { createLightspeedOAuth, TokenEndpointError, type LightspeedOAuth } from '../../src/integrations/lightspeed/oauth-client.js';
+import {
+  createLightspeedOAuth,
+  TokenEndpointError,
+  type LightspeedOAuth,
+} from '../../src/integrations/lightspeed/oauth-client.js';
 import { tryAcquireLock } from '../../src/integrations/lightspeed/redis-lock.js';
 import { tokenCipherFromConfig } from '../../src/integrations/lightspeed/token-crypto.js';
 import { createTokenManager, type TokenManagerOptions } from '../../src/integrations/lightspeed/token-manager.js';
@@ -61,10 +65,15 @@ describe('token manager', () => {
     };
   };
   const expire = (id: string, inMs = -1000) =>
-    prisma().lightspeedConnection.update({ where: { id }, data: { accessTokenExpiresAt: new Date(Date.now() + inMs) } });
+    prisma().lightspeedConnection.update({
+      where: { id },
+      data: { accessTokenExpiresAt: new Date(Date.now() + inMs) },
+    });
   const refreshCount = async () => (await tokenRequests(c.sandbox)).byGrantType.refresh_token ?? 0;
   const businessesWith = (token: string) =>
-    fetch(`${c.sandbox.url}/o/op/data/businesses`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+    fetch(`${c.sandbox.url}/o/op/data/businesses`, { headers: { authorization: `Bearer ${token}` } }).then(
+      (r) => r.status,
+    );
 
   it('two processes racing on an expired token make exactly one token request and both get the new token', async () => {
     const vendor = await connectedVendor(c.ctx);
@@ -104,8 +113,14 @@ describe('token manager', () => {
     await prisma().lightspeedConnection.update({
       where: { id: vendor.connectionId },
       data: {
-        accessTokenEnc: cipher().encrypt(fresh.accessToken, { connectionId: vendor.connectionId, column: 'access_token_enc' }),
-        refreshTokenEnc: cipher().encrypt(fresh.refreshToken, { connectionId: vendor.connectionId, column: 'refresh_token_enc' }),
+        accessTokenEnc: cipher().encrypt(fresh.accessToken, {
+          connectionId: vendor.connectionId,
+          column: 'access_token_enc',
+        }),
+        refreshTokenEnc: cipher().encrypt(fresh.refreshToken, {
+          connectionId: vendor.connectionId,
+          column: 'refresh_token_enc',
+        }),
         accessTokenExpiresAt: fresh.expiresAt,
         version: { increment: 1 },
       },
@@ -146,10 +161,19 @@ describe('token manager', () => {
     expect((error as ConnectionUnavailableError).reason).toBe('RECONNECT_REQUIRED');
     expect(String(error)).not.toContain(old.refresh);
     const r = await row(vendor.connectionId);
-    expect(r).toMatchObject({ status: 'DISCONNECTED', accessTokenEnc: null, refreshTokenEnc: null, lastError: expect.stringContaining('Reconnect') });
-    const status = (await c.ctx.app.inject({ method: 'GET', url: '/v1/lightspeed/status', headers: bearer(vendor.apiKey) })).json();
+    expect(r).toMatchObject({
+      status: 'DISCONNECTED',
+      accessTokenEnc: null,
+      refreshTokenEnc: null,
+      lastError: expect.stringContaining('Reconnect'),
+    });
+    const status = (
+      await c.ctx.app.inject({ method: 'GET', url: '/v1/lightspeed/status', headers: bearer(vendor.apiKey) })
+    ).json();
     expect(status).toMatchObject({ status: 'DISCONNECTED', reconnectRequired: true });
-    const logs = (await c.ctx.app.inject({ method: 'GET', url: '/v1/lightspeed/logs', headers: bearer(vendor.apiKey) })).json().items;
+    const logs = (
+      await c.ctx.app.inject({ method: 'GET', url: '/v1/lightspeed/logs', headers: bearer(vendor.apiKey) })
+    ).json().items;
     expect(logs[0]).toMatchObject({ level: 'ERROR', event: 'token.reconnect_required' });
     // Later callers are told the same without another token request.
     const before = await refreshCount();
@@ -157,7 +181,7 @@ describe('token manager', () => {
     expect(await refreshCount()).toBe(before);
   });
 
-  it('invalid_grant after a sibling rotated the refresh token uses the sibling\'s token instead of disconnecting', async () => {
+  it("invalid_grant after a sibling rotated the refresh token uses the sibling's token instead of disconnecting", async () => {
     const vendor = await connectedVendor(c.ctx);
     await expire(vendor.connectionId);
     const sibling = { accessToken: 'sibling-access-token', refreshToken: 'sibling-refresh-token' };
@@ -169,13 +193,24 @@ describe('token manager', () => {
         await prisma().lightspeedConnection.update({
           where: { id: vendor.connectionId },
           data: {
-            accessTokenEnc: cipher().encrypt(sibling.accessToken, { connectionId: vendor.connectionId, column: 'access_token_enc' }),
-            refreshTokenEnc: cipher().encrypt(sibling.refreshToken, { connectionId: vendor.connectionId, column: 'refresh_token_enc' }),
+            accessTokenEnc: cipher().encrypt(sibling.accessToken, {
+              connectionId: vendor.connectionId,
+              column: 'access_token_enc',
+            }),
+            refreshTokenEnc: cipher().encrypt(sibling.refreshToken, {
+              connectionId: vendor.connectionId,
+              column: 'refresh_token_enc',
+            }),
             accessTokenExpiresAt: new Date(Date.now() + 3_600_000),
             version: { increment: 1 },
           },
         });
-        throw new TokenEndpointError('invalid_grant', 'token endpoint answered 400 invalid_grant', 'invalid_grant', 400);
+        throw new TokenEndpointError(
+          'invalid_grant',
+          'token endpoint answered 400 invalid_grant',
+          'invalid_grant',
+          400,
+        );
       },
     };
     const access = await processManager({}, racing).getAccess(vendor.connectionId);
@@ -187,7 +222,11 @@ describe('token manager', () => {
     const vendor = await connectedVendor(c.ctx);
     const old = await storedTokens(vendor.connectionId);
     const fault = (body: object) =>
-      fetch(`${c.sandbox.url}/__sandbox/faults/status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${c.sandbox.url}/__sandbox/faults/status`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     await fault({ status: 503, count: 1000, pathPrefix: '/oauth/token' });
     try {
       // Two minutes left: due for refresh, still usable.
@@ -197,11 +236,15 @@ describe('token manager', () => {
       const kept = await storedTokens(vendor.connectionId);
       expect(kept).toEqual(old);
       expect((await row(vendor.connectionId)).lastError).toContain('Token refresh failed');
-      const logs = (await c.ctx.app.inject({ method: 'GET', url: '/v1/lightspeed/logs', headers: bearer(vendor.apiKey) })).json().items;
+      const logs = (
+        await c.ctx.app.inject({ method: 'GET', url: '/v1/lightspeed/logs', headers: bearer(vendor.apiKey) })
+      ).json().items;
       expect(logs[0]).toMatchObject({ level: 'WARN', event: 'token.refresh_failed' });
 
       await expire(vendor.connectionId);
-      const error = await processManager({ networkRetries: 0 }).getAccess(vendor.connectionId).catch((e: unknown) => e);
+      const error = await processManager({ networkRetries: 0 })
+        .getAccess(vendor.connectionId)
+        .catch((e: unknown) => e);
       expect(error).toMatchObject({ statusCode: 503, code: 'LIGHTSPEED_TOKEN_UNAVAILABLE' });
       expect(await storedTokens(vendor.connectionId)).toEqual(old);
     } finally {
@@ -210,7 +253,7 @@ describe('token manager', () => {
     // Once the token endpoint is back, the kept refresh token still works.
     const access = await processManager().getAccess(vendor.connectionId);
     expect(access.accessToken).not.toBe(old.access);
-    expect((await row(vendor.connectionId))).toMatchObject({ status: 'CONNECTED', lastError: null });
+    expect(await row(vendor.connectionId)).toMatchObject({ status: 'CONNECTED', lastError: null });
   });
 
   it('refreshAfterUnauthorized refreshes once for a rejected token, and not again for the same stale token', async () => {
@@ -231,6 +274,8 @@ describe('token manager', () => {
   });
 
   it('answers NOT_CONNECTED for an unknown connection', async () => {
-    await expect(processManager().getAccess('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ reason: 'NOT_CONNECTED' });
+    await expect(processManager().getAccess('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({
+      reason: 'NOT_CONNECTED',
+    });
   });
 });

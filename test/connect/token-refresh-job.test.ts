@@ -9,7 +9,9 @@ describe('token refresh job', () => {
   let c: ConnectContext;
   let workers: WorkerRuntime | undefined;
   beforeAll(async () => {
-    c = await createConnectContext({ env: { LIGHTSPEED_TOKEN_SWEEP_SECONDS: '1', LIGHTSPEED_TOKEN_REFRESH_AHEAD_SECONDS: '600' } });
+    c = await createConnectContext({
+      env: { LIGHTSPEED_TOKEN_SWEEP_SECONDS: '1', LIGHTSPEED_TOKEN_REFRESH_AHEAD_SECONDS: '600' },
+    });
   });
   afterAll(async () => {
     await workers?.close();
@@ -22,7 +24,10 @@ describe('token refresh job', () => {
     const gone = await connectedVendor(c.ctx, 'Gone');
     const prisma = c.ctx.db.prisma;
     // Eight minutes left: no API call would refresh it yet (5-minute margin); the sweep does.
-    await prisma.lightspeedConnection.update({ where: { id: due.connectionId }, data: { accessTokenExpiresAt: new Date(Date.now() + 8 * 60_000) } });
+    await prisma.lightspeedConnection.update({
+      where: { id: due.connectionId },
+      data: { accessTokenExpiresAt: new Date(Date.now() + 8 * 60_000) },
+    });
     await prisma.lightspeedConnection.update({
       where: { id: gone.connectionId },
       data: { status: 'DISCONNECTED', accessTokenExpiresAt: new Date(Date.now() + 60_000) },
@@ -46,8 +51,12 @@ describe('token refresh job', () => {
     // Give the sweep another round: nothing else is refreshed.
     await new Promise((r) => setTimeout(r, 1500));
     expect((await tokenRequests(c.sandbox)).byGrantType.refresh_token).toBe(refreshesBefore + 1);
-    expect((await prisma.lightspeedConnection.findUniqueOrThrow({ where: { id: fresh.connectionId } })).version).toBe(before.fresh.version);
-    expect((await prisma.lightspeedConnection.findUniqueOrThrow({ where: { id: gone.connectionId } })).version).toBe(before.gone.version);
+    expect((await prisma.lightspeedConnection.findUniqueOrThrow({ where: { id: fresh.connectionId } })).version).toBe(
+      before.fresh.version,
+    );
+    expect((await prisma.lightspeedConnection.findUniqueOrThrow({ where: { id: gone.connectionId } })).version).toBe(
+      before.gone.version,
+    );
 
     const jobs = await workers.queues.lightspeedTokenRefresh.queue.getJobs(['completed']);
     expect(jobs.length).toBeGreaterThan(0);

@@ -57,7 +57,10 @@ describe('migration runner', () => {
     await migrate(url, { migrationsDir: dir });
 
     await mkdir(path.join(dir, '29990101000000_broken'));
-    await writeFile(path.join(dir, '29990101000000_broken', 'migration.sql'), 'CREATE TABLE "half" (id int);\nSELECT no_such_function();');
+    await writeFile(
+      path.join(dir, '29990101000000_broken', 'migration.sql'),
+      'CREATE TABLE "half" (id int);\nSELECT no_such_function();',
+    );
     await expect(migrate(url, { migrationsDir: dir })).rejects.toThrow(/29990101000000_broken failed/);
     const half = await client.query(`SELECT to_regclass('"${schema}"."half"') AS t`);
     expect(half.rows[0].t).toBeNull();

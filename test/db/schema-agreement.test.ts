@@ -33,11 +33,22 @@ const SCALAR_TYPES: Record<string, string> = {
   Float: 'float8',
   Bytes: 'bytea',
 };
-const NATIVE_TYPES: Record<string, string> = { Uuid: 'uuid', Decimal: 'numeric', Timestamptz: 'timestamptz', Timestamp: 'timestamp', Text: 'text' };
+const NATIVE_TYPES: Record<string, string> = {
+  Uuid: 'uuid',
+  Decimal: 'numeric',
+  Timestamptz: 'timestamptz',
+  Timestamp: 'timestamp',
+  Text: 'text',
+};
 
 function expectedUdt(field: Field): string {
   const native = field.nativeType?.[0];
-  const base = field.kind === 'enum' ? field.type : native ? NATIVE_TYPES[native] ?? native.toLowerCase() : SCALAR_TYPES[field.type];
+  const base =
+    field.kind === 'enum'
+      ? field.type
+      : native
+        ? (NATIVE_TYPES[native] ?? native.toLowerCase())
+        : SCALAR_TYPES[field.type];
   if (!base) throw new Error(`no mapping for ${field.type}`);
   return field.isList ? `_${base}` : base;
 }
@@ -69,7 +80,9 @@ describe('migrations agree with prisma/schema.prisma', () => {
   });
 
   it('the generated client was generated from the current schema file', async () => {
-    const fromFile = await internals.getDMMF({ datamodel: readFileSync(path.join(root, 'prisma/schema.prisma'), 'utf8') });
+    const fromFile = await internals.getDMMF({
+      datamodel: readFileSync(path.join(root, 'prisma/schema.prisma'), 'utf8'),
+    });
     expect(dmmf.datamodel).toEqual(fromFile.datamodel);
   });
 
@@ -111,12 +124,19 @@ describe('migrations agree with prisma/schema.prisma', () => {
       [db.schema],
     );
     const actual = Object.fromEntries(rows.map((r) => [r.name, r.values]));
-    const expected = Object.fromEntries(dmmf.datamodel.enums.map((e) => [e.dbName ?? e.name, e.values.map((v) => v.dbName ?? v.name)]));
+    const expected = Object.fromEntries(
+      dmmf.datamodel.enums.map((e) => [e.dbName ?? e.name, e.values.map((v) => v.dbName ?? v.name)]),
+    );
     expect(actual).toEqual(expected);
   });
 
   it('has the same primary keys, unique indexes and plain indexes', async () => {
-    const { rows } = await client.query<{ table_name: string; is_primary: boolean; is_unique: boolean; columns: string[] }>(
+    const { rows } = await client.query<{
+      table_name: string;
+      is_primary: boolean;
+      is_unique: boolean;
+      columns: string[];
+    }>(
       `SELECT t.relname AS table_name, ix.indisprimary AS is_primary, ix.indisunique AS is_unique,
               array(SELECT a.attname FROM unnest(ix.indkey) WITH ORDINALITY k(attnum, ord)
                       JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.ord)::text[] AS columns
@@ -124,8 +144,11 @@ describe('migrations agree with prisma/schema.prisma', () => {
         WHERE n.nspname = $1 AND t.relname <> '_prisma_migrations'`,
       [db.schema],
     );
-    const describeIndex = (table: string, kind: string, columns: string[]) => `${table} ${kind} (${columns.join(', ')})`;
-    const actual = rows.map((r) => describeIndex(r.table_name, r.is_primary ? 'id' : r.is_unique ? 'unique' : 'normal', r.columns));
+    const describeIndex = (table: string, kind: string, columns: string[]) =>
+      `${table} ${kind} (${columns.join(', ')})`;
+    const actual = rows.map((r) =>
+      describeIndex(r.table_name, r.is_primary ? 'id' : r.is_unique ? 'unique' : 'normal', r.columns),
+    );
     const models = new Map(dmmf.datamodel.models.map((m) => [m.name, m]));
     const expected = dmmf.datamodel.indexes.map((index) => {
       const model = models.get(index.model)!;
@@ -151,7 +174,9 @@ describe('migrations agree with prisma/schema.prisma', () => {
     );
     await client.query(`SET search_path TO "${db.schema}"`);
     const unquote = (name: string) => name.replace(/^.*\./, '').replaceAll('"', '');
-    const actual = rows.map((r) => `${unquote(r.table_name)}(${r.columns.join(',')}) -> ${unquote(r.target)} ${r.on_delete}`);
+    const actual = rows.map(
+      (r) => `${unquote(r.table_name)}(${r.columns.join(',')}) -> ${unquote(r.target)} ${r.on_delete}`,
+    );
     const models = new Map(dmmf.datamodel.models.map((m) => [m.name, m]));
     const expected = dmmf.datamodel.models.flatMap((model) =>
       model.fields

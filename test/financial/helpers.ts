@@ -38,26 +38,36 @@ export async function startRecordingProxy(): Promise<RecordingProxy> {
   const server: Server = createServer((req, res) => {
     const start = Date.now();
     const target = new URL(req.url ?? '/', proxy.target);
-    const upstream = httpRequest(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
-    res.on('finish', () => proxy.requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', start, end: Date.now() }));
+    const upstream = httpRequest(
+      target,
+      { method: req.method, headers: { ...req.headers, host: target.host } },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
+    res.on('finish', () =>
+      proxy.requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', start, end: Date.now() }),
+    );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  proxy.close = () => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
+  proxy.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return proxy;
 }
 
 /** The most requests matching `filter` that were in flight at the same moment. */
 export function maxInFlight(requests: readonly Recorded[], filter: (r: Recorded) => boolean): number {
-  const events = requests.filter(filter).flatMap((r) => [{ t: r.start, d: 1 }, { t: r.end, d: -1 }]);
+  const events = requests.filter(filter).flatMap((r) => [
+    { t: r.start, d: 1 },
+    { t: r.end, d: -1 },
+  ]);
   // Ends sort before starts at the same millisecond: back-to-back requests do not overlap.
   events.sort((a, b) => a.t - b.t || a.d - b.d);
   let current = 0;
@@ -103,21 +113,37 @@ export async function createFinancialContext(env: Record<string, string> = {}): 
   const proxy = await startRecordingProxy();
   const sandbox = await startSandbox({ redirectUri: `${PUBLIC_URL}/lightspeed/callback` });
   proxy.target = sandbox.url;
-  const settings = { ...FAST_KSERIES_ENV, FINANCIAL_SYNC_INITIAL_DAYS: '7', FINANCIAL_SYNC_LOCK_TTL_SECONDS: '5', ...env };
+  const settings = {
+    ...FAST_KSERIES_ENV,
+    FINANCIAL_SYNC_INITIAL_DAYS: '7',
+    FINANCIAL_SYNC_LOCK_TTL_SECONDS: '5',
+    ...env,
+  };
   const ctx = await createTestContext({
-    PUBLIC_URL, LIGHTSPEED_ENV: 'sandbox', LIGHTSPEED_SANDBOX_URL: proxy.url, LIGHTSPEED_CLIENT_ID: CLIENT_ID, LIGHTSPEED_CLIENT_SECRET: CLIENT_SECRET, ...settings,
+    PUBLIC_URL,
+    LIGHTSPEED_ENV: 'sandbox',
+    LIGHTSPEED_SANDBOX_URL: proxy.url,
+    LIGHTSPEED_CLIENT_ID: CLIENT_ID,
+    LIGHTSPEED_CLIENT_SECRET: CLIENT_SECRET,
+    ...settings,
   });
   const { app, config, db } = ctx;
   const vendor = await connectedVendor(ctx, 'Financial vendor');
   const auth = bearer(vendor.apiKey);
   async function createLocation(businessLocationId: number): Promise<string> {
-    const res = await app.inject({ method: 'POST', url: '/v1/locations', headers: auth, payload: { name: `Location ${businessLocationId}`, businessLocationId } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/locations',
+      headers: auth,
+      payload: { name: `Location ${businessLocationId}`, businessLocationId },
+    });
     if (res.statusCode !== 201) throw new Error(`location creation failed: ${res.statusCode} ${res.body}`);
     return (res.json() as { id: string }).id;
   }
   async function control<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
     const res = await fetch(`${sandbox.url}/__sandbox${path}`, {
-      method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      method,
+      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
     });
     if (!res.ok) throw new Error(`sandbox control ${method} ${path}: ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
@@ -130,7 +156,12 @@ export async function createFinancialContext(env: Record<string, string> = {}): 
   const registry = new Registry();
   const core = createLightspeedCore({ config, prisma: db.prisma, ...keys, log, registry });
   const sync = createFinancialSync({
-    prisma: db.prisma, ...keys, kseries: core.kseries, integrationLog: core.integrationLog, log, registry,
+    prisma: db.prisma,
+    ...keys,
+    kseries: core.kseries,
+    integrationLog: core.integrationLog,
+    log,
+    registry,
     settings: {
       initialDays: config.FINANCIAL_SYNC_INITIAL_DAYS,
       lookbackMs: config.FINANCIAL_SYNC_LOOKBACK_HOURS * 3600_000,
@@ -138,20 +169,51 @@ export async function createFinancialContext(env: Record<string, string> = {}): 
     },
   });
   return {
-    ctx, sandbox, proxy, vendor, locationId, nycLocationId, sync, core, registry, control,
+    ctx,
+    sandbox,
+    proxy,
+    vendor,
+    locationId,
+    nycLocationId,
+    sync,
+    core,
+    registry,
+    control,
     get: (path) => app.inject({ method: 'GET', url: path, headers: auth }),
-    post: (path, payload) => app.inject({ method: 'POST', url: path, headers: auth, ...(payload === undefined ? {} : { payload: payload as object }) }),
+    post: (path, payload) =>
+      app.inject({
+        method: 'POST',
+        url: path,
+        headers: auth,
+        ...(payload === undefined ? {} : { payload: payload as object }),
+      }),
     async sandboxToken(scopes = ['financial-api', 'items']) {
       return (await control<{ access_token: string }>('POST', '/tokens', { clientId: CLIENT_ID, scopes })).access_token;
     },
     async generate(businessLocationId, count, from, to, seed = 1) {
-      await control('POST', '/sales/generate', { businessLocationId, count, from: from.toISOString(), to: to.toISOString(), seed });
+      await control('POST', '/sales/generate', {
+        businessLocationId,
+        count,
+        from: from.toISOString(),
+        to: to.toISOString(),
+        seed,
+      });
     },
     workerEnv(extra = {}) {
       return {
-        NODE_ENV: 'test', DATABASE_URL: db.url, REDIS_URL: config.REDIS_URL, REDIS_PREFIX: config.REDIS_PREFIX, PUBLIC_URL,
-        LIGHTSPEED_ENV: 'sandbox', LIGHTSPEED_SANDBOX_URL: proxy.url, LIGHTSPEED_CLIENT_ID: CLIENT_ID, LIGHTSPEED_CLIENT_SECRET: CLIENT_SECRET,
-        WORKER_METRICS_PORT: '0', LOG_LEVEL: 'info', ...settings, ...extra,
+        NODE_ENV: 'test',
+        DATABASE_URL: db.url,
+        REDIS_URL: config.REDIS_URL,
+        REDIS_PREFIX: config.REDIS_PREFIX,
+        PUBLIC_URL,
+        LIGHTSPEED_ENV: 'sandbox',
+        LIGHTSPEED_SANDBOX_URL: proxy.url,
+        LIGHTSPEED_CLIENT_ID: CLIENT_ID,
+        LIGHTSPEED_CLIENT_SECRET: CLIENT_SECRET,
+        WORKER_METRICS_PORT: '0',
+        LOG_LEVEL: 'info',
+        ...settings,
+        ...extra,
       };
     },
     async close() {
@@ -180,9 +242,21 @@ export function parseCsv(text: string): Record<string, string>[] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false; else cell += ch;
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(cell); cell = ''; } else if (ch === '\n') { row.push(cell.replace(/\r$/, '')); rows.push(row); row = []; cell = ''; } else cell += ch;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\n') {
+      row.push(cell.replace(/\r$/, ''));
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += ch;
   }
   if (cell !== '' || row.length > 0) rows.push([...row, cell]);
   const [header, ...body] = rows;

@@ -27,7 +27,9 @@ describe('a connection with financial-api only', () => {
   afterAll(async () => f?.close());
 
   it('syncs financial data, never calls items or rich items, and answers 403 naming items', async () => {
-    const connection = await f.ctx.db.prisma.lightspeedConnection.findUniqueOrThrow({ where: { vendorId: f.vendor.id } });
+    const connection = await f.ctx.db.prisma.lightspeedConnection.findUniqueOrThrow({
+      where: { vendorId: f.vendor.id },
+    });
     expect(connection.scopes).toEqual(['financial-api']);
     // The business came from /f/data/businesses, as orders-api is absent.
     expect(connection.businessId).toBe(BigInt(SANDBOX_SEED.business.id));
@@ -69,15 +71,25 @@ describe('a connection with items only', () => {
     for (const path of ['sales', 'daily', 'daily.csv', 'sales.csv', 'reconciliation']) {
       expectMissing(await f.get(`/v1/locations/${f.locationId}/financial/${path}?${range}`), 'financial-api');
     }
-    expectMissing(await f.post(`/v1/locations/${f.locationId}/financial/backfill`, { from: weekAgo, to: today }), 'financial-api');
+    expectMissing(
+      await f.post(`/v1/locations/${f.locationId}/financial/backfill`, { from: weekAgo, to: today }),
+      'financial-api',
+    );
   });
 
   it("answers 404 for another vendor's location and 409 for an unmapped one", async () => {
     const other = await createVendor(f.ctx.app, 'Other vendor');
-    const res = await f.ctx.app.inject({ method: 'GET', url: `/v1/locations/${f.locationId}/financial/items`, headers: bearer(other.apiKey) });
+    const res = await f.ctx.app.inject({
+      method: 'GET',
+      url: `/v1/locations/${f.locationId}/financial/items`,
+      headers: bearer(other.apiKey),
+    });
     expect(res.statusCode).toBe(404);
     const unmapped = await f.ctx.app.inject({
-      method: 'POST', url: '/v1/locations', headers: bearer(f.vendor.apiKey), payload: { name: 'Not mapped' },
+      method: 'POST',
+      url: '/v1/locations',
+      headers: bearer(f.vendor.apiKey),
+      payload: { name: 'Not mapped' },
     });
     const id = (unmapped.json() as { id: string }).id;
     const conflict = await f.get(`/v1/locations/${id}/financial/items`);

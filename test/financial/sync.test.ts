@@ -7,14 +7,30 @@ import { DAILY_COLUMNS } from '../../src/services/financial/csv.js';
 import { AMS, createFinancialContext, NYC, parseCsv, sandboxGet, type FinancialContext } from './helpers.js';
 
 type Day = {
-  date: string; salesCount: number; grossSales: string; netSales: string; tax: string; discounts: string; tips: string; paymentsTotal: string;
+  date: string;
+  salesCount: number;
+  grossSales: string;
+  netSales: string;
+  tax: string;
+  discounts: string;
+  tips: string;
+  paymentsTotal: string;
   payments: { code: string; count: number; amount: string; tips: string }[];
   accountingGroups: { name: string; code: string | null; gross: string; net: string; tax: string; discounts: string }[];
   verified: boolean | null;
 };
-type DailyBody = { data: Day[]; calendar: { timezone: string; startOfDay: string; source: string; currency: string }; sync: { lastSyncedAt: string | null } };
+type DailyBody = {
+  data: Day[];
+  calendar: { timezone: string; startOfDay: string; source: string; currency: string };
+  sync: { lastSyncedAt: string | null };
+};
 type KSale = { receiptId: string; payments?: { code: string; netAmountWithTax: string; tip: string }[] };
-type Aggregate = { totalAmount: string; totalTaxAmount: string; totalDiscountedAmount: string; children: { children: { groupByValue: string; totalAmount: string; totalTaxAmount: string }[] }[] };
+type Aggregate = {
+  totalAmount: string;
+  totalTaxAmount: string;
+  totalDiscountedAmount: string;
+  children: { children: { groupByValue: string; totalAmount: string; totalTaxAmount: string }[] }[];
+};
 
 const DAY = 86_400_000;
 const cents = (v: string) => parseAmount(v);
@@ -44,11 +60,15 @@ describe('financial sync', () => {
       const result = await f.sync.run(l.id);
       expect(result).toMatchObject({ status: 'completed', sales: { inserted: l.count, updated: 0 }, failed: [] });
       console.log(`${l.name}: first sync of ${l.count} sales in ${Date.now() - started} ms`);
-      const rows = await f.ctx.db.prisma.financialSale.findMany({ where: { locationId: l.id }, select: { receiptId: true } });
+      const rows = await f.ctx.db.prisma.financialSale.findMany({
+        where: { locationId: l.id },
+        select: { receiptId: true },
+      });
       expect(rows).toHaveLength(l.count);
       // Exactly the sandbox's sales of the window, each once.
       const sandbox: KSale[] = [];
-      let path: string | undefined = `/f/finance/${l.bl}/financials/${new Date(now - 8 * DAY).toISOString()}/${new Date().toISOString()}`;
+      let path: string | undefined =
+        `/f/finance/${l.bl}/financials/${new Date(now - 8 * DAY).toISOString()}/${new Date().toISOString()}`;
       while (path) {
         const page: { sales: KSale[]; _links: { nextPage?: { href: string } } } = await sandboxGet(f, token, path);
         sandbox.push(...page.sales);
@@ -90,19 +110,37 @@ describe('financial sync', () => {
       const days = body.data.filter((d) => d.salesCount > 0);
       expect(days.length).toBeGreaterThanOrEqual(6);
       for (const d of days) {
-        const agg = await sandboxGet<Aggregate>(f, token, `/f/finance/${l.bl}/aggregatedSales?date=${d.date}&groupBy=accountingGroup`);
+        const agg = await sandboxGet<Aggregate>(
+          f,
+          token,
+          `/f/finance/${l.bl}/aggregatedSales?date=${d.date}&groupBy=accountingGroup`,
+        );
         expect({ date: d.date, gross: d.grossSales, tax: d.tax, discounts: d.discounts }).toEqual({
-          date: d.date, gross: agg.totalAmount, tax: agg.totalTaxAmount, discounts: agg.totalDiscountedAmount,
+          date: d.date,
+          gross: agg.totalAmount,
+          tax: agg.totalTaxAmount,
+          discounts: agg.totalDiscountedAmount,
         });
         const groups = agg.children[0]?.children ?? [];
-        expect(d.accountingGroups.map((g) => [g.name, g.gross, g.tax])).toEqual(groups.map((g) => [g.groupByValue, g.totalAmount, g.totalTaxAmount]));
-        const daily = await sandboxGet<{ sales: KSale[] }>(f, token, `/f/finance/${l.bl}/dailyFinancials?date=${d.date}&include=payments`);
+        expect(d.accountingGroups.map((g) => [g.name, g.gross, g.tax])).toEqual(
+          groups.map((g) => [g.groupByValue, g.totalAmount, g.totalTaxAmount]),
+        );
+        const daily = await sandboxGet<{ sales: KSale[] }>(
+          f,
+          token,
+          `/f/finance/${l.bl}/dailyFinancials?date=${d.date}&include=payments`,
+        );
         const payments = daily.sales.flatMap((s) => s.payments ?? []);
         expect(d.salesCount).toBe(daily.sales.length);
         expect(d.tips).toBe(sum(payments.map((p) => p.tip)));
         for (const m of d.payments) {
           const of = payments.filter((p) => p.code === m.code);
-          expect([m.code, m.count, m.amount, m.tips]).toEqual([m.code, of.length, sum(of.map((p) => p.netAmountWithTax)), sum(of.map((p) => p.tip))]);
+          expect([m.code, m.count, m.amount, m.tips]).toEqual([
+            m.code,
+            of.length,
+            sum(of.map((p) => p.netAmountWithTax)),
+            sum(of.map((p) => p.tip)),
+          ]);
         }
         // Closed days were checked against K-Series' daily financials.
         if (d.date < new Date(Date.now() - DAY).toISOString().slice(0, 10)) expect(d.verified).toBe(true);
@@ -111,7 +149,9 @@ describe('financial sync', () => {
   });
 
   it('the CSV exports parse back to the same numbers, with a stable header', async () => {
-    const json = ((await f.get(`/v1/locations/${f.locationId}/financial/daily?from=${from}&to=${to}`)).json() as DailyBody).data;
+    const json = (
+      (await f.get(`/v1/locations/${f.locationId}/financial/daily?from=${from}&to=${to}`)).json() as DailyBody
+    ).data;
     const res = await f.get(`/v1/locations/${f.locationId}/financial/daily.csv?from=${from}&to=${to}`);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/csv');
@@ -121,12 +161,23 @@ describe('financial sync', () => {
     for (const d of json) {
       const dayRow = rows.find((r) => r.business_date === d.date && r.category === 'day');
       expect(dayRow).toMatchObject({
-        currency: 'EUR', count: String(d.salesCount), gross: d.grossSales, net: d.netSales, tax: d.tax, discounts: d.discounts, tips: d.tips, amount: d.paymentsTotal,
+        currency: 'EUR',
+        count: String(d.salesCount),
+        gross: d.grossSales,
+        net: d.netSales,
+        tax: d.tax,
+        discounts: d.discounts,
+        tips: d.tips,
+        amount: d.paymentsTotal,
       });
       const payments = rows.filter((r) => r.business_date === d.date && r.category === 'payment');
-      expect(payments.map((r) => [r.code, Number(r.count), r.amount, r.tips])).toEqual(d.payments.map((p) => [p.code, p.count, p.amount, p.tips]));
+      expect(payments.map((r) => [r.code, Number(r.count), r.amount, r.tips])).toEqual(
+        d.payments.map((p) => [p.code, p.count, p.amount, p.tips]),
+      );
       const groups = rows.filter((r) => r.business_date === d.date && r.category === 'accounting_group');
-      expect(groups.map((r) => [r.name, r.gross, r.net, r.tax])).toEqual(d.accountingGroups.map((g) => [g.name, g.gross, g.net, g.tax]));
+      expect(groups.map((r) => [r.name, r.gross, r.net, r.tax])).toEqual(
+        d.accountingGroups.map((g) => [g.name, g.gross, g.net, g.tax]),
+      );
       // The tax rows add up to the day: nothing counted twice or left out.
       const taxes = rows.filter((r) => r.business_date === d.date && r.category === 'tax');
       expect(sum(taxes.map((r) => r.tax))).toBe(d.tax);
@@ -146,9 +197,15 @@ describe('financial sync', () => {
     let cursor: string | null = null;
     let lastTime = '';
     do {
-      const res = await f.get(`/v1/locations/${f.nycLocationId}/financial/sales?from=${from}&to=${to}&limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+      const res = await f.get(
+        `/v1/locations/${f.nycLocationId}/financial/sales?from=${from}&to=${to}&limit=500${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(res.statusCode, res.body).toBe(200);
-      const body = res.json() as { data: { receiptId: string; timeClosed: string; currency: string }[]; page: { nextCursor: string | null }; sync: { lastSyncedAt: string } };
+      const body = res.json() as {
+        data: { receiptId: string; timeClosed: string; currency: string }[];
+        page: { nextCursor: string | null };
+        sync: { lastSyncedAt: string };
+      };
       expect(body.sync.lastSyncedAt).toMatch(/^\d{4}-/);
       for (const s of body.data) {
         expect(s.timeClosed >= lastTime).toBe(true);
@@ -165,7 +222,11 @@ describe('financial sync', () => {
   it('serves synced items and the price list with their sync time', async () => {
     const items = await f.get(`/v1/locations/${f.locationId}/financial/items?limit=5`);
     expect(items.statusCode, items.body).toBe(200);
-    const body = items.json() as { data: { sku: string; richItem: unknown }[]; page: { total: number; nextOffset: number | null }; sync: { lastSyncedAt: string | null } };
+    const body = items.json() as {
+      data: { sku: string; richItem: unknown }[];
+      page: { total: number; nextOffset: number | null };
+      sync: { lastSyncedAt: string | null };
+    };
     expect(body.page.total).toBeGreaterThan(5);
     expect(body.page.nextOffset).toBe(5);
     expect(body.sync.lastSyncedAt).not.toBeNull();
@@ -184,11 +245,16 @@ describe('financial sync', () => {
     const partial = await f.sync.run(f.nycLocationId);
     await f.control('DELETE', '/faults');
     expect(partial).toMatchObject({ status: 'partial', failed: [{ dataset: 'tax-rates' }] });
-    const status = (await f.get(`/v1/locations/${f.nycLocationId}/financial/sync`)).json() as { datasets: { dataset: string; lastError: string | null }[] };
+    const status = (await f.get(`/v1/locations/${f.nycLocationId}/financial/sync`)).json() as {
+      datasets: { dataset: string; lastError: string | null }[];
+    };
     expect(status.datasets.find((d) => d.dataset === 'tax-rates')?.lastError).toContain('500');
     expect(status.datasets.filter((d) => d.lastError !== null).map((d) => d.dataset)).toEqual(['tax-rates']);
     const log = await f.core.integrationLog.list(f.vendor.id);
-    expect(log.find((e) => e.event === 'financial.sync_failed')).toMatchObject({ level: 'ERROR', message: expect.stringContaining('tax-rates') });
+    expect(log.find((e) => e.event === 'financial.sync_failed')).toMatchObject({
+      level: 'ERROR',
+      message: expect.stringContaining('tax-rates'),
+    });
     expect(log.filter((e) => e.event === 'financial.synced').map((e) => e.message)).toEqual(
       expect.arrayContaining([expect.stringContaining('1500 new'), expect.stringContaining('1200 new')]),
     );
@@ -200,7 +266,9 @@ describe('financial sync', () => {
   it('rejects ranges over a year and reports sync metrics', async () => {
     const res = await f.get(`/v1/locations/${f.locationId}/financial/daily?from=2024-01-01&to=2025-01-02`);
     expect(res.statusCode).toBe(400);
-    expect((res.json() as { error: { details: { fields: { field: string }[] } } }).error.details.fields[0]?.field).toBe('querystring.to');
+    expect((res.json() as { error: { details: { fields: { field: string }[] } } }).error.details.fields[0]?.field).toBe(
+      'querystring.to',
+    );
     const metrics = await f.registry.metrics();
     expect(metrics).toContain('financial_sync_runs_total{outcome="completed"} 5');
     expect(metrics).toContain('financial_sync_runs_total{outcome="partial"} 1');

@@ -3,7 +3,13 @@
 import { describe, expect, it } from 'vitest';
 import { formatAmount, parseAmount, sumAmounts } from '../../src/services/financial/amounts.js';
 import { planBackfill } from '../../src/services/financial/backfill.js';
-import { businessDateOf, businessDayBounds, startOfDayFrom, zonedInstant, type BusinessCalendar } from '../../src/services/financial/calendar.js';
+import {
+  businessDateOf,
+  businessDayBounds,
+  startOfDayFrom,
+  zonedInstant,
+  type BusinessCalendar,
+} from '../../src/services/financial/calendar.js';
 import { csvLine, saleCsvLine } from '../../src/services/financial/csv.js';
 
 const ams: BusinessCalendar = { timezone: 'Europe/Amsterdam', startOfDay: '05:00', source: 'kseries' };
@@ -48,7 +54,9 @@ describe('backfill planning', () => {
     expect(year).toHaveLength(12);
     expect(year[0]).toEqual({ fromDate: '2025-01-01', toDate: '2025-01-31' });
     expect(year.at(-1)).toEqual({ fromDate: '2025-12-08', toDate: '2025-12-31' });
-    expect(planBackfill('2025-02-10', '2025-02-10', '2026-01-01')).toEqual([{ fromDate: '2025-02-10', toDate: '2025-02-10' }]);
+    expect(planBackfill('2025-02-10', '2025-02-10', '2026-01-01')).toEqual([
+      { fromDate: '2025-02-10', toDate: '2025-02-10' },
+    ]);
     expect(() => planBackfill('2024-01-01', '2024-12-31', '2026-01-01')).toThrow(/365/); // 366 days (leap year)
     expect(() => planBackfill('2025-02-10', '2025-02-09', '2026-01-01')).toThrow(/before/);
     expect(() => planBackfill('2026-02-10', '2026-02-11', '2026-01-01')).toThrow(/future/);
@@ -59,8 +67,19 @@ describe('CSV', () => {
   it('quotes what needs quoting and defuses spreadsheet formulas in text', () => {
     expect(csvLine(['a', 'b,c', 'say "hi"', null, 3])).toBe('a,"b,c","say ""hi""",,3\r\n');
     const line = saleCsvLine({
-      receiptId: 'R1', accountId: '=HYPERLINK("x")', businessDate: '2025-01-01', timeClosed: 't', type: 'SALE', cancelled: false,
-      externalReference: null, currency: 'EUR', total: '-1.00', tax: '0.00', discounts: '0.00', tips: '0.00', payments: [{ code: 'CARD', amount: '-1.00' }],
+      receiptId: 'R1',
+      accountId: '=HYPERLINK("x")',
+      businessDate: '2025-01-01',
+      timeClosed: 't',
+      type: 'SALE',
+      cancelled: false,
+      externalReference: null,
+      currency: 'EUR',
+      total: '-1.00',
+      tax: '0.00',
+      discounts: '0.00',
+      tips: '0.00',
+      payments: [{ code: 'CARD', amount: '-1.00' }],
     });
     expect(line).toBe(`R1,"'=HYPERLINK(""x"")",2025-01-01,t,SALE,false,,EUR,-1.00,0.00,0.00,0.00,CARD:-1.00\r\n`);
   });

@@ -11,12 +11,22 @@ export function envFor(config: Config, overrides: Record<string, string> = {}): 
   for (const [key, value] of Object.entries(config)) {
     if (/^[A-Z][A-Z0-9_]+$/.test(key) && value !== undefined && typeof value !== 'object') env[key] = String(value);
   }
-  env.TOKEN_ENCRYPTION_PREVIOUS_KEYS = [...config.TOKEN_ENCRYPTION_PREVIOUS_KEYS].map(([v, k]) => `${v}:${k.toString('base64')}`).join(',');
+  env.TOKEN_ENCRYPTION_PREVIOUS_KEYS = [...config.TOKEN_ENCRYPTION_PREVIOUS_KEYS]
+    .map(([v, k]) => `${v}:${k.toString('base64')}`)
+    .join(',');
   return { ...env, WORKER_METRICS_PORT: '0', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn', ...overrides };
 }
 
-export function spawnWorker(env: Record<string, string>): { child: ChildProcess; ready: Promise<void>; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], { cwd: root, env: { ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnWorker(env: Record<string, string>): {
+  child: ChildProcess;
+  ready: Promise<void>;
+  exited: Promise<number | null>;
+} {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+    cwd: root,
+    env: { ...env, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const ready = new Promise<void>((resolve, reject) => {
     let buffer = '';
     child.stdout!.on('data', (chunk: Buffer) => {

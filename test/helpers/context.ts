@@ -90,7 +90,10 @@ export interface TestContextOptions {
   via?: { postgres?: TcpProxy; redis?: TcpProxy };
 }
 
-export async function createTestContext(overrides: Record<string, string> = {}, options: TestContextOptions = {}): Promise<TestContext> {
+export async function createTestContext(
+  overrides: Record<string, string> = {},
+  options: TestContextOptions = {},
+): Promise<TestContext> {
   const db = await createTestDatabase();
   const { via } = options;
   const databaseUrl = via?.postgres ? throughProxy(db.url, via.postgres) : db.url;
@@ -102,7 +105,15 @@ export async function createTestContext(overrides: Record<string, string> = {}, 
   const prisma = via?.postgres ? createPrisma(databaseUrl, { poolSize: 5 }) : db.prisma;
   const lines = options.captureLogs;
   const logger = lines
-    ? pino(loggerOptions(config), new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } }))
+    ? pino(
+        loggerOptions(config),
+        new Writable({
+          write(chunk, _enc, done) {
+            lines.push(String(chunk));
+            done();
+          },
+        }),
+      )
     : undefined;
   const app = await buildApp({ config, prisma, ...(logger ? { logger } : {}) });
   options.beforeReady?.(app);
@@ -115,7 +126,10 @@ export async function createTestContext(overrides: Record<string, string> = {}, 
     async close() {
       await app.close();
       // Directly, not through a proxy that a failed test may have left cut.
-      await clearRedisPrefix(via?.redis ? overrides.REDIS_URL ?? TEST_REDIS_URL : config.REDIS_URL, config.REDIS_PREFIX);
+      await clearRedisPrefix(
+        via?.redis ? (overrides.REDIS_URL ?? TEST_REDIS_URL) : config.REDIS_URL,
+        config.REDIS_PREFIX,
+      );
       if (prisma !== db.prisma) await prisma.$disconnect();
       await db.drop();
     },

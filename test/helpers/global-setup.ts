@@ -10,10 +10,9 @@ export default async function setup(): Promise<void> {
   const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await client.connect();
   try {
-    const { rows } = await client.query<{ nspname: string }>(
-      `SELECT nspname FROM pg_namespace WHERE nspname LIKE $1`,
-      [`${TEST_SCHEMA_PREFIX}%`],
-    );
+    const { rows } = await client.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE nspname LIKE $1`, [
+      `${TEST_SCHEMA_PREFIX}%`,
+    ]);
     // Only schemas older than an hour: another test run may be using younger ones right now.
     const cutoff = Date.now() - 60 * 60 * 1000;
     for (const { nspname } of rows) {

@@ -27,7 +27,10 @@ function absoluteRefs(node: unknown, file: string): unknown {
   if (Array.isArray(node)) return node.map((n) => absoluteRefs(n, file));
   if (!node || typeof node !== 'object') return node;
   return Object.fromEntries(
-    Object.entries(node).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' && v.startsWith('#') ? `${file}${v}` : absoluteRefs(v, file)]),
+    Object.entries(node).map(([k, v]) => [
+      k,
+      k === '$ref' && typeof v === 'string' && v.startsWith('#') ? `${file}${v}` : absoluteRefs(v, file),
+    ]),
   );
 }
 
@@ -63,9 +66,12 @@ export function loadSpecs() {
           method: method.toUpperCase(),
           template,
           check(query, body) {
-            const problems = requiredQuery.filter((name) => !query.has(name)).map((name) => `required query parameter "${name}" missing`);
+            const problems = requiredQuery
+              .filter((name) => !query.has(name))
+              .map((name) => `required query parameter "${name}" missing`);
             if (body !== undefined && !validate) problems.push('sends a JSON body the operation does not take');
-            if (validate && body === undefined && op.requestBody?.required !== false) problems.push('request body missing');
+            if (validate && body === undefined && op.requestBody?.required !== false)
+              problems.push('request body missing');
             if (validate && body !== undefined && !validate(JSON.parse(body))) {
               problems.push(...(validate.errors ?? []).map((e) => `body${e.instancePath} ${e.message ?? ''}`));
             }

@@ -5,8 +5,16 @@ import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import type { Redis } from 'ioredis';
 import type { Dispatcher } from 'undici';
-import { ConnectionUnavailableError, type AccessTokenProvider, type ConnectionAccess } from '../../src/integrations/lightspeed/access-token-provider.js';
-import { createKSeriesClient, type KSeriesClient, type RetryPolicy } from '../../src/integrations/lightspeed/client/index.js';
+import {
+  ConnectionUnavailableError,
+  type AccessTokenProvider,
+  type ConnectionAccess,
+} from '../../src/integrations/lightspeed/access-token-provider.js';
+import {
+  createKSeriesClient,
+  type KSeriesClient,
+  type RetryPolicy,
+} from '../../src/integrations/lightspeed/client/index.js';
 import { buildSandbox, SANDBOX_SEED, type SandboxInstance } from '../../src/sandbox/app.js';
 
 export { SANDBOX_SEED };
@@ -85,12 +93,25 @@ export function createSandboxTokenProvider(
       headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(form),
     });
-    const body = (await res.json()) as { access_token?: string; refresh_token?: string; scope?: string; error?: string };
+    const body = (await res.json()) as {
+      access_token?: string;
+      refresh_token?: string;
+      scope?: string;
+      error?: string;
+    };
     if (!res.ok || !body.access_token || !body.refresh_token) {
-      throw new ConnectionUnavailableError(connectionId, 'RECONNECT_REQUIRED', `sandbox token endpoint: ${res.status} ${body.error ?? ''}`);
+      throw new ConnectionUnavailableError(
+        connectionId,
+        'RECONNECT_REQUIRED',
+        `sandbox token endpoint: ${res.status} ${body.error ?? ''}`,
+      );
     }
     return {
-      access: { accessToken: body.access_token, baseUrl, scopes: (body.scope ?? scopes.join(' ')).split(/\s+/).filter(Boolean) },
+      access: {
+        accessToken: body.access_token,
+        baseUrl,
+        scopes: (body.scope ?? scopes.join(' ')).split(/\s+/).filter(Boolean),
+      },
       refreshToken: body.refresh_token,
     };
   }
@@ -113,7 +134,8 @@ export function createSandboxTokenProvider(
     });
     const location = res.headers.get('location');
     const code = location ? new URL(location).searchParams.get('code') : null;
-    if (res.status !== 302 || !code) throw new Error(`sandbox authorize did not redirect with a code: ${res.status} ${await res.text()}`);
+    if (res.status !== 302 || !code)
+      throw new Error(`sandbox authorize did not redirect with a code: ${res.status} ${await res.text()}`);
     return token({ grant_type: 'authorization_code', code, redirect_uri: SANDBOX_CLIENT.redirectUri }, connectionId);
   }
 

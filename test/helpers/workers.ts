@@ -9,7 +9,11 @@ export async function startTestWorkers(ctx: TestContext): Promise<WorkerRuntime>
   return startWorkerRuntime({ config: ctx.config, log, prisma: ctx.prisma });
 }
 
-export async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | null | undefined | false>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

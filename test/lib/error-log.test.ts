@@ -6,7 +6,12 @@ describe('repeatQuietErrorLog', () => {
   it('logs a new message, stays quiet on repeats, and logs a repeat again after the quiet period', () => {
     const lines: string[] = [];
     let clock = 0;
-    const onError = repeatQuietErrorLog({ error: (obj: { err: Error }) => lines.push(obj.err.message) } as never, 'worker error', 60_000, () => clock);
+    const onError = repeatQuietErrorLog(
+      { error: (obj: { err: Error }) => lines.push(obj.err.message) } as never,
+      'worker error',
+      60_000,
+      () => clock,
+    );
     for (let i = 0; i < 50; i++) {
       onError(new Error('read ECONNRESET'));
       clock += 100;
@@ -16,6 +21,10 @@ describe('repeatQuietErrorLog', () => {
     expect(lines).toHaveLength(2);
     clock += 60_000;
     onError(new Error('connect ECONNREFUSED 127.0.0.1:6379'));
-    expect(lines).toEqual(['read ECONNRESET', 'connect ECONNREFUSED 127.0.0.1:6379', 'connect ECONNREFUSED 127.0.0.1:6379']);
+    expect(lines).toEqual([
+      'read ECONNRESET',
+      'connect ECONNREFUSED 127.0.0.1:6379',
+      'connect ECONNREFUSED 127.0.0.1:6379',
+    ]);
   });
 });

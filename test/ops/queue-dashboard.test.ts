@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES } from '../../src/jobs/queues.js';
 import { ADMIN_TOKEN, bearer, createTestContext, type TestContext } from '../helpers/context.js';
 
-const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
+const basic = (user: string, password: string) => ({
+  authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+});
 
 describe('queue dashboard', () => {
   let ctx: TestContext;
@@ -14,12 +16,26 @@ describe('queue dashboard', () => {
   afterAll(async () => ctx?.close());
 
   it('refuses every dashboard URL without the admin token, asking a browser for Basic credentials', async () => {
-    for (const url of ['/admin/queues', '/admin/queues/', '/admin/queues/api/queues', '/admin/queues/static/favicon-32x32.png', '/admin/queues/queue/push-order']) {
-      for (const headers of [{}, bearer('wrong-token-0123456789'), basic('admin', 'wrong-token-0123456789'), bearer(`${ADMIN_TOKEN}x`)]) {
+    for (const url of [
+      '/admin/queues',
+      '/admin/queues/',
+      '/admin/queues/api/queues',
+      '/admin/queues/static/favicon-32x32.png',
+      '/admin/queues/queue/push-order',
+    ]) {
+      for (const headers of [
+        {},
+        bearer('wrong-token-0123456789'),
+        basic('admin', 'wrong-token-0123456789'),
+        bearer(`${ADMIN_TOKEN}x`),
+      ]) {
         const res = await ctx.app.inject({ method: 'GET', url, headers });
         expect(res.statusCode, `${url} ${JSON.stringify(headers)}`).toBe(401);
         expect(res.headers['www-authenticate']).toMatch(/^Basic realm="queue dashboard"/);
-        expect(res.json()).toEqual({ error: { code: 'UNAUTHORIZED', message: expect.any(String) }, requestId: expect.any(String) });
+        expect(res.json()).toEqual({
+          error: { code: 'UNAUTHORIZED', message: expect.any(String) },
+          requestId: expect.any(String),
+        });
       }
     }
     // Actions too: nothing is changed without the token.
@@ -38,14 +54,24 @@ describe('queue dashboard', () => {
     const api = await ctx.app.inject({ method: 'GET', url: '/admin/queues/api/queues', headers: bearer(ADMIN_TOKEN) });
     expect(api.statusCode).toBe(200);
     const names = (api.json() as { queues: { name: string }[] }).queues.map((q) => q.name);
-    expect(names.sort()).toEqual(Object.values(QUEUES).map((q) => q.name).sort());
+    expect(names.sort()).toEqual(
+      Object.values(QUEUES)
+        .map((q) => q.name)
+        .sort(),
+    );
 
-    const asset = await ctx.app.inject({ method: 'GET', url: '/admin/queues/static/favicon-32x32.png', headers: bearer(ADMIN_TOKEN) });
+    const asset = await ctx.app.inject({
+      method: 'GET',
+      url: '/admin/queues/static/favicon-32x32.png',
+      headers: bearer(ADMIN_TOKEN),
+    });
     expect(asset.statusCode).toBe(200);
   });
 
   it('is not part of the public OpenAPI document', async () => {
-    const spec = (await ctx.app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, unknown> };
+    const spec = (await ctx.app.inject({ method: 'GET', url: '/docs/json' })).json() as {
+      paths: Record<string, unknown>;
+    };
     expect(Object.keys(spec.paths).filter((p) => p.startsWith('/admin/queues'))).toEqual([]);
   });
 });

@@ -20,7 +20,8 @@ function sample(text: string, name: string, labels: Record<string, string>): num
     if (!line.startsWith(`${name}{`)) continue;
     const inside = line.slice(name.length + 1, line.indexOf('}'));
     const parts = inside.split(',');
-    if (wanted.every((w) => parts.includes(w)) && parts.length === wanted.length) return Number(line.slice(line.indexOf('}') + 1));
+    if (wanted.every((w) => parts.includes(w)) && parts.length === wanted.length)
+      return Number(line.slice(line.indexOf('}') + 1));
   }
   return undefined;
 }
@@ -81,7 +82,10 @@ describe('queue metrics', () => {
       await queue.add('ops', { mode: 'fine' });
       await queue.add('ops', { mode: 'flaky' }, { attempts: 2 });
       await queue.add('ops', { mode: 'broken' }, { attempts: 2 });
-      await waitFor(async () => (await queue.getCompletedCount()) === 2 && (await queue.getFailedCount()) === 1, 'jobs to finish');
+      await waitFor(
+        async () => (await queue.getCompletedCount()) === 2 && (await queue.getFailedCount()) === 1,
+        'jobs to finish',
+      );
       await recorder.close();
       await new Promise((r) => setTimeout(r, 1_100));
       const text = await scrape();
@@ -104,7 +108,9 @@ describe('queue metrics', () => {
       expect(sample(text, 'queue_jobs', { queue: 'order-sweeper', state: 'failed' })).toBeDefined();
       // The sweeper's scheduler runs once at start; its completion reaches the API's /metrics.
       await waitFor(
-        async () => (sample(await scrape(), 'queue_job_outcomes_total', { queue: 'order-sweeper', outcome: 'completed' }) ?? 0) >= 1,
+        async () =>
+          (sample(await scrape(), 'queue_job_outcomes_total', { queue: 'order-sweeper', outcome: 'completed' }) ?? 0) >=
+          1,
         'the sweeper completion in the API metrics',
       );
     } finally {
@@ -113,7 +119,10 @@ describe('queue metrics', () => {
   });
 
   it('a scrape without Redis answers quickly, without queue samples, and says so', async () => {
-    const app = await buildApp({ config: testConfig({ DATABASE_URL: ctx.db.url, REDIS_URL: 'redis://127.0.0.1:1' }), prisma: ctx.db.prisma });
+    const app = await buildApp({
+      config: testConfig({ DATABASE_URL: ctx.db.url, REDIS_URL: 'redis://127.0.0.1:1' }),
+      prisma: ctx.db.prisma,
+    });
     try {
       const started = Date.now();
       const res = await app.inject({ method: 'GET', url: '/metrics' });

@@ -6,7 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { ConfigError } from '../../src/config.js';
 import { trustProxyOption } from '../../src/plugins/rate-limit.js';
-import { ADMIN_TOKEN, bearer, createTestContext, createVendor, testConfig, type TestContext } from '../helpers/context.js';
+import {
+  ADMIN_TOKEN,
+  bearer,
+  createTestContext,
+  createVendor,
+  testConfig,
+  type TestContext,
+} from '../helpers/context.js';
 
 const WINDOW_SECONDS = 3;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -41,7 +48,8 @@ describe('rate limits', () => {
     await ctx?.close();
   });
 
-  const locations = (app: FastifyInstance, key: string) => app.inject({ method: 'GET', url: '/v1/locations', headers: bearer(key) });
+  const locations = (app: FastifyInstance, key: string) =>
+    app.inject({ method: 'GET', url: '/v1/locations', headers: bearer(key) });
 
   it('limits each API key, across API processes, with 429 + Retry-After, and resets after the window', async () => {
     const vendor = await createVendor(ctx.app, 'Limited');
@@ -67,7 +75,11 @@ describe('rate limits', () => {
     expect(retryAfter).toBeLessThanOrEqual(WINDOW_SECONDS);
     const body = limited.json();
     expect(body).toEqual({
-      error: { code: 'RATE_LIMITED', message: expect.stringContaining('retry in'), details: { retryAfterSeconds: retryAfter, limit: 3 } },
+      error: {
+        code: 'RATE_LIMITED',
+        message: expect.stringContaining('retry in'),
+        details: { retryAfterSeconds: retryAfter, limit: 3 },
+      },
       requestId: expect.any(String),
     });
 
@@ -84,7 +96,12 @@ describe('rate limits', () => {
     const good = `Basic ${Buffer.from('lightspeed:dev-webhook-password').toString('base64')}`;
     const bad = `Basic ${Buffer.from('lightspeed:wrong-password-123').toString('base64')}`;
     const call = (app: FastifyInstance, ip: string, authorization: string) =>
-      app.inject({ method: 'POST', url: '/webhook/lightspeed', headers: { 'x-forwarded-for': ip, authorization }, payload: { type: 'ORDER', n: Math.random() } });
+      app.inject({
+        method: 'POST',
+        url: '/webhook/lightspeed',
+        headers: { 'x-forwarded-for': ip, authorization },
+        payload: { type: 'ORDER', n: Math.random() },
+      });
 
     // Authenticated calls are not counted, however many.
     for (let i = 0; i < 6; i++) expect((await call(ctx.app, '203.0.113.20', good)).statusCode).toBe(200);
@@ -125,7 +142,12 @@ describe('rate limits', () => {
   });
 
   it('limits the OAuth callback per client IP', async () => {
-    const hit = () => ctx.app.inject({ method: 'GET', url: '/lightspeed/callback?error=access_denied', headers: { 'x-forwarded-for': '198.51.100.1' } });
+    const hit = () =>
+      ctx.app.inject({
+        method: 'GET',
+        url: '/lightspeed/callback?error=access_denied',
+        headers: { 'x-forwarded-for': '198.51.100.1' },
+      });
     expect((await hit()).statusCode).not.toBe(429);
     expect((await hit()).statusCode).not.toBe(429);
     const limited = await hit();
@@ -150,7 +172,10 @@ describe('rate limits', () => {
     expect(limited.headers['content-type']).toContain('text/html');
     expect(limited.body).toContain('Too many requests');
     // The sign-in page itself (GET) is not limited.
-    expect((await ctx.app.inject({ method: 'GET', url: '/backoffice', headers: { 'x-forwarded-for': '192.0.2.44' } })).statusCode).toBe(200);
+    expect(
+      (await ctx.app.inject({ method: 'GET', url: '/backoffice', headers: { 'x-forwarded-for': '192.0.2.44' } }))
+        .statusCode,
+    ).toBe(200);
   });
 
   it('lets requests through, without waiting, when Redis is unreachable', async () => {

@@ -19,16 +19,28 @@ describe('POST /v1/orders', () => {
     ...overrides,
   });
   const post = (key: string, payload: unknown, headers: Record<string, string> = {}) =>
-    ctx.app.inject({ method: 'POST', url: '/v1/orders', headers: { ...bearer(key), ...headers }, payload: payload as object });
+    ctx.app.inject({
+      method: 'POST',
+      url: '/v1/orders',
+      headers: { ...bearer(key), ...headers },
+      payload: payload as object,
+    });
 
   beforeAll(async () => {
     ctx = await createTestContext();
     vendor = await createVendor(ctx.app, 'Kiosk vendor');
     other = await createVendor(ctx.app, 'Other');
     for (const v of [vendor, other]) {
-      await ctx.db.prisma.lightspeedConnection.create({ data: { vendorId: v.id, environment: 'SANDBOX', status: 'CONNECTED' } });
+      await ctx.db.prisma.lightspeedConnection.create({
+        data: { vendorId: v.id, environment: 'SANDBOX', status: 'CONNECTED' },
+      });
     }
-    const loc = await ctx.app.inject({ method: 'POST', url: '/v1/locations', headers: bearer(vendor.apiKey), payload: { name: 'Main', businessLocationId: 45454565682156 } });
+    const loc = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/locations',
+      headers: bearer(vendor.apiKey),
+      payload: { name: 'Main', businessLocationId: 45454565682156 },
+    });
     locationId = loc.json().id;
   });
   afterAll(async () => ctx?.close());
@@ -37,7 +49,12 @@ describe('POST /v1/orders', () => {
     const res = await post(vendor.apiKey, order());
     expect(res.statusCode).toBe(202);
     const body = res.json();
-    expect(body).toMatchObject({ status: 'RECEIVED', type: 'toGo', locationId, payment: { amount: 25.5, tip: 1, method: 'OOPAYMENT' } });
+    expect(body).toMatchObject({
+      status: 'RECEIVED',
+      type: 'toGo',
+      locationId,
+      payment: { amount: 25.5, tip: 1, method: 'OOPAYMENT' },
+    });
     expect(body.reference).toMatch(/^o[0-9a-f]{24}$/);
     expect(body.timeline).toEqual([expect.objectContaining({ from: null, to: 'RECEIVED', source: 'api' })]);
     const stored = await ctx.db.prisma.order.findUniqueOrThrow({ where: { id: body.id } });
@@ -80,22 +97,40 @@ describe('POST /v1/orders', () => {
     expect(res.statusCode).toBe(400);
     const fields = res.json().error.details.fields.map((f: { field: string }) => f.field);
     expect(fields).toEqual(
-      expect.arrayContaining(['body.locationId', 'body.customer.firstName', 'body.items.0.sku', 'body.items.0.quantity', 'body.payment.amount']),
+      expect.arrayContaining([
+        'body.locationId',
+        'body.customer.firstName',
+        'body.items.0.sku',
+        'body.items.0.quantity',
+        'body.payment.amount',
+      ]),
     );
     const noItems = await post(vendor.apiKey, order({ items: [] }));
     expect(noItems.statusCode).toBe(400);
     const tableOnToGo = await post(vendor.apiKey, order({ tableNumber: '4' }));
-    expect(tableOnToGo.json().error.details.fields.map((f: { field: string }) => f.field)).toContain('body.tableNumber');
+    expect(tableOnToGo.json().error.details.fields.map((f: { field: string }) => f.field)).toContain(
+      'body.tableNumber',
+    );
   });
 
   it('refuses unmapped locations and vendors that never connected', async () => {
-    const unmapped = await ctx.app.inject({ method: 'POST', url: '/v1/locations', headers: bearer(vendor.apiKey), payload: { name: 'Pop-up' } });
+    const unmapped = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/locations',
+      headers: bearer(vendor.apiKey),
+      payload: { name: 'Pop-up' },
+    });
     const res = await post(vendor.apiKey, order({ locationId: unmapped.json().id }));
     expect(res.statusCode).toBe(409);
     expect(res.json().error.code).toBe('LOCATION_NOT_MAPPED');
 
     const fresh = await createVendor(ctx.app, 'Fresh');
-    const loc = await ctx.app.inject({ method: 'POST', url: '/v1/locations', headers: bearer(fresh.apiKey), payload: { name: 'X', businessLocationId: 1 } });
+    const loc = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/locations',
+      headers: bearer(fresh.apiKey),
+      payload: { name: 'X', businessLocationId: 1 },
+    });
     const notConnected = await post(fresh.apiKey, order({ locationId: loc.json().id }));
     expect(notConnected.statusCode).toBe(409);
     expect(notConnected.json().error.code).toBe('VENDOR_NOT_CONNECTED');
@@ -109,22 +144,43 @@ describe('POST /v1/orders', () => {
     const list = await ctx.app.inject({ method: 'GET', url: '/v1/orders', headers: bearer(other.apiKey) });
     expect(list.json().items.map((o: { id: string }) => o.id)).not.toContain(mine.id);
     await ctx.db.prisma.order.update({ where: { id: mine.id }, data: { status: 'FAILED' } });
-    const replay = await ctx.app.inject({ method: 'POST', url: `/v1/orders/${mine.id}/replay`, headers: bearer(other.apiKey) });
+    const replay = await ctx.app.inject({
+      method: 'POST',
+      url: `/v1/orders/${mine.id}/replay`,
+      headers: bearer(other.apiKey),
+    });
     expect(replay.statusCode).toBe(404);
     expect((await ctx.db.prisma.order.findUniqueOrThrow({ where: { id: mine.id } })).status).toBe('FAILED');
   });
 
   it('lists with filters and cursor paging', async () => {
     const v = await createVendor(ctx.app, 'Lister');
-    await ctx.db.prisma.lightspeedConnection.create({ data: { vendorId: v.id, environment: 'SANDBOX', status: 'CONNECTED' } });
-    const loc = (await ctx.app.inject({ method: 'POST', url: '/v1/locations', headers: bearer(v.apiKey), payload: { name: 'L', businessLocationId: 7 } })).json();
+    await ctx.db.prisma.lightspeedConnection.create({
+      data: { vendorId: v.id, environment: 'SANDBOX', status: 'CONNECTED' },
+    });
+    const loc = (
+      await ctx.app.inject({
+        method: 'POST',
+        url: '/v1/locations',
+        headers: bearer(v.apiKey),
+        payload: { name: 'L', businessLocationId: 7 },
+      })
+    ).json();
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await post(v.apiKey, order({ locationId: loc.id }))).json().id);
     const first = await ctx.app.inject({ method: 'GET', url: '/v1/orders?limit=2', headers: bearer(v.apiKey) });
     expect(first.json().items.map((o: { id: string }) => o.id)).toEqual([ids[4], ids[3]]);
-    const second = await ctx.app.inject({ method: 'GET', url: `/v1/orders?limit=2&cursor=${first.json().nextCursor}`, headers: bearer(v.apiKey) });
+    const second = await ctx.app.inject({
+      method: 'GET',
+      url: `/v1/orders?limit=2&cursor=${first.json().nextCursor}`,
+      headers: bearer(v.apiKey),
+    });
     expect(second.json().items.map((o: { id: string }) => o.id)).toEqual([ids[2], ids[1]]);
-    const byStatus = await ctx.app.inject({ method: 'GET', url: '/v1/orders?status=PAID,CLOSED', headers: bearer(v.apiKey) });
+    const byStatus = await ctx.app.inject({
+      method: 'GET',
+      url: '/v1/orders?status=PAID,CLOSED',
+      headers: bearer(v.apiKey),
+    });
     expect(byStatus.json().items).toEqual([]);
     const badStatus = await ctx.app.inject({ method: 'GET', url: '/v1/orders?status=DONE', headers: bearer(v.apiKey) });
     expect(badStatus.statusCode).toBe(400);
@@ -133,13 +189,29 @@ describe('POST /v1/orders', () => {
   it('replays a FAILED order as a new attempt with a new K-Series reference', async () => {
     const created = (await post(vendor.apiKey, order())).json();
     // An old order: its first deadline has long passed.
-    await ctx.db.prisma.order.update({ where: { id: created.id }, data: { status: 'FAILED', failureReason: 'unknown SKU', deadlineAt: new Date(Date.now() - 3_600_000) } });
-    const res = await ctx.app.inject({ method: 'POST', url: `/v1/orders/${created.id}/replay`, headers: bearer(vendor.apiKey) });
+    await ctx.db.prisma.order.update({
+      where: { id: created.id },
+      data: { status: 'FAILED', failureReason: 'unknown SKU', deadlineAt: new Date(Date.now() - 3_600_000) },
+    });
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: `/v1/orders/${created.id}/replay`,
+      headers: bearer(vendor.apiKey),
+    });
     expect(res.statusCode).toBe(202);
-    expect(res.json()).toMatchObject({ status: 'RECEIVED', attempt: 2, reference: `${created.reference}-2`, failureReason: null });
+    expect(res.json()).toMatchObject({
+      status: 'RECEIVED',
+      attempt: 2,
+      reference: `${created.reference}-2`,
+      failureReason: null,
+    });
     expect(new Date(res.json().deadlineAt).getTime()).toBeGreaterThan(Date.now());
     expect(await ctx.app.queues.pushOrder.queue.getJob(pushJobId({ id: created.id, attempt: 2 }))).toBeDefined();
-    const again = await ctx.app.inject({ method: 'POST', url: `/v1/orders/${created.id}/replay`, headers: bearer(vendor.apiKey) });
+    const again = await ctx.app.inject({
+      method: 'POST',
+      url: `/v1/orders/${created.id}/replay`,
+      headers: bearer(vendor.apiKey),
+    });
     expect(again.statusCode).toBe(409);
   });
 
@@ -148,8 +220,15 @@ describe('POST /v1/orders', () => {
     await ctx.db.prisma.order.update({ where: { id: created.id }, data: { status: 'NEEDS_ATTENTION' } });
     const list = await ctx.app.inject({ method: 'GET', url: '/admin/orders/attention', headers: bearer(ADMIN_TOKEN) });
     expect(list.json().items.map((o: { id: string }) => o.id)).toContain(created.id);
-    expect((await ctx.app.inject({ method: 'GET', url: '/admin/orders/attention', headers: bearer(vendor.apiKey) })).statusCode).toBe(401);
-    const replay = await ctx.app.inject({ method: 'POST', url: `/admin/orders/${created.id}/replay`, headers: bearer(ADMIN_TOKEN) });
+    expect(
+      (await ctx.app.inject({ method: 'GET', url: '/admin/orders/attention', headers: bearer(vendor.apiKey) }))
+        .statusCode,
+    ).toBe(401);
+    const replay = await ctx.app.inject({
+      method: 'POST',
+      url: `/admin/orders/${created.id}/replay`,
+      headers: bearer(ADMIN_TOKEN),
+    });
     expect(replay.statusCode).toBe(202);
     // NEEDS_ATTENTION keeps its reference: if the first attempt did reach the POS, K-Series answers 409.
     expect(replay.json()).toMatchObject({ status: 'RECEIVED', attempt: 1, reference: created.reference });

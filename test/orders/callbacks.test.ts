@@ -44,20 +44,29 @@ describe('vendor callbacks', () => {
   });
 
   it('POSTs every status change, signed with the vendor’s secret, retrying a failing endpoint', async () => {
-    const set = await p.ctx.app.inject({ method: 'PUT', url: '/v1/callback', headers: bearer(p.vendor.apiKey), payload: { url } });
+    const set = await p.ctx.app.inject({
+      method: 'PUT',
+      url: '/v1/callback',
+      headers: bearer(p.vendor.apiKey),
+      payload: { url },
+    });
     expect(set.statusCode).toBe(200);
     const { secret } = set.json();
     expect(secret).toMatch(/^whsec_/);
     const stored = await p.ctx.db.prisma.vendor.findUniqueOrThrow({ where: { id: p.vendor.id } });
     expect(stored.callbackSecretEnc).not.toContain(secret);
-    expect((await p.ctx.app.inject({ method: 'GET', url: '/v1/callback', headers: bearer(p.vendor.apiKey) })).json()).toEqual({ url });
+    expect(
+      (await p.ctx.app.inject({ method: 'GET', url: '/v1/callback', headers: bearer(p.vendor.apiKey) })).json(),
+    ).toEqual({ url });
 
     failNext = 2;
     const placed = await p.placeOrder();
     await p.waitForStatus(placed.id, ['CLOSED']);
     const events = await p.ctx.db.prisma.orderEvent.count({ where: { orderId: placed.id, fromStatus: { not: null } } });
     const mine = await waitFor(async () => {
-      const list = received.map((r) => ({ ...r, json: JSON.parse(r.body) })).filter((r) => r.json.orderId === placed.id);
+      const list = received
+        .map((r) => ({ ...r, json: JSON.parse(r.body) }))
+        .filter((r) => r.json.orderId === placed.id);
       return list.length >= events ? list : null;
     }, 'a callback for every status change');
     for (const r of mine) expect(verifyCallback(secret, r.body, r.signature ?? '')).toBe(true);
@@ -65,7 +74,11 @@ describe('vendor callbacks', () => {
     const statuses = mine.sort((a, b) => a.json.sequence - b.json.sequence).map((r) => r.json.status);
     expect(statuses).toEqual(expect.arrayContaining(['SUBMITTED', 'ACCEPTED', 'PAYMENT_SUBMITTED', 'CLOSED']));
 
-    const deliveries = await p.ctx.app.inject({ method: 'GET', url: `/v1/orders/${placed.id}/callbacks`, headers: bearer(p.vendor.apiKey) });
+    const deliveries = await p.ctx.app.inject({
+      method: 'GET',
+      url: `/v1/orders/${placed.id}/callbacks`,
+      headers: bearer(p.vendor.apiKey),
+    });
     const items = deliveries.json().items as { status: string; attempts: number }[];
     expect(items).toHaveLength(events);
     expect(items.every((d) => d.status === 'DELIVERED')).toBe(true);
@@ -73,12 +86,21 @@ describe('vendor callbacks', () => {
   });
 
   it('a replay is a status change too: the vendor is told', async () => {
-    const set = await p.ctx.app.inject({ method: 'PUT', url: '/v1/callback', headers: bearer(p.vendor.apiKey), payload: { url } });
+    const set = await p.ctx.app.inject({
+      method: 'PUT',
+      url: '/v1/callback',
+      headers: bearer(p.vendor.apiKey),
+      payload: { url },
+    });
     const { secret } = set.json();
     // The POS refuses the unknown SKU: FAILED, which the vendor may replay.
     const placed = await p.placeOrder({ items: [{ sku: SANDBOX_SEED.unknownSku, quantity: 1 }] });
     await p.waitForStatus(placed.id, ['FAILED']);
-    const replay = await p.ctx.app.inject({ method: 'POST', url: `/v1/orders/${placed.id}/replay`, headers: bearer(p.vendor.apiKey) });
+    const replay = await p.ctx.app.inject({
+      method: 'POST',
+      url: `/v1/orders/${placed.id}/replay`,
+      headers: bearer(p.vendor.apiKey),
+    });
     expect(replay.statusCode).toBe(202);
     const replayed = await waitFor(async () => {
       const hit = received.find((r) => {
@@ -94,7 +116,11 @@ describe('vendor callbacks', () => {
   it('another vendor cannot read the deliveries', async () => {
     const other = await createVendor(p.ctx.app, 'Other');
     const order = await p.ctx.db.prisma.order.findFirstOrThrow({ where: { vendorId: p.vendor.id } });
-    const res = await p.ctx.app.inject({ method: 'GET', url: `/v1/orders/${order.id}/callbacks`, headers: bearer(other.apiKey) });
+    const res = await p.ctx.app.inject({
+      method: 'GET',
+      url: `/v1/orders/${order.id}/callbacks`,
+      headers: bearer(other.apiKey),
+    });
     expect(res.statusCode).toBe(404);
   });
 });

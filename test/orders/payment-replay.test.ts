@@ -22,14 +22,20 @@ describe('payment replay of PAYMENT_FAILED orders', () => {
     await readiness('READY');
   });
 
-  const reload = (id: string) => p.ctx.db.prisma.order.findUniqueOrThrow({ where: { id }, include: { events: { orderBy: { id: 'asc' } } } });
-  const readiness = (status: 'READY' | 'NOT_READY') => p.sandboxControl('POST', '/readiness', { businessLocationId: AMS.id, status });
+  const reload = (id: string) =>
+    p.ctx.db.prisma.order.findUniqueOrThrow({ where: { id }, include: { events: { orderBy: { id: 'asc' } } } });
+  const readiness = (status: 'READY' | 'NOT_READY') =>
+    p.sandboxControl('POST', '/readiness', { businessLocationId: AMS.id, status });
   const replayApi = (id: string, apiKey = p.vendor.apiKey) =>
     p.ctx.app.inject({ method: 'POST', url: `/v1/orders/${id}/replay`, headers: bearer(apiKey) });
-  const replayAdmin = (id: string) => p.ctx.app.inject({ method: 'POST', url: `/admin/orders/${id}/replay`, headers: bearer(ADMIN_TOKEN) });
+  const replayAdmin = (id: string) =>
+    p.ctx.app.inject({ method: 'POST', url: `/admin/orders/${id}/replay`, headers: bearer(ADMIN_TOKEN) });
   const posPayments = async (accountIdentifier: string) =>
-    (await p.sandboxControl<SandboxPayment[]>('GET', '/payments')).filter((x) => x.iKaccountIdentifier === accountIdentifier);
-  const paid = (id: string) => waitFor(async () => ((await reload(id)).paidAt ? reload(id) : null), `order ${id} to be paid`, 20_000);
+    (await p.sandboxControl<SandboxPayment[]>('GET', '/payments')).filter(
+      (x) => x.iKaccountIdentifier === accountIdentifier,
+    );
+  const paid = (id: string) =>
+    waitFor(async () => ((await reload(id)).paidAt ? reload(id) : null), `order ${id} to be paid`, 20_000);
 
   /**
    * An order the POS accepted and whose payment it refused: the /pay call is held for 2 s, and
@@ -81,14 +87,20 @@ describe('payment replay of PAYMENT_FAILED orders', () => {
 
     const res = await replayApi(failed.id);
     expect(res.statusCode).toBe(202);
-    expect(res.json()).toMatchObject({ status: 'ACCEPTED', failureReason: null, payment: { reference: newReference, attempt: 2, submittedAt: null } });
+    expect(res.json()).toMatchObject({
+      status: 'ACCEPTED',
+      failureReason: null,
+      payment: { reference: newReference, attempt: 2, submittedAt: null },
+    });
 
     const order = await paid(failed.id);
     expect(['PAID', 'CLOSED']).toContain(order.status);
     expect(order.paymentReference).toBe(newReference);
     expect(order.reference).toBe(failed.reference);
     const payments = await posPayments(order.accountIdentifier!);
-    expect(payments.filter((x) => x.status === 'SUCCESS')).toEqual([expect.objectContaining({ thirdPartyPaymentReference: newReference })]);
+    expect(payments.filter((x) => x.status === 'SUCCESS')).toEqual([
+      expect.objectContaining({ thirdPartyPaymentReference: newReference }),
+    ]);
     expect(payments.map((x) => x.thirdPartyPaymentReference)).toEqual([failed.paymentReference, newReference]);
 
     const replayEvent = order.events.find((e) => e.reason === 'payment replay, attempt 2');
@@ -101,8 +113,16 @@ describe('payment replay of PAYMENT_FAILED orders', () => {
     const after = order.events.slice(order.events.indexOf(replayEvent!) + 1).map((e) => e.toStatus);
     expect(after).toEqual(expect.arrayContaining(['PAYMENT_SUBMITTED', 'PAID']));
     expect(after).not.toContain('PAYMENT_FAILED');
-    const view = await p.ctx.app.inject({ method: 'GET', url: `/v1/orders/${failed.id}`, headers: bearer(p.vendor.apiKey) });
-    expect(view.json().timeline).toEqual(expect.arrayContaining([expect.objectContaining({ from: 'PAYMENT_FAILED', to: 'ACCEPTED', reason: 'payment replay, attempt 2' })]));
+    const view = await p.ctx.app.inject({
+      method: 'GET',
+      url: `/v1/orders/${failed.id}`,
+      headers: bearer(p.vendor.apiKey),
+    });
+    expect(view.json().timeline).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ from: 'PAYMENT_FAILED', to: 'ACCEPTED', reason: 'payment replay, attempt 2' }),
+      ]),
+    );
     expect(view.json().payment).toMatchObject({ reference: newReference, attempt: 2 });
   });
 
@@ -111,7 +131,10 @@ describe('payment replay of PAYMENT_FAILED orders', () => {
     const [a, b] = await Promise.all([replayApi(failed.id), replayAdmin(failed.id)]);
     expect([a.statusCode, b.statusCode].sort()).toEqual([202, 409]);
     const refused = a.statusCode === 409 ? a : b;
-    expect(refused.json().error).toMatchObject({ code: 'ORDER_NOT_REPLAYABLE', message: expect.stringContaining('this one is ACCEPTED') });
+    expect(refused.json().error).toMatchObject({
+      code: 'ORDER_NOT_REPLAYABLE',
+      message: expect.stringContaining('this one is ACCEPTED'),
+    });
 
     const order = await paid(failed.id);
     await p.sandboxControl('GET', '/idle?timeoutMs=5000');
@@ -141,7 +164,11 @@ describe('payment replay of PAYMENT_FAILED orders', () => {
         method: 'POST',
         url: '/webhook/lightspeed',
         // Lightspeed re-sending it later: a delivery of its own, not deduplicated away.
-        headers: { authorization: auth, 'content-type': 'application/json', 'x-lightspeed-idempotency-key': randomUUID() },
+        headers: {
+          authorization: auth,
+          'content-type': 'application/json',
+          'x-lightspeed-idempotency-key': randomUUID(),
+        },
         payload: JSON.stringify(payload),
       });
       expect(res.statusCode).toBe(200);
@@ -151,12 +178,20 @@ describe('payment replay of PAYMENT_FAILED orders', () => {
     const byOldReference = await send(late!.payload);
     const byOrderReference = await send({ ...late!.payload, thirdPartyReference: failed.reference });
     const events = await waitFor(async () => {
-      const rows = await p.ctx.db.prisma.webhookEvent.findMany({ where: { id: { in: [byOldReference, byOrderReference] } } });
+      const rows = await p.ctx.db.prisma.webhookEvent.findMany({
+        where: { id: { in: [byOldReference, byOrderReference] } },
+      });
       return rows.every((r) => r.status !== 'RECEIVED') ? rows : null;
     }, 'the late webhooks to be processed');
     expect((await reload(failed.id)).status).toBe('ACCEPTED');
-    expect(events.find((e) => e.id === byOldReference)).toMatchObject({ status: 'IGNORED', error: expect.stringContaining('superseded') });
-    expect(events.find((e) => e.id === byOrderReference)).toMatchObject({ status: 'PROCESSED', error: expect.stringContaining('not applied') });
+    expect(events.find((e) => e.id === byOldReference)).toMatchObject({
+      status: 'IGNORED',
+      error: expect.stringContaining('superseded'),
+    });
+    expect(events.find((e) => e.id === byOrderReference)).toMatchObject({
+      status: 'PROCESSED',
+      error: expect.stringContaining('not applied'),
+    });
 
     const order = await paid(failed.id);
     const replayAt = order.events.findIndex((e) => e.reason === 'payment replay, attempt 2');
@@ -168,8 +203,15 @@ describe('payment replay of PAYMENT_FAILED orders', () => {
     const seeded = await seededPaymentFailed(null);
     const res = await replayApi(seeded.id);
     expect(res.statusCode).toBe(409);
-    expect(res.json().error).toMatchObject({ code: 'PAYMENT_NOT_REPLAYABLE', message: expect.stringContaining('Settle it on the POS') });
-    expect(await reload(seeded.id)).toMatchObject({ status: 'PAYMENT_FAILED', paymentReference: seeded.paymentReference, updatedAt: seeded.updatedAt });
+    expect(res.json().error).toMatchObject({
+      code: 'PAYMENT_NOT_REPLAYABLE',
+      message: expect.stringContaining('Settle it on the POS'),
+    });
+    expect(await reload(seeded.id)).toMatchObject({
+      status: 'PAYMENT_FAILED',
+      paymentReference: seeded.paymentReference,
+      updatedAt: seeded.updatedAt,
+    });
     expect(await p.ctx.app.queues.applyPayment.queue.getJob(`pay-${seeded.id}-2`)).toBeUndefined();
   });
 
@@ -178,7 +220,11 @@ describe('payment replay of PAYMENT_FAILED orders', () => {
     const other = await createVendor(p.ctx.app, 'Someone else');
     const res = await replayApi(seeded.id, other.apiKey);
     expect(res.statusCode).toBe(404);
-    expect(await reload(seeded.id)).toMatchObject({ status: 'PAYMENT_FAILED', paymentReference: seeded.paymentReference, updatedAt: seeded.updatedAt });
+    expect(await reload(seeded.id)).toMatchObject({
+      status: 'PAYMENT_FAILED',
+      paymentReference: seeded.paymentReference,
+      updatedAt: seeded.updatedAt,
+    });
 
     // The owner can. The POS refuses this one too (no such account there), and the next replay
     // is attempt 3, in a job of its own again.

@@ -2,13 +2,22 @@
 // vendor connected to the sandbox through the OAuth flow, and a mapped Amsterdam location.
 import type { WorkerRuntime } from '../../src/jobs/runtime.js';
 import { SANDBOX_SEED } from '../../src/sandbox/app.js';
-import { connectedVendor, createConnectContext, freePort, type ConnectContext, type SandboxTuning } from '../connect/helpers.js';
+import {
+  connectedVendor,
+  createConnectContext,
+  freePort,
+  type ConnectContext,
+  type SandboxTuning,
+} from '../connect/helpers.js';
 import { bearer, type TestContextOptions } from '../helpers/context.js';
 import { startTestWorkers, waitFor } from '../helpers/workers.js';
 
 export const AMS = SANDBOX_SEED.locations.amsterdam;
 export const BURGER_AND_COLA = {
-  items: [{ sku: SANDBOX_SEED.skus.classicBurger, quantity: 1 }, { sku: SANDBOX_SEED.skus.cola, quantity: 1 }],
+  items: [
+    { sku: SANDBOX_SEED.skus.classicBurger, quantity: 1 },
+    { sku: SANDBOX_SEED.skus.cola, quantity: 1 },
+  ],
   // Amsterdam prices are in EUR, tax included: 14.50 + 3.20.
   amount: 17.7,
 };
@@ -29,13 +38,25 @@ export interface PipelineContext extends ConnectContext {
   vendor: { id: string; apiKey: string; connectionId: string };
   locationId: string;
   startWorkers(): Promise<WorkerRuntime>;
-  placeOrder(overrides?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ id: string; reference: string; status: string }>;
-  waitForStatus(orderId: string, statuses: string[], timeoutMs?: number): Promise<{ status: string; paidAt: Date | null; failureReason: string | null }>;
+  placeOrder(
+    overrides?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<{ id: string; reference: string; status: string }>;
+  waitForStatus(
+    orderId: string,
+    statuses: string[],
+    timeoutMs?: number,
+  ): Promise<{ status: string; paidAt: Date | null; failureReason: string | null }>;
   sandboxControl<T = unknown>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T>;
 }
 
 export async function createPipelineContext(
-  options: { env?: Record<string, string>; workers?: boolean; sandbox?: SandboxTuning; context?: TestContextOptions } = {},
+  options: {
+    env?: Record<string, string>;
+    workers?: boolean;
+    sandbox?: SandboxTuning;
+    context?: TestContextOptions;
+  } = {},
 ): Promise<PipelineContext> {
   const port = await freePort();
   const cc = await createConnectContext({
@@ -50,7 +71,11 @@ export async function createPipelineContext(
     method: 'POST',
     url: '/v1/locations',
     headers: bearer(vendor.apiKey),
-    payload: { name: 'Amsterdam', businessLocationId: AMS.id, defaultOrderProfile: SANDBOX_SEED.orderProfiles.takeaway },
+    payload: {
+      name: 'Amsterdam',
+      businessLocationId: AMS.id,
+      defaultOrderProfile: SANDBOX_SEED.orderProfiles.takeaway,
+    },
   });
   if (location.statusCode !== 201) throw new Error(`location: ${location.body}`);
   const ctx: PipelineContext = {
@@ -73,10 +98,14 @@ export async function createPipelineContext(
       return res.json();
     },
     async waitForStatus(orderId, statuses, timeoutMs = 20_000) {
-      return waitFor(async () => {
-        const order = await cc.ctx.db.prisma.order.findUniqueOrThrow({ where: { id: orderId } });
-        return statuses.includes(order.status) ? order : null;
-      }, `order ${orderId} to reach ${statuses.join('/')}`, timeoutMs);
+      return waitFor(
+        async () => {
+          const order = await cc.ctx.db.prisma.order.findUniqueOrThrow({ where: { id: orderId } });
+          return statuses.includes(order.status) ? order : null;
+        },
+        `order ${orderId} to reach ${statuses.join('/')}`,
+        timeoutMs,
+      );
     },
     async sandboxControl<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
       const res = await fetch(`${cc.sandbox.url}/__sandbox${path}`, {
@@ -98,7 +127,10 @@ export async function createPipelineContext(
 /** What the sandbox (the POS) received for one reference. */
 export async function posRecords(ctx: PipelineContext, reference: string, paymentReference: string) {
   const orders = await ctx.sandboxControl<{ thirdPartyReference: string; status: string }[]>('GET', '/orders');
-  const payments = await ctx.sandboxControl<{ thirdPartyPaymentReference: string; status: string }[]>('GET', '/payments');
+  const payments = await ctx.sandboxControl<{ thirdPartyPaymentReference: string; status: string }[]>(
+    'GET',
+    '/payments',
+  );
   return {
     orders: orders.filter((o) => o.thirdPartyReference === reference),
     payments: payments.filter((p) => p.thirdPartyPaymentReference === paymentReference),

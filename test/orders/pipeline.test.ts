@@ -18,7 +18,8 @@ describe('order pipeline against the sandbox', () => {
     await p.sandboxControl('DELETE', '/faults');
   });
 
-  const reload = (id: string) => p.ctx.db.prisma.order.findUniqueOrThrow({ where: { id }, include: { events: { orderBy: { id: 'asc' } } } });
+  const reload = (id: string) =>
+    p.ctx.db.prisma.order.findUniqueOrThrow({ where: { id }, include: { events: { orderBy: { id: 'asc' } } } });
 
   it('a takeaway order lands on the POS once, is paid once, and closes', async () => {
     const placed = await p.placeOrder();
@@ -26,17 +27,28 @@ describe('order pipeline against the sandbox', () => {
     expect(done.paidAt).not.toBeNull();
     const order = await reload(placed.id);
     expect(order.accountIdentifier).toMatch(/^A\d+\.\d+$/);
-    expect(order.events.map((e) => e.toStatus)).toEqual(expect.arrayContaining(['RECEIVED', 'SUBMITTED', 'ACCEPTED', 'PAYMENT_SUBMITTED', 'CLOSED']));
+    expect(order.events.map((e) => e.toStatus)).toEqual(
+      expect.arrayContaining(['RECEIVED', 'SUBMITTED', 'ACCEPTED', 'PAYMENT_SUBMITTED', 'CLOSED']),
+    );
     const pos = await posRecords(p, order.reference, order.paymentReference);
     expect(pos.orders).toHaveLength(1);
     expect(pos.payments).toHaveLength(1);
-    const api = await p.ctx.app.inject({ method: 'GET', url: `/v1/orders/${placed.id}`, headers: bearer(p.vendor.apiKey) });
+    const api = await p.ctx.app.inject({
+      method: 'GET',
+      url: `/v1/orders/${placed.id}`,
+      headers: bearer(p.vendor.apiKey),
+    });
     expect(api.json()).toMatchObject({ status: 'CLOSED', accountIdentifier: order.accountIdentifier });
   });
 
   it('a dine-in order at a table does the same', async () => {
     const table = String(SANDBOX_SEED.locations.amsterdam.floorPlans[0]!.tables[0]);
-    const placed = await p.placeOrder({ type: 'local', tableNumber: table, clientCount: 2, accountProfileCode: SANDBOX_SEED.orderProfiles.dineIn });
+    const placed = await p.placeOrder({
+      type: 'local',
+      tableNumber: table,
+      clientCount: 2,
+      accountProfileCode: SANDBOX_SEED.orderProfiles.dineIn,
+    });
     await p.waitForStatus(placed.id, ['CLOSED']);
     const order = await reload(placed.id);
     const pos = await posRecords(p, order.reference, order.paymentReference);
@@ -77,7 +89,10 @@ describe('order pipeline against the sandbox', () => {
     }, 'the payment to be confirmed by reconciliation');
     expect(paid.paymentSubmittedAt).not.toBeNull();
     expect((await posRecords(p, paid.reference, paid.paymentReference)).payments).toHaveLength(1);
-    const dropped = await p.sandboxControl<unknown[]>('GET', `/webhooks?type=PAYMENT&deliveryStatus=dropped&thirdPartyReference=${paid.paymentReference}`);
+    const dropped = await p.sandboxControl<unknown[]>(
+      'GET',
+      `/webhooks?type=PAYMENT&deliveryStatus=dropped&thirdPartyReference=${paid.paymentReference}`,
+    );
     expect(dropped).toHaveLength(1);
   });
 
@@ -92,9 +107,15 @@ describe('order pipeline against the sandbox', () => {
     const closed = await p.waitForStatus(placed.id, ['CLOSED']);
     expect(closed.paidAt).not.toBeNull();
     const order = await reload(placed.id);
-    const dropped = await p.sandboxControl<unknown[]>('GET', `/webhooks?deliveryStatus=dropped&thirdPartyReference=${order.reference}`);
+    const dropped = await p.sandboxControl<unknown[]>(
+      'GET',
+      `/webhooks?deliveryStatus=dropped&thirdPartyReference=${order.reference}`,
+    );
     expect(dropped).toHaveLength(1);
-    const droppedPayment = await p.sandboxControl<unknown[]>('GET', `/webhooks?type=PAYMENT&deliveryStatus=dropped&thirdPartyReference=${order.paymentReference}`);
+    const droppedPayment = await p.sandboxControl<unknown[]>(
+      'GET',
+      `/webhooks?type=PAYMENT&deliveryStatus=dropped&thirdPartyReference=${order.paymentReference}`,
+    );
     expect(droppedPayment).toHaveLength(1);
     const events = await p.ctx.db.prisma.orderEvent.findMany({ where: { orderId: placed.id, toStatus: 'CLOSED' } });
     expect(events.map((e) => e.source)).toEqual(['reconciler']);
@@ -102,7 +123,12 @@ describe('order pipeline against the sandbox', () => {
 
   it('K-Series 429 and 503 storms end with every order paid and delivered once', async () => {
     await p.sandboxControl('POST', '/faults/status', { status: 503, count: 8, pathPrefix: '/o/op/1/order' });
-    await p.sandboxControl('POST', '/faults/status', { status: 429, count: 8, retryAfterSeconds: 1, pathPrefix: '/o/op/1/pay' });
+    await p.sandboxControl('POST', '/faults/status', {
+      status: 429,
+      count: 8,
+      retryAfterSeconds: 1,
+      pathPrefix: '/o/op/1/pay',
+    });
     const placed = await Promise.all(Array.from({ length: 5 }, () => p.placeOrder()));
     for (const o of placed) await p.waitForStatus(o.id, ['CLOSED'], 40_000);
     for (const o of placed) {
@@ -114,7 +140,12 @@ describe('order pipeline against the sandbox', () => {
   });
 
   it('a lost response (the POS took the order, we never heard) is resent and answered 409: still one order', async () => {
-    await p.sandboxControl('POST', '/faults/status', { status: 503, count: 1, phase: 'after', pathPrefix: '/o/op/1/order' });
+    await p.sandboxControl('POST', '/faults/status', {
+      status: 503,
+      count: 1,
+      phase: 'after',
+      pathPrefix: '/o/op/1/order',
+    });
     const placed = await p.placeOrder();
     await p.waitForStatus(placed.id, ['CLOSED']);
     const order = await reload(placed.id);

@@ -32,7 +32,13 @@ describe('reliability', () => {
     // The POS call takes 1.5 s: long enough to kill the worker while it is in flight.
     await p.sandboxControl('POST', '/faults/latency', { ms: 1500, count: 1, pathPrefix: '/o/op/1/order' });
     const placed = await p.placeOrder();
-    await waitFor(async () => (await p!.sandboxControl<{ byEndpoint: Record<string, number> }>('GET', '/requests')).byEndpoint['POST /o/op/1/order/toGo'] ?? 0, 'the POS call');
+    await waitFor(
+      async () =>
+        (await p!.sandboxControl<{ byEndpoint: Record<string, number> }>('GET', '/requests')).byEndpoint[
+          'POST /o/op/1/order/toGo'
+        ] ?? 0,
+      'the POS call',
+    );
     worker.child.kill('SIGKILL');
     await worker.exited;
     expect((await p.ctx.db.prisma.order.findUniqueOrThrow({ where: { id: placed.id } })).status).toBe('RECEIVED');
@@ -40,7 +46,10 @@ describe('reliability', () => {
     // A fresh worker takes over the stalled job; K-Series has the order already.
     await p.startWorkers();
     await p.waitForStatus(placed.id, ['CLOSED'], 30_000);
-    await waitFor(async () => (await p!.ctx.db.prisma.order.findUniqueOrThrow({ where: { id: placed.id } })).paidAt, 'paid');
+    await waitFor(
+      async () => (await p!.ctx.db.prisma.order.findUniqueOrThrow({ where: { id: placed.id } })).paidAt,
+      'paid',
+    );
     await expectDeliveredOnce(p, placed.id);
   });
 
@@ -57,7 +66,10 @@ describe('reliability', () => {
 
   it('orders for a disconnected vendor wait, and are delivered once it reconnects', async () => {
     p = await createPipelineContext();
-    await p.ctx.db.prisma.lightspeedConnection.update({ where: { id: p.vendor.connectionId }, data: { status: 'DISCONNECTED' } });
+    await p.ctx.db.prisma.lightspeedConnection.update({
+      where: { id: p.vendor.connectionId },
+      data: { status: 'DISCONNECTED' },
+    });
     const placed = await p.placeOrder();
     await new Promise((r) => setTimeout(r, 2_000));
     expect((await p.ctx.db.prisma.order.findUniqueOrThrow({ where: { id: placed.id } })).status).toBe('RECEIVED');
@@ -66,10 +78,17 @@ describe('reliability', () => {
 
     const redirect = await decideOnSandbox(await startApiConnect(p.ctx, p.vendor.apiKey));
     expect((await callback(p.ctx, redirect)).statusCode).toBe(200);
-    const status = await p.ctx.app.inject({ method: 'GET', url: '/v1/lightspeed/status', headers: bearer(p.vendor.apiKey) });
+    const status = await p.ctx.app.inject({
+      method: 'GET',
+      url: '/v1/lightspeed/status',
+      headers: bearer(p.vendor.apiKey),
+    });
     expect(status.json().status).toBe('CONNECTED');
     await p.waitForStatus(placed.id, ['CLOSED'], 30_000);
-    await waitFor(async () => (await p!.ctx.db.prisma.order.findUniqueOrThrow({ where: { id: placed.id } })).paidAt, 'paid');
+    await waitFor(
+      async () => (await p!.ctx.db.prisma.order.findUniqueOrThrow({ where: { id: placed.id } })).paidAt,
+      'paid',
+    );
     await expectDeliveredOnce(p, placed.id);
   });
 });

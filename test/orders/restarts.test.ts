@@ -40,7 +40,9 @@ describe('restarts during load', () => {
     which: 'postgres' | 'redis',
     options: { sandbox?: SandboxTuning; env?: Record<string, string> } = {},
   ) {
-    const proxy = await startTcpProxy(which === 'postgres' ? targetOf(TEST_DATABASE_URL, 5432) : targetOf(TEST_REDIS_URL, 6379));
+    const proxy = await startTcpProxy(
+      which === 'postgres' ? targetOf(TEST_DATABASE_URL, 5432) : targetOf(TEST_REDIS_URL, 6379),
+    );
     proxies.push(proxy);
     const context: TestContextOptions = { via: { [which]: proxy } };
     p = await createPipelineContext({ context, ...options });
@@ -76,10 +78,14 @@ describe('restarts during load', () => {
   /** A client whose request failed sends it again with the same Idempotency-Key until it is answered. */
   async function retryRefused(ctx: PipelineContext, answers: Answer[]): Promise<void> {
     for (const answer of answers.filter((a) => a.status >= 300)) {
-      const res = await waitFor(async () => {
-        const again = await place(ctx, answer.key);
-        return again.statusCode < 300 ? again : null;
-      }, `a retry of ${answer.key} to be accepted`, 15_000);
+      const res = await waitFor(
+        async () => {
+          const again = await place(ctx, answer.key);
+          return again.statusCode < 300 ? again : null;
+        },
+        `a retry of ${answer.key} to be accepted`,
+        15_000,
+      );
       expect([200, 202]).toContain(res.statusCode);
     }
   }
@@ -95,25 +101,35 @@ describe('restarts during load', () => {
       const states = await prisma.order.groupBy({ by: ['status'], _count: true });
       throw new Error(`${String(err)}; orders by status: ${JSON.stringify(states)}`);
     });
-    const orders = await prisma.order.findMany({ select: { reference: true, paymentReference: true, idempotencyKey: true } });
+    const orders = await prisma.order.findMany({
+      select: { reference: true, paymentReference: true, idempotencyKey: true },
+    });
     expect(orders).toHaveLength(accepted);
     const posOrders = await ctx.sandboxControl<{ thirdPartyReference: string; status: string }[]>('GET', '/orders');
     const posPayments = await ctx.sandboxControl<{ thirdPartyPaymentReference: string }[]>('GET', '/payments');
     for (const order of orders) {
-      expect(posOrders.filter((o) => o.thirdPartyReference === order.reference && o.status !== 'FAILURE'), order.reference).toHaveLength(1);
-      expect(posPayments.filter((x) => x.thirdPartyPaymentReference === order.paymentReference), order.paymentReference).toHaveLength(1);
+      expect(
+        posOrders.filter((o) => o.thirdPartyReference === order.reference && o.status !== 'FAILURE'),
+        order.reference,
+      ).toHaveLength(1);
+      expect(
+        posPayments.filter((x) => x.thirdPartyPaymentReference === order.paymentReference),
+        order.paymentReference,
+      ).toHaveLength(1);
     }
     expect(posOrders).toHaveLength(accepted);
     expect(posPayments).toHaveLength(accepted);
   }
 
-  it('Redis restarts (and loses every key) mid-load: every accepted order is delivered and paid once', { timeout: 60_000 }, async () => {
+  it('Redis restarts (and loses every key) mid-load: every accepted order is delivered and paid once', {
+    timeout: 60_000,
+  }, async () => {
     // Few workers and a slow POS, so jobs are still waiting in Redis when it loses them.
     const { p: ctx, proxy } = await setUp('redis', { env: { WORKER_CONCURRENCY: '2' } });
     await ctx.sandboxControl('POST', '/faults/latency', { ms: 300, pathPrefix: '/o/op/1/order' });
     let waitingWhenLost = 0;
     const answers = await load(ctx, async () => {
-      waitingWhenLost = (await ctx.ctx.db.prisma.order.count({ where: { status: 'RECEIVED' } }));
+      waitingWhenLost = await ctx.ctx.db.prisma.order.count({ where: { status: 'RECEIVED' } });
       proxy.cut();
       // A restart without persistence: jobs, locks and the sweeper's own schedule are gone.
       await clearRedisPrefix(TEST_REDIS_URL, ctx.ctx.config.REDIS_PREFIX);
@@ -132,7 +148,9 @@ describe('restarts during load', () => {
     expect(await ctx.workers!.queues.orderSweeper.queue.getJobSchedulers()).toHaveLength(1);
   });
 
-  it('Postgres restarts mid-load: refused orders get a 503, and every accepted one is delivered and paid once', { timeout: 60_000 }, async () => {
+  it('Postgres restarts mid-load: refused orders get a 503, and every accepted one is delivered and paid once', {
+    timeout: 60_000,
+  }, async () => {
     // Lightspeed does not publish its webhook retry policy; here the sandbox retries for long
     // enough (10 attempts, 0.5 s × attempt apart: ~22 s) to outlast the outage. Outcomes come
     // 1 s after an order or payment, so those of the orders placed just before the cut arrive
@@ -148,7 +166,9 @@ describe('restarts during load', () => {
       const res = await ctx.ctx.app.inject({
         method: 'POST',
         url: '/webhook/lightspeed',
-        headers: { authorization: basic(ctx.ctx.config.LIGHTSPEED_WEBHOOK_USER, ctx.ctx.config.LIGHTSPEED_WEBHOOK_PASSWORD) },
+        headers: {
+          authorization: basic(ctx.ctx.config.LIGHTSPEED_WEBHOOK_USER, ctx.ctx.config.LIGHTSPEED_WEBHOOK_PASSWORD),
+        },
         payload: { type: 'ORDER', status: 'CHECK_WAS_UPDATED', thirdPartyReference: 'while-postgres-is-down' },
       });
       webhookWhileDown.push({ status: res.statusCode });
@@ -158,7 +178,8 @@ describe('restarts during load', () => {
     expect(webhookWhileDown[0]!.status).toBe(503);
     const refused = answers.filter((a) => a.status >= 300);
     // No 2xx for an order that was not stored: a 503 that says "retry".
-    for (const answer of refused) expect(answer, JSON.stringify(answer)).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
+    for (const answer of refused)
+      expect(answer, JSON.stringify(answer)).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
     expect(refused.length).toBeGreaterThan(0);
     expect(answers.filter((a) => a.status === 202).length + refused.length).toBe(ORDERS);
 

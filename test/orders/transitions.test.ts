@@ -18,8 +18,17 @@ describe('order transitions', () => {
     const ref = Math.random().toString(36).slice(2);
     return db.prisma.order.create({
       data: {
-        vendorId: vendor.id, locationId: location.id, reference: `o${ref}`, paymentReference: `p${ref}`, requestHash: ref,
-        type: 'TO_GO', status, payload: {}, paymentAmount: 5, paymentMethod: 'OOPAYMENT', deadlineAt: new Date(Date.now() + 60_000),
+        vendorId: vendor.id,
+        locationId: location.id,
+        reference: `o${ref}`,
+        paymentReference: `p${ref}`,
+        requestHash: ref,
+        type: 'TO_GO',
+        status,
+        payload: {},
+        paymentAmount: 5,
+        paymentMethod: 'OOPAYMENT',
+        deadlineAt: new Date(Date.now() + 60_000),
       },
     });
   }
@@ -28,7 +37,9 @@ describe('order transitions', () => {
     const order = await newOrder('SUBMITTED');
     const targets: OrderStatus[] = ['ACCEPTED', 'PAID', 'CLOSED', 'READY_FOR_PICKUP', 'PAYMENT_SUBMITTED'];
     const results = await Promise.all(
-      Array.from({ length: 25 }, (_, i) => transitionOrder(db.prisma, { orderId: order.id, to: targets[i % targets.length]!, source: 'webhook' })),
+      Array.from({ length: 25 }, (_, i) =>
+        transitionOrder(db.prisma, { orderId: order.id, to: targets[i % targets.length]!, source: 'webhook' }),
+      ),
     );
     const applied = results.filter((r) => r !== null);
     const events = await db.prisma.orderEvent.findMany({ where: { orderId: order.id }, orderBy: { id: 'asc' } });
@@ -45,13 +56,25 @@ describe('order transitions', () => {
   it('sets the given columns, refuses a backwards move, and writes a callback delivery when the vendor has a URL', async () => {
     const order = await newOrder('ACCEPTED', 'http://127.0.0.1:9/hook');
     const paidAt = new Date('2026-11-23T12:00:00.000Z');
-    const moved = await transitionOrder(db.prisma, { orderId: order.id, to: 'PAID', source: 'webhook', reason: 'paid', set: { paidAt } });
+    const moved = await transitionOrder(db.prisma, {
+      orderId: order.id,
+      to: 'PAID',
+      source: 'webhook',
+      reason: 'paid',
+      set: { paidAt },
+    });
     expect(moved).toMatchObject({ from: 'ACCEPTED', to: 'PAID' });
     expect(moved!.callbackDeliveryId).not.toBeNull();
     const row = await db.prisma.order.findUniqueOrThrow({ where: { id: order.id } });
     expect(row).toMatchObject({ status: 'PAID', paidAt, failureReason: null });
     expect(await transitionOrder(db.prisma, { orderId: order.id, to: 'ACCEPTED', source: 'webhook' })).toBeNull();
     expect(await db.prisma.callbackDelivery.count({ where: { orderId: order.id } })).toBe(1);
-    expect(await transitionOrder(db.prisma, { orderId: '00000000-0000-4000-8000-000000000000', to: 'PAID', source: 'webhook' })).toBeNull();
+    expect(
+      await transitionOrder(db.prisma, {
+        orderId: '00000000-0000-4000-8000-000000000000',
+        to: 'PAID',
+        source: 'webhook',
+      }),
+    ).toBeNull();
   });
 });

@@ -7,25 +7,40 @@ import { loadSandboxConfig, SandboxConfigError } from '../../src/sandbox/config.
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 describe('sandbox configuration and standalone entry point', () => {
-  it('defaults to the service\'s client and callback', () => {
+  it("defaults to the service's client and callback", () => {
     const config = loadSandboxConfig({});
     expect(config.port).toBe(4010);
     expect(config.host).toBe('127.0.0.1');
     expect(config.sandbox.clients).toEqual([
-      { clientId: 'dev-client', clientSecret: 'dev-secret', redirectUris: ['http://localhost:3000/lightspeed/callback'], name: 'Ordering integration (dev)' },
+      {
+        clientId: 'dev-client',
+        clientSecret: 'dev-secret',
+        redirectUris: ['http://localhost:3000/lightspeed/callback'],
+        name: 'Ordering integration (dev)',
+      },
     ]);
-    expect(config.sandbox).toMatchObject({ accessTokenTtlSeconds: 3600, webhookDelayMs: 50, logger: { level: 'info' } });
+    expect(config.sandbox).toMatchObject({
+      accessTokenTtlSeconds: 3600,
+      webhookDelayMs: 50,
+      logger: { level: 'info' },
+    });
   });
 
   it('reads overrides and extra redirect URIs', () => {
     const config = loadSandboxConfig({
-      SANDBOX_PORT: '5050', PUBLIC_URL: 'https://orders.example.com/', LIGHTSPEED_CLIENT_ID: 'prod-like', LIGHTSPEED_CLIENT_SECRET: 's3cret',
-      SANDBOX_ACCESS_TOKEN_TTL_SECONDS: '120', SANDBOX_WEBHOOK_DELAY_MS: '0', LOG_LEVEL: 'silent',
+      SANDBOX_PORT: '5050',
+      PUBLIC_URL: 'https://orders.example.com/',
+      LIGHTSPEED_CLIENT_ID: 'prod-like',
+      LIGHTSPEED_CLIENT_SECRET: 's3cret',
+      SANDBOX_ACCESS_TOKEN_TTL_SECONDS: '120',
+      SANDBOX_WEBHOOK_DELAY_MS: '0',
+      LOG_LEVEL: 'silent',
       SANDBOX_EXTRA_REDIRECT_URIS: 'http://127.0.0.1:3001/lightspeed/callback',
     });
     expect(config.port).toBe(5050);
     expect(config.sandbox.clients[0]).toMatchObject({
-      clientId: 'prod-like', clientSecret: 's3cret',
+      clientId: 'prod-like',
+      clientSecret: 's3cret',
       redirectUris: ['https://orders.example.com/lightspeed/callback', 'http://127.0.0.1:3001/lightspeed/callback'],
     });
     expect(config.sandbox).toMatchObject({ accessTokenTtlSeconds: 120, webhookDelayMs: 0, logger: false });

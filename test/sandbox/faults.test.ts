@@ -1,6 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SandboxInstance } from '../../src/sandbox/app.js';
-import { AMS, bearer, CLIENT_AUTH, listen, localOrder, makeSandbox, registerEndpoint, tokenRequest, WebhookListener } from './helpers.js';
+import {
+  AMS,
+  bearer,
+  CLIENT_AUTH,
+  listen,
+  localOrder,
+  makeSandbox,
+  registerEndpoint,
+  tokenRequest,
+  WebhookListener,
+} from './helpers.js';
 
 describe('sandbox faults on demand', () => {
   let app: SandboxInstance;
@@ -15,13 +25,27 @@ describe('sandbox faults on demand', () => {
     return res.json() as Record<string, unknown>;
   };
   const api = (url: string, init: RequestInit = {}) =>
-    fetch(`${base}${url}`, { ...init, headers: { ...bearer(token), 'content-type': 'application/json', ...(init.headers as Record<string, string> | undefined) } });
-  const order = (ref: string) => api('/o/op/1/order/local', { method: 'POST', body: JSON.stringify(localOrder(endpointId, ref)) });
+    fetch(`${base}${url}`, {
+      ...init,
+      headers: {
+        ...bearer(token),
+        'content-type': 'application/json',
+        ...(init.headers as Record<string, string> | undefined),
+      },
+    });
+  const order = (ref: string) =>
+    api('/o/op/1/order/local', { method: 'POST', body: JSON.stringify(localOrder(endpointId, ref)) });
   const payFor = async (ref: string) => {
     const [success] = await hooks.waitFor(1, (w) => w.body.thirdPartyReference === ref && w.body.status === 'SUCCESS');
     const res = await api('/o/op/1/pay', {
       method: 'POST',
-      body: JSON.stringify({ businessLocationId: AMS, endpointId, iKaccountIdentifier: success!.body.ikentooAccountIdentifier, paymentAmount: 27, thirdPartyPaymentReference: `PAY-${ref}` }),
+      body: JSON.stringify({
+        businessLocationId: AMS,
+        endpointId,
+        iKaccountIdentifier: success!.body.ikentooAccountIdentifier,
+        paymentAmount: 27,
+        thirdPartyPaymentReference: `PAY-${ref}`,
+      }),
     });
     expect(res.status).toBe(200);
   };
@@ -39,7 +63,12 @@ describe('sandbox faults on demand', () => {
   });
 
   it('answers 429 with Retry-After for the next N matching calls, then recovers', async () => {
-    const fault = await control('/faults/status', { status: 429, count: 2, retryAfterSeconds: 7, pathPrefix: '/o/op/1/menu' });
+    const fault = await control('/faults/status', {
+      status: 429,
+      count: 2,
+      retryAfterSeconds: 7,
+      pathPrefix: '/o/op/1/menu',
+    });
     expect(fault).toMatchObject({ kind: 'status', status: 429, remaining: 2 });
     const other = await api('/o/op/data/businesses');
     expect(other.status).toBe(200);
@@ -74,9 +103,15 @@ describe('sandbox faults on demand', () => {
 
   it('faults the token endpoint too', async () => {
     await control('/faults/status', { status: 500, count: 1, pathPrefix: '/oauth/token' });
-    const res = await tokenRequest(base, { grant_type: 'refresh_token', refresh_token: app.sandbox.issueTokens().refresh_token });
+    const res = await tokenRequest(base, {
+      grant_type: 'refresh_token',
+      refresh_token: app.sandbox.issueTokens().refresh_token,
+    });
     expect(res.status).toBe(500);
-    const ok = await tokenRequest(base, { grant_type: 'refresh_token', refresh_token: app.sandbox.issueTokens().refresh_token });
+    const ok = await tokenRequest(base, {
+      grant_type: 'refresh_token',
+      refresh_token: app.sandbox.issueTokens().refresh_token,
+    });
     expect(ok.status).toBe(200);
   });
 
@@ -102,7 +137,10 @@ describe('sandbox faults on demand', () => {
     expect(await control('/tokens/revoke', { accessToken: pair.access_token })).toEqual({ revokedGrants: 1 });
     const denied = await fetch(`${base}/o/op/data/businesses`, { headers: bearer(pair.access_token) });
     expect(denied.status).toBe(401);
-    expect(await denied.json()).toMatchObject({ error: 'invalid_token', error_description: 'Access token was revoked' });
+    expect(await denied.json()).toMatchObject({
+      error: 'invalid_token',
+      error_description: 'Access token was revoked',
+    });
     const refresh = await tokenRequest(base, { grant_type: 'refresh_token', refresh_token: pair.refresh_token });
     expect(refresh).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
     expect((await fetch(`${base}/o/op/data/businesses`, { headers: bearer(bystander.access_token) })).status).toBe(200);
@@ -123,7 +161,9 @@ describe('sandbox faults on demand', () => {
     expect(await res.json()).toMatchObject({ error: 'invalid_token', error_description: 'Access token expired' });
     const refreshed = await tokenRequest(base, { grant_type: 'refresh_token', refresh_token: pair.refresh_token });
     expect(refreshed.status).toBe(200);
-    expect((await fetch(`${base}/o/op/data/businesses`, { headers: bearer(refreshed.body.access_token as string) })).status).toBe(200);
+    expect(
+      (await fetch(`${base}/o/op/data/businesses`, { headers: bearer(refreshed.body.access_token as string) })).status,
+    ).toBe(200);
   });
 
   it('drops the next webhook', async () => {
@@ -133,7 +173,10 @@ describe('sandbox faults on demand', () => {
     await hooks.waitFor(1);
     await app.sandbox.idle();
     expect(hooks.received.map((w) => w.body.thirdPartyReference)).toEqual(['DROP-2']);
-    const records = (await app.inject({ url: '/__sandbox/webhooks?thirdPartyReference=DROP-1' })).json() as Record<string, unknown>[];
+    const records = (await app.inject({ url: '/__sandbox/webhooks?thirdPartyReference=DROP-1' })).json() as Record<
+      string,
+      unknown
+    >[];
     expect(records).toMatchObject([{ deliveryStatus: 'dropped', fault: 'drop', attempts: 0 }]);
   });
 
@@ -154,7 +197,11 @@ describe('sandbox faults on demand', () => {
     await control('/faults/webhooks', { kind: 'reorder', count: 2 });
     await payFor('RE-1');
     const all = await hooks.waitFor(3);
-    expect(all.map((w) => `${w.body.type}:${w.body.status}`)).toEqual(['ORDER:SUCCESS', 'ORDER:CLOSED', 'PAYMENT:SUCCESS']);
+    expect(all.map((w) => `${w.body.type}:${w.body.status}`)).toEqual([
+      'ORDER:SUCCESS',
+      'ORDER:CLOSED',
+      'PAYMENT:SUCCESS',
+    ]);
   });
 
   it('releases an unfilled reorder group after its hold time, so nothing is lost', async () => {
@@ -189,7 +236,10 @@ describe('sandbox faults on demand', () => {
     await api(`/o/op/1/menu/list?businessLocationId=${AMS}`);
     await api(`/o/op/1/menu/list?businessLocationId=${AMS}`);
     await fetch(`${base}/oauth/token`, { method: 'POST', headers: { authorization: CLIENT_AUTH } });
-    const counts = (await app.inject({ url: '/__sandbox/requests' })).json() as { total: number; byEndpoint: Record<string, number> };
+    const counts = (await app.inject({ url: '/__sandbox/requests' })).json() as {
+      total: number;
+      byEndpoint: Record<string, number>;
+    };
     expect(counts.byEndpoint['GET /o/op/1/menu/list']).toBe(2);
     expect(counts.byEndpoint['POST /oauth/token']).toBe(1);
     expect(counts.byEndpoint['PUT /o/wh/1/webhook']).toBe(1);

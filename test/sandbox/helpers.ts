@@ -7,13 +7,24 @@ import { buildSandbox, SANDBOX_SEED, type SandboxInstance, type SandboxOptions }
 
 export { SANDBOX_SEED };
 
-export const CLIENT = { clientId: 'test-client', clientSecret: 'test-secret', redirectUri: 'http://127.0.0.1:9/lightspeed/callback' };
+export const CLIENT = {
+  clientId: 'test-client',
+  clientSecret: 'test-secret',
+  redirectUri: 'http://127.0.0.1:9/lightspeed/callback',
+};
 export const AMS = SANDBOX_SEED.locations.amsterdam.id;
 export const NYC = SANDBOX_SEED.locations.newYork.id;
 
 export async function makeSandbox(overrides: Partial<SandboxOptions> = {}): Promise<SandboxInstance> {
   return buildSandbox({
-    clients: [{ clientId: CLIENT.clientId, clientSecret: CLIENT.clientSecret, redirectUris: [CLIENT.redirectUri], name: 'Test integration' }],
+    clients: [
+      {
+        clientId: CLIENT.clientId,
+        clientSecret: CLIENT.clientSecret,
+        redirectUris: [CLIENT.redirectUri],
+        name: 'Test integration',
+      },
+    ],
     webhookDelayMs: 5,
     webhookRetryDelayMs: 10,
     webhookTimeoutMs: 2000,
@@ -57,7 +68,10 @@ export class WebhookListener {
       req.on('end', () => {
         const status = this.responses.shift() ?? 200;
         if (status < 300) {
-          this.received.push({ headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> });
+          this.received.push({
+            headers: req.headers,
+            body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+          });
           for (const w of this.waiters.splice(0)) w();
         }
         res.writeHead(status).end();
@@ -68,13 +82,20 @@ export class WebhookListener {
   }
 
   /** Waits until `n` notifications matching `filter` arrived (or throws after `timeoutMs`). */
-  async waitFor(n: number, filter: (w: ReceivedWebhook) => boolean = () => true, timeoutMs = 3000): Promise<ReceivedWebhook[]> {
+  async waitFor(
+    n: number,
+    filter: (w: ReceivedWebhook) => boolean = () => true,
+    timeoutMs = 3000,
+  ): Promise<ReceivedWebhook[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const matching = this.received.filter(filter);
       if (matching.length >= n) return matching;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${n} webhook(s); got ${JSON.stringify(this.received.map((r) => r.body))}`);
+      if (left <= 0)
+        throw new Error(
+          `timed out waiting for ${n} webhook(s); got ${JSON.stringify(this.received.map((r) => r.body))}`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiters.push(() => {
@@ -99,8 +120,15 @@ export function parseForm(html: string): { action: string; fields: Record<string
   const form = /<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/.exec(html);
   if (!form) throw new Error('no form on the page');
   const fields: Record<string, string> = {};
-  const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-  for (const m of (form[2] ?? '').matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"[^>]*>/g)) fields[m[1]!] = unescape(m[2]!);
+  const htmlUnescape = (s: string) =>
+    s
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
+  for (const m of (form[2] ?? '').matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"[^>]*>/g))
+    fields[m[1]!] = htmlUnescape(m[2]!);
   const decisions = [...(form[2] ?? '').matchAll(/<button[^>]*name="decision"[^>]*value="([^"]+)"/g)].map((m) => m[1]!);
   return { action: form[1]!, fields, decisions };
 }
@@ -137,15 +165,28 @@ export async function tokenRequest(base: string, params: Record<string, string>,
 }
 
 /** The whole dance; returns the token response. */
-export async function connect(base: string, scopes = 'orders-api financial-api items'): Promise<Record<string, unknown>> {
+export async function connect(
+  base: string,
+  scopes = 'orders-api financial-api items',
+): Promise<Record<string, unknown>> {
   const { verifier, challenge } = pkce();
   const redirect = await authorize(base, {
-    response_type: 'code', client_id: CLIENT.clientId, redirect_uri: CLIENT.redirectUri, scope: scopes, state: 's1',
-    code_challenge: challenge, code_challenge_method: 'S256',
+    response_type: 'code',
+    client_id: CLIENT.clientId,
+    redirect_uri: CLIENT.redirectUri,
+    scope: scopes,
+    state: 's1',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
   });
   const code = redirect.searchParams.get('code');
   if (!code) throw new Error(`no code in ${redirect.toString()}`);
-  const res = await tokenRequest(base, { grant_type: 'authorization_code', code, redirect_uri: CLIENT.redirectUri, code_verifier: verifier });
+  const res = await tokenRequest(base, {
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: CLIENT.redirectUri,
+    code_verifier: verifier,
+  });
   if (res.status !== 200) throw new Error(`token exchange failed: ${JSON.stringify(res.body)}`);
   return res.body;
 }
@@ -168,7 +209,11 @@ export async function registerEndpoint(
   return endpointId;
 }
 
-export function localOrder(endpointId: string, reference: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function localOrder(
+  endpointId: string,
+  reference: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     businessLocationId: AMS,
     thirdPartyReference: reference,
@@ -178,7 +223,12 @@ export function localOrder(endpointId: string, reference: string, overrides: Rec
     tableNumber: '3',
     clientCount: 2,
     items: [
-      { sku: SANDBOX_SEED.skus.classicBurger, quantity: 1, modifiers: [{ modifierId: String(SANDBOX_SEED.locations.amsterdam.modifiers['Medium rare']) }], subItems: [{ sku: SANDBOX_SEED.skus.extraCheese, quantity: 1 }] },
+      {
+        sku: SANDBOX_SEED.skus.classicBurger,
+        quantity: 1,
+        modifiers: [{ modifierId: String(SANDBOX_SEED.locations.amsterdam.modifiers['Medium rare']) }],
+        subItems: [{ sku: SANDBOX_SEED.skus.extraCheese, quantity: 1 }],
+      },
       { sku: SANDBOX_SEED.skus.beer, quantity: 2 },
     ],
     ...overrides,

@@ -27,13 +27,20 @@ describe('webhook events are processed in batch jobs', () => {
 
   /** Every process-webhook job that carries one of `ids`, with the ids it carries. */
   async function jobsFor(ids: string[]) {
-    const jobs = await ctx.app.queues.processWebhook.queue.getJobs(['waiting', 'active', 'delayed', 'completed', 'failed']);
+    const jobs = await ctx.app.queues.processWebhook.queue.getJobs([
+      'waiting',
+      'active',
+      'delayed',
+      'completed',
+      'failed',
+    ]);
     const wanted = new Set(ids);
     return jobs
       .map((job) => ({ id: job.id!, eventIds: (job.data as { eventIds: string[] }).eventIds }))
       .filter((job) => job.eventIds.some((id) => wanted.has(id)));
   }
-  const untouched = (ids: string[]) => ctx.db.prisma.webhookEvent.count({ where: { id: { in: ids }, status: 'RECEIVED' } });
+  const untouched = (ids: string[]) =>
+    ctx.db.prisma.webhookEvent.count({ where: { id: { in: ids }, status: 'RECEIVED' } });
 
   it('the sweeper re-enqueues stuck events, oldest first, as one batch job, and they get processed', async () => {
     const old = Date.now() - 60_000;
@@ -46,8 +53,16 @@ describe('webhook events are processed in batch jobs', () => {
     }));
     // Neither a fresh event (its ingest job may still be on its way) nor a processed one is swept.
     const fresh = { id: randomUUID(), type: 'UNKNOWN', payload: { fresh: true }, receivedAt: new Date() };
-    const done = { id: randomUUID(), type: 'UNKNOWN', payload: { done: true }, receivedAt: new Date(old), status: 'IGNORED' as const };
-    await ctx.db.prisma.webhookEvent.createMany({ data: [...stuck, fresh, done].map((e) => ({ ...e, dedupeKey: `test:${e.id}` })) });
+    const done = {
+      id: randomUUID(),
+      type: 'UNKNOWN',
+      payload: { done: true },
+      receivedAt: new Date(old),
+      status: 'IGNORED' as const,
+    };
+    await ctx.db.prisma.webhookEvent.createMany({
+      data: [...stuck, fresh, done].map((e) => ({ ...e, dedupeKey: `test:${e.id}` })),
+    });
 
     const sweep = createOrderSweeper({ prisma: ctx.db.prisma, queues: ctx.app.queues, log, outcomeTimeoutMs: 120_000 });
     expect(await sweep()).toMatchObject({ webhooks: 30 });
@@ -74,9 +89,10 @@ describe('webhook events are processed in batch jobs', () => {
           method: 'POST',
           url: '/webhook/lightspeed',
           headers: { authorization: GOOD, 'content-type': 'application/json' },
-          payload: i % 3 === 0
-            ? { type: 'ORDER', status: 'SUCCESS', thirdPartyReference: `nobody-at-all-${i}` }
-            : { type: 'ITEM', sku: `CC-${i}`, businessLocationId: 990002, status: 'RESTRICTED', count: i },
+          payload:
+            i % 3 === 0
+              ? { type: 'ORDER', status: 'SUCCESS', thirdPartyReference: `nobody-at-all-${i}` }
+              : { type: 'ITEM', sku: `CC-${i}`, businessLocationId: 990002, status: 'RESTRICTED', count: i },
         }),
       ),
     );

@@ -14,7 +14,8 @@ describe('catalog cache invalidation by webhooks', () => {
   });
   afterAll(async () => p?.close());
 
-  const get = (path: string) => p.ctx.app.inject({ method: 'GET', url: `/v1/locations/${p.locationId}${path}`, headers: bearer(p.vendor.apiKey) });
+  const get = (path: string) =>
+    p.ctx.app.inject({ method: 'GET', url: `/v1/locations/${p.locationId}${path}`, headers: bearer(p.vendor.apiKey) });
 
   it('an ITEM webhook makes the next availability read go to K-Series', async () => {
     const sku = SANDBOX_SEED.skus.fries;
@@ -35,7 +36,10 @@ describe('catalog cache invalidation by webhooks', () => {
     await get('/readiness');
     expect((await get('/readiness')).json().cache.hit).toBe(true);
     await p.sandboxControl('POST', '/readiness', { businessLocationId: AMS.id, status: 'NOT_READY' });
-    await waitFor(async () => (await get('/readiness')).json().cache.hit === false, 'the cached readiness to be dropped');
+    await waitFor(
+      async () => (await get('/readiness')).json().cache.hit === false,
+      'the cached readiness to be dropped',
+    );
     const location = await p.ctx.db.prisma.location.findUniqueOrThrow({ where: { id: p.locationId } });
     expect(location.readiness).toBe('NOT_READY');
   });

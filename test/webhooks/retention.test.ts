@@ -20,7 +20,10 @@ const daysAgo = (days: number) => new Date(Date.now() - days * DAY);
 describe('webhook event retention', () => {
   let ctx: TestContext;
   beforeAll(async () => {
-    ctx = await createTestContext({ WEBHOOK_EVENT_RETENTION_DAYS: '10', WEBHOOK_EVENT_RETENTION_INTERVAL_SECONDS: '120' });
+    ctx = await createTestContext({
+      WEBHOOK_EVENT_RETENTION_DAYS: '10',
+      WEBHOOK_EVENT_RETENTION_INTERVAL_SECONDS: '120',
+    });
   });
   afterAll(async () => ctx?.close());
   beforeEach(async () => {
@@ -28,7 +31,12 @@ describe('webhook event retention', () => {
   });
 
   /** Stores `count` events with the given status and times; returns their ids. */
-  async function seed(status: Status, receivedDaysAgo: number, processedDaysAgo: number | null, count = 1): Promise<string[]> {
+  async function seed(
+    status: Status,
+    receivedDaysAgo: number,
+    processedDaysAgo: number | null,
+    count = 1,
+  ): Promise<string[]> {
     const ids = Array.from({ length: count }, () => randomUUID());
     await ctx.db.prisma.webhookEvent.createMany({
       data: ids.map((id) => ({
@@ -43,11 +51,17 @@ describe('webhook event retention', () => {
     });
     return ids;
   }
-  const remaining = async () => new Set((await ctx.db.prisma.webhookEvent.findMany({ select: { id: true } })).map((e) => e.id));
+  const remaining = async () =>
+    new Set((await ctx.db.prisma.webhookEvent.findMany({ select: { id: true } })).map((e) => e.id));
 
   function retention(options: { batchSize?: number; runMaxRows?: number } = {}) {
     const lines: Record<string, unknown>[] = [];
-    const stream = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done(); } });
+    const stream = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    });
     const log = pino({ level: 'info' }, stream) as unknown as FastifyBaseLogger;
     const registry = new Registry();
     const run = createWebhookRetention({ prisma: ctx.db.prisma, log, registry, retentionDays: 30, ...options });
@@ -80,7 +94,12 @@ describe('webhook event retention', () => {
 
     // One info line per run that deleted something, with the count and the cutoff.
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: 30, deleted: 3, cutoff: result.cutoff.toISOString(), msg: 'webhook events deleted by retention' });
+    expect(lines[0]).toMatchObject({
+      level: 30,
+      deleted: 3,
+      cutoff: result.cutoff.toISOString(),
+      msg: 'webhook events deleted by retention',
+    });
     expect(await registry.metrics()).toMatch(/^webhook_events_deleted_total 3$/m);
 
     // Nothing left to delete: no line, nothing counted, nothing else touched.

@@ -9,19 +9,29 @@ import { intArg, listArg, uuidArg } from '../args.js';
 import { record, table } from '../output.js';
 import type { CliBuilder } from '../program.js';
 
-
 export function registerOrderCommands(program: Command, cli: CliBuilder): void {
   const orders = program.command('orders').description('orders that need an operator, and replaying them');
 
   cli
-    .leaf(orders, 'attention', 'list orders needing attention (NEEDS_ATTENTION, FAILED, PAYMENT_FAILED), most recently changed first')
-    .option('--vendor <vendorId>', 'only this vendor\'s orders', uuidArg)
-    .option('--status <statuses>', `only these statuses, comma-separated (${ATTENTION_STATUSES.join(', ')})`, listArg(ATTENTION_STATUSES))
+    .leaf(
+      orders,
+      'attention',
+      'list orders needing attention (NEEDS_ATTENTION, FAILED, PAYMENT_FAILED), most recently changed first',
+    )
+    .option('--vendor <vendorId>', "only this vendor's orders", uuidArg)
+    .option(
+      '--status <statuses>',
+      `only these statuses, comma-separated (${ATTENTION_STATUSES.join(', ')})`,
+      listArg(ATTENTION_STATUSES),
+    )
     .option('--limit <n>', 'at most this many orders (1-1000)', intArg(1, 1000), 100)
     .action(
       cli.action(async (ctx, options: { vendor?: string; status?: OrderStatus[]; limit: number }) => {
         const rows = await ctx.prisma.order.findMany({
-          where: { status: { in: options.status ?? [...ATTENTION_STATUSES] }, ...(options.vendor ? { vendorId: options.vendor } : {}) },
+          where: {
+            status: { in: options.status ?? [...ATTENTION_STATUSES] },
+            ...(options.vendor ? { vendorId: options.vendor } : {}),
+          },
           orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
           take: options.limit,
           select: {
@@ -46,7 +56,16 @@ export function registerOrderCommands(program: Command, cli: CliBuilder): void {
           paymentAmount: paymentAmount.toFixed(2),
         }));
         ctx.out.result({ items }, () =>
-          table(items, ['id', 'vendorName', 'locationName', 'status', 'attempt', 'paymentAmount', 'updatedAt', 'failureReason']),
+          table(items, [
+            'id',
+            'vendorName',
+            'locationName',
+            'status',
+            'attempt',
+            'paymentAmount',
+            'updatedAt',
+            'failureReason',
+          ]),
         );
       }),
     );
@@ -69,7 +88,16 @@ export function registerOrderCommands(program: Command, cli: CliBuilder): void {
           deliveryDeadlineMs: ctx.config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000,
         });
         const order = await service.replay(null, orderId, 'operator');
-        ctx.log.info({ orderId, vendorId: order.vendorId, status: order.status, attempt: order.attempt, paymentReference: order.paymentReference }, 'order replayed (cli)');
+        ctx.log.info(
+          {
+            orderId,
+            vendorId: order.vendorId,
+            status: order.status,
+            attempt: order.attempt,
+            paymentReference: order.paymentReference,
+          },
+          'order replayed (cli)',
+        );
         const result = {
           id: order.id,
           vendorId: order.vendorId,
@@ -81,7 +109,10 @@ export function registerOrderCommands(program: Command, cli: CliBuilder): void {
         };
         // A payment replay goes back to ACCEPTED; a delivery replay to RECEIVED.
         const queued = order.status === 'ACCEPTED' ? 'Queued for payment' : 'Queued for delivery';
-        ctx.out.result(result, () => `${record(result)}\n\n${queued}; follow it with GET /v1/orders/${order.id} or the queue dashboard.`);
+        ctx.out.result(
+          result,
+          () => `${record(result)}\n\n${queued}; follow it with GET /v1/orders/${order.id} or the queue dashboard.`,
+        );
       }),
     );
 }

@@ -15,10 +15,12 @@ const UNAVAILABLE: Record<ConnectionUnavailableError['reason'], string> = {
 };
 
 export function registerTokenCommands(program: Command, cli: CliBuilder): void {
-  const tokens = program.command('tokens').description('Lightspeed OAuth tokens: refresh, re-encrypt after a key rotation');
+  const tokens = program
+    .command('tokens')
+    .description('Lightspeed OAuth tokens: refresh, re-encrypt after a key rotation');
 
   cli
-    .leaf(tokens, 'refresh', 'refresh a vendor\'s Lightspeed access token now, whatever its expiry')
+    .leaf(tokens, 'refresh', "refresh a vendor's Lightspeed access token now, whatever its expiry")
     .argument('<vendorId>', 'the vendor', uuidArg)
     .action(
       cli.action(async (ctx, vendorId: string) => {
@@ -28,15 +30,19 @@ export function registerTokenCommands(program: Command, cli: CliBuilder): void {
         });
         if (!vendor) throw new NotFoundError('Vendor');
         const connection = vendor.connection;
-        if (!connection || connection.status !== 'CONNECTED') {
+        if (connection?.status !== 'CONNECTED') {
           const status = connection?.status ?? 'NOT_CONNECTED';
-          throw new CliError(`Nothing to refresh: the connection is ${status}${connection?.lastError ? ` (${connection.lastError})` : ''}`, 'NOT_CONNECTED');
+          throw new CliError(
+            `Nothing to refresh: the connection is ${status}${connection?.lastError ? ` (${connection.lastError})` : ''}`,
+            'NOT_CONNECTED',
+          );
         }
         let refreshed: boolean;
         try {
           refreshed = await ctx.lightspeed.tokens.refreshIfDue(connection.id, Number.POSITIVE_INFINITY);
         } catch (err) {
-          if (err instanceof ConnectionUnavailableError) throw new CliError(`Not refreshed: ${UNAVAILABLE[err.reason]}`, err.reason);
+          if (err instanceof ConnectionUnavailableError)
+            throw new CliError(`Not refreshed: ${UNAVAILABLE[err.reason]}`, err.reason);
           throw err;
         }
         const after = await ctx.prisma.lightspeedConnection.findUniqueOrThrow({
@@ -75,16 +81,26 @@ export function registerTokenCommands(program: Command, cli: CliBuilder): void {
         const total = before.connections + before.callbackSecrets;
         if (options.dryRun) {
           const result = { keyVersion: cipher.currentVersion, stale: before };
-          ctx.out.result(result, () => `key version ${cipher.currentVersion}: ${before.connections} connection(s) and ${before.callbackSecrets} callback secret(s) to re-encrypt`);
+          ctx.out.result(
+            result,
+            () =>
+              `key version ${cipher.currentVersion}: ${before.connections} connection(s) and ${before.callbackSecrets} callback secret(s) to re-encrypt`,
+          );
           return;
         }
         const bar = ctx.out.progress('re-encrypting', total);
-        let totals;
+        let totals: Awaited<ReturnType<typeof reencryptAll>>;
         try {
-          totals = await reencryptAll({ prisma: ctx.prisma, cipher }, { batch: options.batch, onProgress: (done) => bar.update(done) });
+          totals = await reencryptAll(
+            { prisma: ctx.prisma, cipher },
+            { batch: options.batch, onProgress: (done) => bar.update(done) },
+          );
         } catch (err) {
           if (err instanceof TokenDecryptionError) {
-            throw new CliError(`A stored secret cannot be decrypted (${err.message}). Is its key version in TOKEN_ENCRYPTION_PREVIOUS_KEYS?`, 'DECRYPTION_FAILED');
+            throw new CliError(
+              `A stored secret cannot be decrypted (${err.message}). Is its key version in TOKEN_ENCRYPTION_PREVIOUS_KEYS?`,
+              'DECRYPTION_FAILED',
+            );
           }
           throw err;
         } finally {
@@ -92,7 +108,11 @@ export function registerTokenCommands(program: Command, cli: CliBuilder): void {
         }
         const remaining = await countStale(ctx.prisma, cipher);
         ctx.log.info({ ...totals, remaining }, 'secrets re-encrypted (cli)');
-        const result = { keyVersion: cipher.currentVersion, reencrypted: { connections: totals.connections, callbackSecrets: totals.callbackSecrets }, remaining };
+        const result = {
+          keyVersion: cipher.currentVersion,
+          reencrypted: { connections: totals.connections, callbackSecrets: totals.callbackSecrets },
+          remaining,
+        };
         ctx.out.result(result, () =>
           [
             `re-encrypted under key version ${cipher.currentVersion}: ${totals.connections} connection(s), ${totals.callbackSecrets} callback secret(s)`,
@@ -100,7 +120,9 @@ export function registerTokenCommands(program: Command, cli: CliBuilder): void {
           ].join('\n'),
         );
         if (remaining.connections + remaining.callbackSecrets > 0) {
-          throw new CliError('Some rows are still on an older key (they changed during the run, or a process still encrypts with the old key): run it again once every process has the new key');
+          throw new CliError(
+            'Some rows are still on an older key (they changed during the run, or a process still encrypts with the old key): run it again once every process has the new key',
+          );
         }
       }),
     );

@@ -14,11 +14,17 @@ const registered = { id: true, vendorId: true, webhookEndpointId: true, status: 
 
 /** The one vendor asked for; anything that cannot be re-registered is an error naming why. */
 async function oneConnection(ctx: CliContext, vendorId: string): Promise<RegisteredConnection> {
-  const vendor = await ctx.prisma.vendor.findUnique({ where: { id: vendorId }, select: { connection: { select: registered } } });
+  const vendor = await ctx.prisma.vendor.findUnique({
+    where: { id: vendorId },
+    select: { connection: { select: registered } },
+  });
   if (!vendor) throw new NotFoundError('Vendor');
   const connection = vendor.connection;
-  if (!connection || connection.status !== 'CONNECTED') {
-    throw new CliError(`Nothing to re-register: the connection is ${connection?.status ?? 'NOT_CONNECTED'}`, 'NOT_CONNECTED');
+  if (connection?.status !== 'CONNECTED') {
+    throw new CliError(
+      `Nothing to re-register: the connection is ${connection?.status ?? 'NOT_CONNECTED'}`,
+      'NOT_CONNECTED',
+    );
   }
   if (!connection.webhookEndpointId) {
     throw new CliError(
@@ -55,7 +61,13 @@ export function registerWebhookCommands(program: Command, cli: CliBuilder): void
         const connections = vendorId ? [await oneConnection(ctx, vendorId)] : await allConnections(ctx);
         const { createWebhookReregistration } = await import('../../integrations/lightspeed/webhook-registration.js');
         const { kseries, integrationLog } = ctx.lightspeed;
-        const service = createWebhookReregistration({ prisma: ctx.prisma, kseries, integrationLog, config: ctx.config, log: ctx.log });
+        const service = createWebhookReregistration({
+          prisma: ctx.prisma,
+          kseries,
+          integrationLog,
+          config: ctx.config,
+          log: ctx.log,
+        });
         const bar = ctx.out.progress('re-registering', connections.length);
         const items: ReregisterResult[] = [];
         try {
@@ -75,7 +87,10 @@ export function registerWebhookCommands(program: Command, cli: CliBuilder): void
         );
         const failed = items.filter((i) => i.error);
         if (failed.length > 0) {
-          throw new CliError(`${failed.length} of ${items.length} vendor(s) not fully re-registered: ${failed.map((i) => i.vendorId).join(', ')}`, 'REREGISTER_FAILED');
+          throw new CliError(
+            `${failed.length} of ${items.length} vendor(s) not fully re-registered: ${failed.map((i) => i.vendorId).join(', ')}`,
+            'REREGISTER_FAILED',
+          );
         }
       }),
     );

@@ -25,7 +25,11 @@ export function createConnectCalls(deps: {
   tokens: AccessTokenProvider;
   kseries: Pick<
     KSeriesClient,
-    'getBusinesses' | 'getFinancialBusinesses' | 'createWebhookEndpoint' | 'deleteWebhookEndpoint' | 'linkWebhookLocation'
+    | 'getBusinesses'
+    | 'getFinancialBusinesses'
+    | 'createWebhookEndpoint'
+    | 'deleteWebhookEndpoint'
+    | 'linkWebhookLocation'
   >;
 }): ConnectCalls {
   const { kseries } = deps;
@@ -48,7 +52,11 @@ export function createConnectCalls(deps: {
           locations: b.businessLocations.map((l) => ({ id: l.blID, name: l.blName ?? '' })),
         }));
       }
-      throw new ConnectionUnavailableError(connectionId, 'RECONNECT_REQUIRED', 'neither orders-api nor financial-api was granted');
+      throw new ConnectionUnavailableError(
+        connectionId,
+        'RECONNECT_REQUIRED',
+        'neither orders-api nor financial-api was granted',
+      );
     },
 
     async createWebhookEndpoint(connectionId, endpoint) {

@@ -11,7 +11,14 @@ import type { IntegrationLog } from '../../services/integration-log.js';
 import type { ConnectionSetup } from './connection-setup.js';
 import type { EnvironmentName } from './environments.js';
 import { createPkcePair, TokenEndpointError, type LightspeedOAuth } from './oauth-client.js';
-import { newNonce, OAuthStateError, signState, STATE_MAX_AGE_MS, verifyState, type StatePayload } from './oauth-state.js';
+import {
+  newNonce,
+  OAuthStateError,
+  signState,
+  STATE_MAX_AGE_MS,
+  verifyState,
+  type StatePayload,
+} from './oauth-state.js';
 import type { Log } from './token-manager.js';
 
 export type ConnectOrigin = 'backoffice' | 'api';
@@ -34,19 +41,37 @@ export type CallbackProblem =
   | 'EXCHANGE_FAILED';
 
 export const CALLBACK_MESSAGES: Record<CallbackProblem, string> = {
-  STATE_INVALID: 'This Lightspeed sign-in link is not valid (it was altered or is incomplete). Start the connection again from your back office.',
+  STATE_INVALID:
+    'This Lightspeed sign-in link is not valid (it was altered or is incomplete). Start the connection again from your back office.',
   STATE_EXPIRED: 'The connection attempt took longer than 10 minutes and expired. Start the connection again.',
   STATE_REPLAYED: 'This Lightspeed sign-in link was already used or has expired. Start the connection again.',
   BROWSER_MISMATCH:
     'This connection was started in another browser or by another account. Sign in to the back office in this browser and start again.',
-  CONSENT_DENIED: 'Access was declined on the Lightspeed page, so nothing was connected. Click Connect again if this was a mistake.',
+  CONSENT_DENIED:
+    'Access was declined on the Lightspeed page, so nothing was connected. Click Connect again if this was a mistake.',
   AUTHORIZATION_FAILED: 'Lightspeed did not complete the authorization. Start the connection again.',
-  EXCHANGE_FAILED: 'Lightspeed did not accept the authorization code, so nothing was connected. Start the connection again.',
+  EXCHANGE_FAILED:
+    'Lightspeed did not accept the authorization code, so nothing was connected. Start the connection again.',
 };
 
 export type CallbackResult =
-  | { ok: true; vendorId: string; origin: ConnectOrigin; returnTo: string | null; businessId: number | null; businessName: string | null; warnings: string[] }
-  | { ok: false; problem: CallbackProblem; message: string; vendorId: string | null; origin: ConnectOrigin | null; returnTo: string | null };
+  | {
+      ok: true;
+      vendorId: string;
+      origin: ConnectOrigin;
+      returnTo: string | null;
+      businessId: number | null;
+      businessName: string | null;
+      warnings: string[];
+    }
+  | {
+      ok: false;
+      problem: CallbackProblem;
+      message: string;
+      vendorId: string | null;
+      origin: ConnectOrigin | null;
+      returnTo: string | null;
+    };
 
 export interface CallbackQuery {
   code?: string | undefined;
@@ -87,7 +112,9 @@ export function isReturnToAllowed(returnTo: string, allowList: string[]): boolea
     try {
       const allowed = new URL(entry);
       const base = allowed.pathname.endsWith('/') ? allowed.pathname : `${allowed.pathname}/`;
-      return allowed.origin === target.origin && (target.pathname === allowed.pathname || target.pathname.startsWith(base));
+      return (
+        allowed.origin === target.origin && (target.pathname === allowed.pathname || target.pathname.startsWith(base))
+      );
     } catch {
       return false;
     }
@@ -115,9 +142,16 @@ export function createConnectFlow(deps: ConnectFlowDeps) {
     async start(input: { vendorId: string; origin: ConnectOrigin; returnTo?: string | null | undefined }) {
       const returnTo = input.returnTo ?? null;
       if (returnTo !== null) {
-        const vendor = await deps.prisma.vendor.findUnique({ where: { id: input.vendorId }, select: { returnToAllowList: true } });
+        const vendor = await deps.prisma.vendor.findUnique({
+          where: { id: input.vendorId },
+          select: { returnToAllowList: true },
+        });
         if (!vendor || !isReturnToAllowed(returnTo, vendor.returnToAllowList)) {
-          throw new BadRequestError('returnTo is not on this vendor\'s allow-list', { field: 'body.returnTo' }, 'RETURN_TO_NOT_ALLOWED');
+          throw new BadRequestError(
+            "returnTo is not on this vendor's allow-list",
+            { field: 'body.returnTo' },
+            'RETURN_TO_NOT_ALLOWED',
+          );
         }
       }
       const pkce = await createPkcePair();
@@ -164,14 +198,18 @@ export function createConnectFlow(deps: ConnectFlowDeps) {
       } catch (err) {
         const stateError = err as OAuthStateError;
         // A forged state names nobody we can trust: log it for the signed-in vendor, if any.
-        if (stateError.problem === 'EXPIRED') return refuse('STATE_EXPIRED', { vendorId: stateError.payload?.vendorId ?? null });
+        if (stateError.problem === 'EXPIRED')
+          return refuse('STATE_EXPIRED', { vendorId: stateError.payload?.vendorId ?? null });
         return refuse('STATE_INVALID', { vendorId: binding.sessionVendorId });
       }
       const raw = await redis.getdel(pendingKey(payload.nonce));
       if (!raw) return refuse('STATE_REPLAYED', { vendorId: payload.vendorId });
       const pending = JSON.parse(raw) as PendingConnect;
       if (pending.vendorId !== payload.vendorId) return refuse('STATE_INVALID', { vendorId: payload.vendorId });
-      if (pending.origin === 'backoffice' && (binding.cookieNonce !== payload.nonce || binding.sessionVendorId !== payload.vendorId)) {
+      if (
+        pending.origin === 'backoffice' &&
+        (binding.cookieNonce !== payload.nonce || binding.sessionVendorId !== payload.vendorId)
+      ) {
         return refuse('BROWSER_MISMATCH', { vendorId: payload.vendorId, pending });
       }
       const ctx = { vendorId: payload.vendorId, pending };
@@ -182,7 +220,7 @@ export function createConnectFlow(deps: ConnectFlowDeps) {
       if (!query.code) return refuse('AUTHORIZATION_FAILED', ctx, 'no authorization code');
 
       const params = new URLSearchParams({ code: query.code, state: query.state! });
-      let tokens;
+      let tokens: Awaited<ReturnType<typeof deps.oauth.exchangeCode>>;
       try {
         tokens = await deps.oauth.exchangeCode(pending.environment, params, {
           expectedState: query.state!,
@@ -193,7 +231,11 @@ export function createConnectFlow(deps: ConnectFlowDeps) {
         if (!(err instanceof TokenEndpointError)) log.error({ err }, 'code exchange failed unexpectedly');
         return refuse('EXCHANGE_FAILED', ctx, detail);
       }
-      const result = await deps.setup.establish({ vendorId: payload.vendorId, environment: pending.environment, tokens });
+      const result = await deps.setup.establish({
+        vendorId: payload.vendorId,
+        environment: pending.environment,
+        tokens,
+      });
       return { ok: true, vendorId: payload.vendorId, origin: pending.origin, returnTo: pending.returnTo, ...result };
     },
   };

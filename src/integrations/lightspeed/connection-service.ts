@@ -44,7 +44,7 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
 
   async function requireConnected(vendorId: string) {
     const row = await find(vendorId);
-    if (!row || row.status !== 'CONNECTED') {
+    if (row?.status !== 'CONNECTED') {
       throw new ConflictError('Lightspeed is not connected for this vendor; connect first', 'LIGHTSPEED_NOT_CONNECTED');
     }
     return row;
@@ -54,7 +54,9 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
   function callError(err: unknown): Error {
     if (err instanceof ConnectionUnavailableError) {
       return new ConflictError(
-        err.reason === 'RECONNECT_REQUIRED' ? 'Lightspeed needs to be reconnected' : 'Lightspeed is not connected for this vendor',
+        err.reason === 'RECONNECT_REQUIRED'
+          ? 'Lightspeed needs to be reconnected'
+          : 'Lightspeed is not connected for this vendor',
         err.reason === 'RECONNECT_REQUIRED' ? 'LIGHTSPEED_RECONNECT_REQUIRED' : 'LIGHTSPEED_NOT_CONNECTED',
       );
     }
@@ -89,13 +91,19 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
         if (!business) throw new Error('Lightspeed returned no business for this account');
         await prisma.lightspeedConnection.update({
           where: { id: row.id },
-          data: { lastCheckedAt: checkedAt, lastError: null, businessId: BigInt(business.id), businessName: business.name },
+          data: {
+            lastCheckedAt: checkedAt,
+            lastError: null,
+            businessId: BigInt(business.id),
+            businessName: business.name,
+          },
         });
         const message = `Connection works: reached business "${business.name}" (id ${business.id}).`;
         await deps.integrationLog.record(vendorId, { level: 'INFO', event: 'connection.test_ok', message });
         return { ok: true, message, checkedAt };
       } catch (err) {
-        const reason = err instanceof ConnectionUnavailableError ? 'the connection is no longer authorised' : errorText(err);
+        const reason =
+          err instanceof ConnectionUnavailableError ? 'the connection is no longer authorised' : errorText(err);
         const message = `Connection test failed: ${reason}`;
         // A refused refresh already marked the row DISCONNECTED: do not overwrite that error.
         await prisma.lightspeedConnection.updateMany({
@@ -120,7 +128,11 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
 
     async disconnect(vendorId: string, confirmation: string): Promise<{ webhookRemoved: boolean }> {
       if (confirmation !== DISCONNECT_CONFIRMATION) {
-        throw new BadRequestError(`Type "${DISCONNECT_CONFIRMATION}" to confirm`, { field: 'body.confirmation' }, 'CONFIRMATION_REQUIRED');
+        throw new BadRequestError(
+          `Type "${DISCONNECT_CONFIRMATION}" to confirm`,
+          { field: 'body.confirmation' },
+          'CONFIRMATION_REQUIRED',
+        );
       }
       const row = await find(vendorId);
       if (!row || row.status === 'NOT_CONNECTED') {
@@ -167,7 +179,9 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
       await deps.integrationLog.record(vendorId, {
         level: 'INFO',
         event: 'oauth.disconnected',
-        message: 'Disconnected from Lightspeed: credentials deleted' + (webhookRemoved ? ' and webhook endpoint removed.' : '.'),
+        message:
+          'Disconnected from Lightspeed: credentials deleted' +
+          (webhookRemoved ? ' and webhook endpoint removed.' : '.'),
       });
       log.info({ vendorId, connectionId: row.id, webhookRemoved }, 'lightspeed disconnected');
       return { webhookRemoved };
@@ -180,7 +194,11 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
 
     async setReturnToAllowList(vendorId: string, urls: string[]): Promise<string[]> {
       const unique = [...new Set(urls)];
-      const vendor = await prisma.vendor.update({ where: { id: vendorId }, data: { returnToAllowList: unique }, select: { returnToAllowList: true } });
+      const vendor = await prisma.vendor.update({
+        where: { id: vendorId },
+        data: { returnToAllowList: unique },
+        select: { returnToAllowList: true },
+      });
       return vendor.returnToAllowList;
     },
   };

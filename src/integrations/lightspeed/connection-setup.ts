@@ -74,7 +74,12 @@ export function createConnectionSetup(deps: ConnectionSetupDeps) {
     }
   }
 
-  async function registerWebhook(connectionId: string, previous: string | null, business: BusinessSummary | null, warnings: string[]) {
+  async function registerWebhook(
+    connectionId: string,
+    previous: string | null,
+    business: BusinessSummary | null,
+    warnings: string[],
+  ) {
     if (previous) {
       await calls.deleteWebhookEndpoint(connectionId, previous).catch((err: unknown) => {
         log.warn({ connectionId, err: errorText(err) }, 'could not delete the previous webhook endpoint');
@@ -98,7 +103,11 @@ export function createConnectionSetup(deps: ConnectionSetupDeps) {
   }
 
   return {
-    async establish(input: { vendorId: string; environment: EnvironmentName; tokens: TokenSet }): Promise<EstablishResult> {
+    async establish(input: {
+      vendorId: string;
+      environment: EnvironmentName;
+      tokens: TokenSet;
+    }): Promise<EstablishResult> {
       const { vendorId, tokens } = input;
       const row = await ensureRow(vendorId, input.environment);
       const aad = (column: 'access_token_enc' | 'refresh_token_enc') => ({ connectionId: row.id, column });
@@ -158,7 +167,10 @@ export function createConnectionSetup(deps: ConnectionSetupDeps) {
       for (const warning of warnings) {
         await deps.integrationLog.record(vendorId, { level: 'WARN', event: 'oauth.setup_warning', message: warning });
       }
-      log.info({ vendorId, connectionId: row.id, businessId: business?.id, scopes: tokens.scopes }, 'lightspeed connected');
+      log.info(
+        { vendorId, connectionId: row.id, businessId: business?.id, scopes: tokens.scopes },
+        'lightspeed connected',
+      );
       return { businessId: business?.id ?? null, businessName: business?.name ?? null, warnings };
     },
   };

@@ -34,8 +34,25 @@ export function createLightspeedCore(deps: {
   const oauth = createLightspeedOAuth({ config });
   const cipher = tokenCipherFromConfig(config);
   const integrationLog = createIntegrationLog({ prisma });
-  const tokens = createTokenManager({ prisma, redis, redisKey, cipher, oauth, config, integrationLog, log, metrics: registry });
-  const kseries = createKSeriesClient({ tokens, redis, redisKey, registry, logger: log, ...kseriesClientSettings(config) });
+  const tokens = createTokenManager({
+    prisma,
+    redis,
+    redisKey,
+    cipher,
+    oauth,
+    config,
+    integrationLog,
+    log,
+    metrics: registry,
+  });
+  const kseries = createKSeriesClient({
+    tokens,
+    redis,
+    redisKey,
+    registry,
+    logger: log,
+    ...kseriesClientSettings(config),
+  });
   return {
     oauth,
     cipher,

@@ -56,7 +56,14 @@ export interface LightspeedOAuth {
 }
 
 export interface LightspeedOAuthOptions {
-  config: Pick<Config, 'LIGHTSPEED_CLIENT_ID' | 'LIGHTSPEED_CLIENT_SECRET' | 'LIGHTSPEED_SANDBOX_URL' | 'oauthRedirectUri' | 'lightspeedScopes'>;
+  config: Pick<
+    Config,
+    | 'LIGHTSPEED_CLIENT_ID'
+    | 'LIGHTSPEED_CLIENT_SECRET'
+    | 'LIGHTSPEED_SANDBOX_URL'
+    | 'oauthRedirectUri'
+    | 'lightspeedScopes'
+  >;
   /** Seconds before a token request is abandoned (treated as "unavailable"). */
   timeoutSeconds?: number;
   /** Replaces fetch for token requests (e.g. a proxy agent). */
@@ -89,11 +96,22 @@ export function toTokenEndpointError(err: unknown): TokenEndpointError {
   if (err instanceof TokenEndpointError) return err;
   if (err instanceof oidc.ResponseBodyError) {
     const description = err.error_description ? `: ${String(err.error_description).slice(0, 300)}` : '';
-    const kind: TokenErrorKind = err.error === 'invalid_grant' ? 'invalid_grant' : err.status >= 500 ? 'unavailable' : 'rejected';
-    return new TokenEndpointError(kind, `token endpoint answered ${err.status} ${err.error}${description}`, err.error, err.status);
+    const kind: TokenErrorKind =
+      err.error === 'invalid_grant' ? 'invalid_grant' : err.status >= 500 ? 'unavailable' : 'rejected';
+    return new TokenEndpointError(
+      kind,
+      `token endpoint answered ${err.status} ${err.error}${description}`,
+      err.error,
+      err.status,
+    );
   }
   if (err instanceof oidc.WWWAuthenticateChallengeError) {
-    return new TokenEndpointError('rejected', `token endpoint refused the client credentials (${err.status})`, undefined, err.status);
+    return new TokenEndpointError(
+      'rejected',
+      `token endpoint refused the client credentials (${err.status})`,
+      undefined,
+      err.status,
+    );
   }
   if (err instanceof oidc.ClientError) {
     const cause = (err as { cause?: unknown }).cause;
@@ -101,14 +119,22 @@ export function toTokenEndpointError(err: unknown): TokenEndpointError {
     if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
       return new TokenEndpointError('rejected', `token endpoint answered ${status}`, undefined, status);
     }
-    return new TokenEndpointError('unavailable', `token endpoint: ${err.message}${status ? ` (${status})` : ''}`, undefined, status);
+    return new TokenEndpointError(
+      'unavailable',
+      `token endpoint: ${err.message}${status ? ` (${status})` : ''}`,
+      undefined,
+      status,
+    );
   }
   if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
     return new TokenEndpointError('unavailable', 'token endpoint timed out');
   }
   // fetch failures (TypeError: fetch failed) and anything unexpected: keep the old tokens, retry.
   const code = (err as { cause?: { code?: unknown } } | null)?.cause?.code;
-  return new TokenEndpointError('unavailable', `token endpoint unreachable${typeof code === 'string' ? ` (${code})` : ''}`);
+  return new TokenEndpointError(
+    'unavailable',
+    `token endpoint unreachable${typeof code === 'string' ? ` (${code})` : ''}`,
+  );
 }
 
 export function createLightspeedOAuth(options: LightspeedOAuthOptions): LightspeedOAuth {

@@ -25,7 +25,14 @@ export default fp(
   async (app) => {
     const { config, prisma, redis } = app;
     const redisKey = (...parts: string[]) => app.redisKey(...parts);
-    const core = createLightspeedCore({ config, prisma, redis, redisKey, log: app.log, registry: app.metrics.registry });
+    const core = createLightspeedCore({
+      config,
+      prisma,
+      redis,
+      redisKey,
+      log: app.log,
+      registry: app.metrics.registry,
+    });
     const log = app.log.child({ component: 'lightspeed' });
     const { oauth, cipher, tokens, integrationLog, kseries } = core;
     const calls = createConnectCalls({ tokens, kseries });

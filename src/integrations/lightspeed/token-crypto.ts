@@ -32,7 +32,12 @@ export interface TokenCipher {
 
 const FORMAT = /^v(\d+):([A-Za-z0-9_-]+):([A-Za-z0-9_-]+):([A-Za-z0-9_-]*)$/;
 const aadBytes = (aad: TokenAad) =>
-  Buffer.from('connectionId' in aad ? `lightspeed_connections:${aad.connectionId}:${aad.column}` : `${aad.table}:${aad.rowId}:${aad.column}`, 'utf8');
+  Buffer.from(
+    'connectionId' in aad
+      ? `lightspeed_connections:${aad.connectionId}:${aad.column}`
+      : `${aad.table}:${aad.rowId}:${aad.column}`,
+    'utf8',
+  );
 
 export function createTokenCipher(options: {
   currentKey: Buffer;

@@ -17,7 +17,11 @@ import type { Config } from '../../config.js';
 import type { PrismaClient } from '../../db/prisma.js';
 import { UpstreamError } from '../../lib/errors.js';
 import type { IntegrationLog } from '../../services/integration-log.js';
-import { ConnectionUnavailableError, type AccessTokenProvider, type ConnectionAccess } from './access-token-provider.js';
+import {
+  ConnectionUnavailableError,
+  type AccessTokenProvider,
+  type ConnectionAccess,
+} from './access-token-provider.js';
 import { environmentUrls, fromDbEnvironment } from './environments.js';
 import { TokenEndpointError, type LightspeedOAuth, type TokenSet } from './oauth-client.js';
 import { tryAcquireLock } from './redis-lock.js';
@@ -126,7 +130,8 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
         else cache.delete(connectionId);
       })
       .catch((err: unknown) => {
-        if (!(err instanceof ConnectionUnavailableError)) log.warn({ err, connectionId }, 'token cache revalidation failed');
+        if (!(err instanceof ConnectionUnavailableError))
+          log.warn({ err, connectionId }, 'token cache revalidation failed');
       })
       .finally(() => revalidating.delete(connectionId));
   }
@@ -136,7 +141,11 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
     cache.delete(row.id);
     if (marked) refreshes?.inc({ outcome: 'invalid_grant' });
     // Not marked: the row changed meanwhile (reconnect, disconnect): the caller retries and sees it.
-    throw new ConnectionUnavailableError(row.id, 'RECONNECT_REQUIRED', marked ? undefined : 'connection changed during refresh; retry');
+    throw new ConnectionUnavailableError(
+      row.id,
+      'RECONNECT_REQUIRED',
+      marked ? undefined : 'connection changed during refresh; retry',
+    );
   }
 
   async function keepOldTokens(row: UsableRow, error: TokenEndpointError): Promise<ConnectionAccess> {
@@ -145,9 +154,14 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
     await store.recordRefreshFailure(row, error);
     // Keep working with the old access token while it is still valid.
     if (row.expiresAt > Date.now() + 5_000) return remember(row);
-    throw new UpstreamError(503, 'LIGHTSPEED_TOKEN_UNAVAILABLE', 'The Lightspeed access token could not be refreshed; retry later', {
-      kind: error.kind,
-    });
+    throw new UpstreamError(
+      503,
+      'LIGHTSPEED_TOKEN_UNAVAILABLE',
+      'The Lightspeed access token could not be refreshed; retry later',
+      {
+        kind: error.kind,
+      },
+    );
   }
 
   /** Called with the lock held and the row freshly re-read. */
@@ -158,7 +172,10 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
       try {
         tokens = await oauth.refresh(fromDbEnvironment(row.environment), refreshToken, row.scopes);
       } catch (err) {
-        const error = err instanceof TokenEndpointError ? err : new TokenEndpointError('unavailable', 'token refresh failed unexpectedly');
+        const error =
+          err instanceof TokenEndpointError
+            ? err
+            : new TokenEndpointError('unavailable', 'token refresh failed unexpectedly');
         if (error.kind === 'invalid_grant') {
           if (await store.rotatedByOthers(row.id, refreshToken)) {
             log.info({ connectionId: row.id }, 'refresh token was rotated by another process');
@@ -181,7 +198,12 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
     backoffUntil.delete(row.id);
     refreshes?.inc({ outcome: 'refreshed' });
     log.info({ connectionId: row.id, expiresAt: tokens.expiresAt.toISOString() }, 'access token refreshed');
-    const next = { ...row, accessToken: tokens.accessToken, expiresAt: tokens.expiresAt.getTime(), scopes: tokens.scopes };
+    const next = {
+      ...row,
+      accessToken: tokens.accessToken,
+      expiresAt: tokens.expiresAt.getTime(),
+      scopes: tokens.scopes,
+    };
     return { access: remember({ ...next, version: row.version + 1 }), refreshed: true };
   }
 
@@ -209,14 +231,18 @@ export function createTokenManager(deps: TokenManagerDeps): TokenManager {
       row = await loadOrEvict(connectionId);
       if (!needsRefresh(row)) return kept(row);
       if (Date.now() > deadline) {
-        throw new UpstreamError(503, 'LIGHTSPEED_TOKEN_BUSY', 'Another process is refreshing the Lightspeed token; retry shortly');
+        throw new UpstreamError(
+          503,
+          'LIGHTSPEED_TOKEN_BUSY',
+          'Another process is refreshing the Lightspeed token; retry shortly',
+        );
       }
     }
   }
 
   function singleFlight(key: string, run: () => Promise<Obtained>): Promise<Obtained> {
     const pending = inflight.get(key);
-    if (pending) return pending;
+    if (pending !== undefined) return pending;
     const promise = run().finally(() => inflight.delete(key));
     inflight.set(key, promise);
     return promise;

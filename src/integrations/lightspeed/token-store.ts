@@ -49,13 +49,18 @@ export function createTokenStore(deps: TokenStoreDeps) {
   const { prisma, cipher, log } = deps;
 
   async function logForVendor(vendorId: string, entry: Parameters<IntegrationLog['record']>[1]) {
-    await deps.integrationLog.record(vendorId, entry).catch((err: unknown) => log.warn({ err }, 'could not write integration log'));
+    await deps.integrationLog
+      .record(vendorId, entry)
+      .catch((err: unknown) => log.warn({ err }, 'could not write integration log'));
   }
 
   return {
     /** Reads the row; throws ConnectionUnavailableError unless it is connected with tokens. */
     async load(connectionId: string): Promise<UsableRow> {
-      const row = await prisma.lightspeedConnection.findUnique({ where: { id: connectionId }, select: CONNECTION_SELECT });
+      const row = await prisma.lightspeedConnection.findUnique({
+        where: { id: connectionId },
+        select: CONNECTION_SELECT,
+      });
       if (!row || row.status === 'NOT_CONNECTED') throw new ConnectionUnavailableError(connectionId, 'NOT_CONNECTED');
       if (row.status === 'DISCONNECTED') {
         throw new ConnectionUnavailableError(connectionId, row.lastError ? 'RECONNECT_REQUIRED' : 'DISCONNECTED');
@@ -119,7 +124,10 @@ export function createTokenStore(deps: TokenStoreDeps) {
         },
       });
       if (marked.count === 0) return false;
-      log.error({ connectionId: row.id, vendorId: row.vendorId, oauthError: error.oauthError }, 'refresh token refused: reconnect required');
+      log.error(
+        { connectionId: row.id, vendorId: row.vendorId, oauthError: error.oauthError },
+        'refresh token refused: reconnect required',
+      );
       await logForVendor(row.vendorId, {
         level: 'ERROR',
         event: 'token.reconnect_required',
@@ -131,14 +139,21 @@ export function createTokenStore(deps: TokenStoreDeps) {
 
     /** The token endpoint failed (network, 5xx, refused client): tokens are kept. */
     async recordRefreshFailure(row: UsableRow, error: TokenEndpointError): Promise<void> {
-      log.warn({ connectionId: row.id, kind: error.kind, status: error.status }, `token refresh failed: ${error.message}`);
+      log.warn(
+        { connectionId: row.id, kind: error.kind, status: error.status },
+        `token refresh failed: ${error.message}`,
+      );
       await prisma.lightspeedConnection
-        .updateMany({ where: { id: row.id, version: row.version }, data: { lastError: `Token refresh failed: ${error.message}` } })
+        .updateMany({
+          where: { id: row.id, version: row.version },
+          data: { lastError: `Token refresh failed: ${error.message}` },
+        })
         .catch((err: unknown) => log.warn({ err }, 'could not record the refresh failure'));
       await logForVendor(row.vendorId, {
         level: 'WARN',
         event: 'token.refresh_failed',
-        message: 'Could not refresh the Lightspeed access token; the current one is kept and the refresh will be retried.',
+        message:
+          'Could not refresh the Lightspeed access token; the current one is kept and the refresh will be retried.',
         details: { kind: error.kind, status: error.status ?? null },
       });
     },

@@ -38,7 +38,7 @@ export interface ReregisterResult {
 const REASONS: Record<ConnectionUnavailableError['reason'], string> = {
   NOT_CONNECTED: 'the vendor has not connected Lightspeed',
   DISCONNECTED: 'the vendor disconnected Lightspeed',
-  RECONNECT_REQUIRED: 'Lightspeed no longer accepts the connection\'s credentials: the vendor must reconnect',
+  RECONNECT_REQUIRED: "Lightspeed no longer accepts the connection's credentials: the vendor must reconnect",
 };
 
 const errorText = (err: unknown): string => {
@@ -46,7 +46,8 @@ const errorText = (err: unknown): string => {
   return err instanceof Error ? err.message : 'unexpected error';
 };
 
-const isHttp = (err: unknown, status: number) => err instanceof KSeriesApiError && err.kind === 'http' && err.status === status;
+const isHttp = (err: unknown, status: number) =>
+  err instanceof KSeriesApiError && err.kind === 'http' && err.status === status;
 
 export function createWebhookReregistration(deps: WebhookReregistrationDeps) {
   const { prisma, kseries, log } = deps;

@@ -7,7 +7,11 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../../db/prisma.js';
 import type { OrderStatus } from '../../generated/prisma/enums.js';
 import { ConnectionUnavailableError } from '../../integrations/lightspeed/access-token-provider.js';
-import { isReferenceAlreadyUsed, KSeriesApiError, type KSeriesClient } from '../../integrations/lightspeed/client/index.js';
+import {
+  isReferenceAlreadyUsed,
+  KSeriesApiError,
+  type KSeriesClient,
+} from '../../integrations/lightspeed/client/index.js';
 import type { OutcomeHandlers } from '../../services/orders/outcomes.js';
 import { createOrderStore } from '../../services/orders/store.js';
 import { loadOrderContext, waitForReconnect } from './order-context.js';
@@ -28,7 +32,9 @@ export function createApplyPaymentProcessor(deps: ApplyPaymentDeps) {
   const store = createOrderStore(prisma);
 
   async function recordSubmitted(orderId: string, reason: string) {
-    const result = await outcomes.transition(orderId, 'PAYMENT_SUBMITTED', 'worker', reason, { paymentSubmittedAt: new Date() });
+    const result = await outcomes.transition(orderId, 'PAYMENT_SUBMITTED', 'worker', reason, {
+      paymentSubmittedAt: new Date(),
+    });
     // Fulfilment events may have moved the order past PAYMENT_SUBMITTED: record the payment anyway.
     if (!result) await store.setPaymentSubmitted(orderId, new Date());
   }
@@ -38,7 +44,8 @@ export function createApplyPaymentProcessor(deps: ApplyPaymentDeps) {
       const ctx = await loadOrderContext(store, orderId);
       if (!ctx) return 'no such order';
       const { order } = ctx;
-      if (order.paymentSubmittedAt || order.paidAt || NOT_PAYABLE.includes(order.status) || !order.accountIdentifier) return 'nothing to do';
+      if (order.paymentSubmittedAt || order.paidAt || NOT_PAYABLE.includes(order.status) || !order.accountIdentifier)
+        return 'nothing to do';
       if (!ctx.connection || !ctx.endpointId) return waitForReconnect(job, token);
       try {
         await kseries.pay(ctx.connection.id, {
@@ -63,13 +70,19 @@ export function createApplyPaymentProcessor(deps: ApplyPaymentDeps) {
           await outcomes.transition(orderId, 'PAYMENT_FAILED', 'worker', reason, { failureReason: reason });
           throw new UnrecoverableError(reason);
         }
-        log.warn({ orderId, err: err instanceof KSeriesApiError ? err.toJSON() : String(err), attempt: job.attemptsMade + 1 }, 'apply-payment will retry');
+        log.warn(
+          { orderId, err: err instanceof KSeriesApiError ? err.toJSON() : String(err), attempt: job.attemptsMade + 1 },
+          'apply-payment will retry',
+        );
         throw err;
       }
     },
 
     async onFinalFailure({ orderId }: { orderId: string }, err: Error): Promise<void> {
-      const order = await prisma.order.findUnique({ where: { id: orderId }, select: { paymentSubmittedAt: true, paidAt: true } });
+      const order = await prisma.order.findUnique({
+        where: { id: orderId },
+        select: { paymentSubmittedAt: true, paidAt: true },
+      });
       if (order && !order.paymentSubmittedAt && !order.paidAt) {
         const reason = `payment attempts exhausted: ${err.message}`;
         await outcomes.transition(orderId, 'PAYMENT_FAILED', 'worker', reason, { failureReason: reason });

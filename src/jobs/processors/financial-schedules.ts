@@ -19,7 +19,11 @@ export function scheduleOffsetMs(locationId: string, everyMs: number): number {
   return createHash('sha256').update(locationId).digest().readUInt32BE(0) % everyMs;
 }
 
-export function createFinancialScheduler(deps: { prisma: PrismaClient; queues: Pick<QueueProducers, 'financialSync'>; everyMs: number }) {
+export function createFinancialScheduler(deps: {
+  prisma: PrismaClient;
+  queues: Pick<QueueProducers, 'financialSync'>;
+  everyMs: number;
+}) {
   const queue = deps.queues.financialSync.queue;
   return async (): Promise<{ scheduled: number; added: number; removed: number }> => {
     const eligible = await deps.prisma.location.findMany({
@@ -45,10 +49,17 @@ export function createFinancialScheduler(deps: { prisma: PrismaClient; queues: P
       const offset = scheduleOffsetMs(locationId, deps.everyMs);
       const current = existing.get(key);
       if (current?.every === deps.everyMs && (current.offset ?? 0) === offset) continue;
-      await queue.upsertJobScheduler(key, { every: deps.everyMs, offset }, { name: 'financial-sync', data: { locationId, trigger: 'schedule' } });
+      await queue.upsertJobScheduler(
+        key,
+        { every: deps.everyMs, offset },
+        { name: 'financial-sync', data: { locationId, trigger: 'schedule' } },
+      );
       // The scheduler's first run waits for the location's slot; a new location syncs at once.
       if (!current) {
-        await deps.queues.financialSync.add({ locationId, trigger: 'schedule' }, { deduplication: { id: `financial-sync-first:${locationId}` } });
+        await deps.queues.financialSync.add(
+          { locationId, trigger: 'schedule' },
+          { deduplication: { id: `financial-sync-first:${locationId}` } },
+        );
       }
       added += 1;
     }

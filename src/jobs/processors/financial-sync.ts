@@ -25,9 +25,13 @@ export function createFinancialSyncProcessor(deps: {
 }) {
   const scheduledPatienceMs = Math.max(2 * deps.lockTtlMs, 60_000);
   const { sync, log } = deps;
-  return async (payload: { locationId: string; trigger: 'schedule' | 'manual' | 'backfill' }, job: Job, token?: string): Promise<string> => {
+  return async (
+    payload: { locationId: string; trigger: 'schedule' | 'manual' | 'backfill' },
+    job: Job,
+    token?: string,
+  ): Promise<string> => {
     const { locationId, trigger } = payload;
-    let outcome;
+    let outcome: Awaited<ReturnType<typeof sync.run>>;
     try {
       outcome = await sync.run(locationId);
     } catch (err) {
@@ -37,14 +41,16 @@ export function createFinancialSyncProcessor(deps: {
     }
     if (outcome.status === 'skipped') {
       if (outcome.reason !== 'locked') return `skipped: ${outcome.reason}`;
-      if (trigger === 'schedule' && Date.now() - job.timestamp > scheduledPatienceMs) return 'skipped: another sync of this location is running';
+      if (trigger === 'schedule' && Date.now() - job.timestamp > scheduledPatienceMs)
+        return 'skipped: another sync of this location is running';
       log.info({ locationId, trigger }, 'financial sync waiting: another sync of this location is running');
       await job.moveToDelayed(Date.now() + deps.busyRetryMs, token);
       throw new DelayedError();
     }
     // A backfill requested after this run's backfill pass, while it still held the lock.
     const { cursor } = await sync.backfill.read(locationId);
-    if (cursor.pending.length > 0 && !cursor.run) await deps.queues.financialSync.add({ locationId, trigger: 'backfill' });
+    if (cursor.pending.length > 0 && !cursor.run)
+      await deps.queues.financialSync.add({ locationId, trigger: 'backfill' });
     if (outcome.status === 'partial') {
       log.warn({ locationId, failed: outcome.failed }, 'financial sync incomplete, will retry');
       throw new Error(`financial sync incomplete: ${outcome.failed.map((f) => `${f.dataset}: ${f.error}`).join('; ')}`);
@@ -70,12 +76,27 @@ export function financialJobs(deps: ProcessorDeps): ProcessorSet {
     },
   });
   const busyRetryMs = Math.min(5_000, config.FINANCIAL_SYNC_LOCK_TTL_SECONDS * 1000);
-  const scheduler = createFinancialScheduler({ prisma, queues, everyMs: config.FINANCIAL_SYNC_INTERVAL_SECONDS * 1000 });
+  const scheduler = createFinancialScheduler({
+    prisma,
+    queues,
+    everyMs: config.FINANCIAL_SYNC_INTERVAL_SECONDS * 1000,
+  });
   return {
     processors: [
-      defineProcessor(QUEUES.financialSync, createFinancialSyncProcessor({ sync, queues, log, busyRetryMs, lockTtlMs: config.FINANCIAL_SYNC_LOCK_TTL_SECONDS * 1000 })),
+      defineProcessor(
+        QUEUES.financialSync,
+        createFinancialSyncProcessor({
+          sync,
+          queues,
+          log,
+          busyRetryMs,
+          lockTtlMs: config.FINANCIAL_SYNC_LOCK_TTL_SECONDS * 1000,
+        }),
+      ),
       defineProcessor(QUEUES.financialSchedules, async () => scheduler()),
     ],
-    schedules: [{ definition: QUEUES.financialSchedules, everyMs: config.FINANCIAL_SCHEDULE_REFRESH_SECONDS * 1000, payload: {} }],
+    schedules: [
+      { definition: QUEUES.financialSchedules, everyMs: config.FINANCIAL_SCHEDULE_REFRESH_SECONDS * 1000, payload: {} },
+    ],
   };
 }

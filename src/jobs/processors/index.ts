@@ -58,7 +58,12 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
     giveUpAfterMs: config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000,
   });
   const callback = createVendorCallbackProcessor({ prisma, sealer: cipherSealer(deps.lightspeed.cipher), log });
-  const sweep = createOrderSweeper({ prisma, queues, log, outcomeTimeoutMs: config.ORDER_OUTCOME_TIMEOUT_SECONDS * 1000 });
+  const sweep = createOrderSweeper({
+    prisma,
+    queues,
+    log,
+    outcomeTimeoutMs: config.ORDER_OUTCOME_TIMEOUT_SECONDS * 1000,
+  });
 
   const tokenJobs = createTokenJobs({
     prisma,
@@ -71,7 +76,12 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
   });
 
   const financial = financialJobs(deps);
-  const webhookRetention = createWebhookRetention({ prisma, log, registry: deps.registry, retentionDays: config.WEBHOOK_EVENT_RETENTION_DAYS });
+  const webhookRetention = createWebhookRetention({
+    prisma,
+    log,
+    registry: deps.registry,
+    retentionDays: config.WEBHOOK_EVENT_RETENTION_DAYS,
+  });
 
   const processors: ProcessorEntry[] = [
     defineProcessor(
@@ -93,7 +103,11 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
     { definition: QUEUES.orderSweeper, everyMs: config.ORDER_SWEEP_INTERVAL_SECONDS * 1000, payload: {} },
     { definition: QUEUES.lightspeedTokenSweep, everyMs: config.LIGHTSPEED_TOKEN_SWEEP_SECONDS * 1000, payload: {} },
     ...financial.schedules,
-    { definition: QUEUES.webhookRetention, everyMs: config.WEBHOOK_EVENT_RETENTION_INTERVAL_SECONDS * 1000, payload: {} },
+    {
+      definition: QUEUES.webhookRetention,
+      everyMs: config.WEBHOOK_EVENT_RETENTION_INTERVAL_SECONDS * 1000,
+      payload: {},
+    },
   ];
   return { processors, schedules };
 }

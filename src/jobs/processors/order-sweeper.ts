@@ -37,7 +37,12 @@ export function createOrderSweeper(deps: SweeperDeps) {
     for (const order of toPush) await queues.pushOrder.add({ orderId: order.id }, { jobId: pushJobId(order) });
 
     const toPay = await prisma.order.findMany({
-      where: { status: 'ACCEPTED', paymentSubmittedAt: null, accountIdentifier: { not: null }, updatedAt: { lt: settled } },
+      where: {
+        status: 'ACCEPTED',
+        paymentSubmittedAt: null,
+        accountIdentifier: { not: null },
+        updatedAt: { lt: settled },
+      },
       select: { id: true, paymentReference: true },
       take: BATCH,
     });
@@ -50,7 +55,11 @@ export function createOrderSweeper(deps: SweeperDeps) {
         OR: [
           { status: 'SUBMITTED', submittedAt: { lt: outcomeDue } },
           // Payment submitted but never confirmed, even if fulfilment events moved the status on.
-          { status: { in: ['PAYMENT_SUBMITTED', 'READY_FOR_PICKUP', 'CLOSED'] }, paidAt: null, paymentSubmittedAt: { lt: outcomeDue } },
+          {
+            status: { in: ['PAYMENT_SUBMITTED', 'READY_FOR_PICKUP', 'CLOSED'] },
+            paidAt: null,
+            paymentSubmittedAt: { lt: outcomeDue },
+          },
         ],
         AND: [{ OR: [{ lastCheckedAt: null }, { lastCheckedAt: { lt: outcomeDue } }] }],
       },
@@ -58,7 +67,10 @@ export function createOrderSweeper(deps: SweeperDeps) {
       take: BATCH,
     });
     for (const order of toReconcile) {
-      await queues.reconcileOrder.add({ orderId: order.id }, { jobId: `reconcile-${order.id}-${Math.floor(now / deps.outcomeTimeoutMs)}` });
+      await queues.reconcileOrder.add(
+        { orderId: order.id },
+        { jobId: `reconcile-${order.id}-${Math.floor(now / deps.outcomeTimeoutMs)}` },
+      );
     }
 
     // Stuck webhook events go back as one batch job, oldest first (the rows of one INSERT tie;
@@ -82,9 +94,16 @@ export function createOrderSweeper(deps: SweeperDeps) {
       select: { id: true },
       take: BATCH,
     });
-    for (const delivery of callbacks) await queues.vendorCallback.add({ deliveryId: delivery.id }, { jobId: `callback-${delivery.id}` });
+    for (const delivery of callbacks)
+      await queues.vendorCallback.add({ deliveryId: delivery.id }, { jobId: `callback-${delivery.id}` });
 
-    const counts = { push: toPush.length, payment: toPay.length, reconcile: toReconcile.length, webhooks: events.length, callbacks: callbacks.length };
+    const counts = {
+      push: toPush.length,
+      payment: toPay.length,
+      reconcile: toReconcile.length,
+      webhooks: events.length,
+      callbacks: callbacks.length,
+    };
     if (Object.values(counts).some((n) => n > 0)) log.info(counts, 'sweeper re-enqueued work');
     return counts;
   };

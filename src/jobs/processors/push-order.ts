@@ -5,7 +5,11 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../../db/prisma.js';
 import { ConnectionUnavailableError } from '../../integrations/lightspeed/access-token-provider.js';
-import { isReferenceAlreadyUsed, KSeriesApiError, type KSeriesClient } from '../../integrations/lightspeed/client/index.js';
+import {
+  isReferenceAlreadyUsed,
+  KSeriesApiError,
+  type KSeriesClient,
+} from '../../integrations/lightspeed/client/index.js';
 import type { OutcomeHandlers } from '../../services/orders/outcomes.js';
 import { createOrderStore } from '../../services/orders/store.js';
 import { toKSeriesOrder, type CreateOrderInput } from '../../services/orders/schema.js';
@@ -34,7 +38,7 @@ export function createPushOrderProcessor(deps: PushOrderDeps) {
   return {
     async process({ orderId }: { orderId: string }, job: Job, token?: string): Promise<string> {
       const ctx = await loadOrderContext(store, orderId);
-      if (!ctx || ctx.order.status !== 'RECEIVED') return 'nothing to do';
+      if (ctx?.order.status !== 'RECEIVED') return 'nothing to do';
       const { order } = ctx;
       const remainingMs = order.deadlineAt.getTime() - Date.now();
       if (remainingMs <= 0) {
@@ -43,7 +47,9 @@ export function createPushOrderProcessor(deps: PushOrderDeps) {
       }
       if (!ctx.connection || !ctx.endpointId) return waitForReconnect(job, token);
       if (order.location.businessLocationId === null) {
-        await outcomes.transition(orderId, 'FAILED', 'worker', 'the location is no longer mapped to K-Series', { failureReason: 'location unmapped' });
+        await outcomes.transition(orderId, 'FAILED', 'worker', 'the location is no longer mapped to K-Series', {
+          failureReason: 'location unmapped',
+        });
         return 'location unmapped';
       }
       const kseriesOrder = toKSeriesOrder(order.payload as unknown as CreateOrderInput, {
@@ -71,7 +77,10 @@ export function createPushOrderProcessor(deps: PushOrderDeps) {
           throw new UnrecoverableError(reason);
         }
         // 429 / 5xx / network after the client's own retries: BullMQ retries with backoff.
-        log.warn({ orderId, err: err instanceof KSeriesApiError ? err.toJSON() : String(err), attempt: job.attemptsMade + 1 }, 'push-order will retry');
+        log.warn(
+          { orderId, err: err instanceof KSeriesApiError ? err.toJSON() : String(err), attempt: job.attemptsMade + 1 },
+          'push-order will retry',
+        );
         throw err;
       }
     },

@@ -34,36 +34,59 @@ export function createReconcileProcessor(deps: ReconcileDeps) {
     await prisma.order.update({ where: { id: orderId }, data: { lastCheckedAt: new Date() } });
     const blId = order.location.businessLocationId;
     if (!ctx.connection || blId === null) return 'vendor disconnected; checked again later';
-    const since = (order.status === 'PAYMENT_SUBMITTED' ? order.paymentSubmittedAt : order.submittedAt) ?? order.createdAt;
+    const since =
+      (order.status === 'PAYMENT_SUBMITTED' ? order.paymentSubmittedAt : order.submittedAt) ?? order.createdAt;
     const overdue = Date.now() - since.getTime() > deps.giveUpAfterMs;
 
     try {
       if (order.status === 'SUBMITTED') {
-        const sale = await kseries.getSaleByExternalReference(ctx.connection.id, blId, saleExternalReference(blId, order.reference));
+        const sale = await kseries.getSaleByExternalReference(
+          ctx.connection.id,
+          blId,
+          saleExternalReference(blId, order.reference),
+        );
         if (sale) {
           // On the POS, and already closed as a sale.
-          await outcomes.applyOrderNotification({ thirdPartyReference: order.reference, status: 'SUCCESS' }, 'reconciler');
-          await outcomes.applyOrderNotification({ thirdPartyReference: order.reference, status: 'CLOSED' }, 'reconciler');
+          await outcomes.applyOrderNotification(
+            { thirdPartyReference: order.reference, status: 'SUCCESS' },
+            'reconciler',
+          );
+          await outcomes.applyOrderNotification(
+            { thirdPartyReference: order.reference, status: 'CLOSED' },
+            'reconciler',
+          );
           return 'found as a sale';
         }
         if (order.accountIdentifier) {
           await kseries.getAccount(ctx.connection.id, blId, order.accountIdentifier);
-          await outcomes.applyOrderNotification({ thirdPartyReference: order.reference, status: 'SUCCESS' }, 'reconciler');
+          await outcomes.applyOrderNotification(
+            { thirdPartyReference: order.reference, status: 'SUCCESS' },
+            'reconciler',
+          );
           return 'found the account';
         }
-        if (overdue) await flag(orderId, 'no outcome from K-Series, and no sale or account found for the reference; not re-sent');
+        if (overdue)
+          await flag(orderId, 'no outcome from K-Series, and no sale or account found for the reference; not re-sent');
         return overdue ? 'flagged' : 'still unknown';
       }
       if (order.paymentSubmittedAt && !order.paidAt && order.accountIdentifier) {
         const account = await kseries.getAccount(ctx.connection.id, blId, order.accountIdentifier);
         const due = Number(order.paymentAmount);
         if ((account.paidAmount ?? 0) + 0.005 >= due || account.closeDate) {
-          await outcomes.applyPaymentNotification({ thirdPartyReference: order.paymentReference, status: 'SUCCESS' }, 'reconciler');
+          await outcomes.applyPaymentNotification(
+            { thirdPartyReference: order.paymentReference, status: 'SUCCESS' },
+            'reconciler',
+          );
           // The CLOSED notification may have been lost with the payment's: the account says it.
-          if (account.closeDate) await outcomes.applyOrderNotification({ thirdPartyReference: order.reference, status: 'CLOSED' }, 'reconciler');
+          if (account.closeDate)
+            await outcomes.applyOrderNotification(
+              { thirdPartyReference: order.reference, status: 'CLOSED' },
+              'reconciler',
+            );
           return account.closeDate ? 'payment found on the account, which is closed' : 'payment found on the account';
         }
-        if (overdue && order.status === 'PAYMENT_SUBMITTED') await flag(orderId, 'payment submitted but not visible on the POS account; not re-sent');
+        if (overdue && order.status === 'PAYMENT_SUBMITTED')
+          await flag(orderId, 'payment submitted but not visible on the POS account; not re-sent');
         return overdue ? 'flagged' : 'payment still unknown';
       }
       return 'nothing to reconcile';

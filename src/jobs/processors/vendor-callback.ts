@@ -9,7 +9,11 @@ import { signCallback } from '../../services/callbacks/signing.js';
 
 const TIMEOUT_MS = 10_000;
 
-export function createVendorCallbackProcessor(deps: { prisma: PrismaClient; sealer: SecretSealer; log: FastifyBaseLogger }) {
+export function createVendorCallbackProcessor(deps: {
+  prisma: PrismaClient;
+  sealer: SecretSealer;
+  log: FastifyBaseLogger;
+}) {
   const { prisma, sealer, log } = deps;
 
   return {
@@ -18,7 +22,7 @@ export function createVendorCallbackProcessor(deps: { prisma: PrismaClient; seal
         where: { id: deliveryId },
         include: { order: { include: { vendor: { select: { id: true, callbackSecretEnc: true } } } } },
       });
-      if (!delivery || delivery.status !== 'PENDING') return 'nothing to do';
+      if (delivery?.status !== 'PENDING') return 'nothing to do';
       const event = await prisma.orderEvent.findUniqueOrThrow({ where: { id: delivery.orderEventId } });
       const { order } = delivery;
       const body = JSON.stringify({
@@ -43,7 +47,13 @@ export function createVendorCallbackProcessor(deps: { prisma: PrismaClient; seal
       let status: number | null = null;
       let error: string | null = null;
       try {
-        const res = await request(delivery.url, { method: 'POST', headers, body, headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS });
+        const res = await request(delivery.url, {
+          method: 'POST',
+          headers,
+          body,
+          headersTimeout: TIMEOUT_MS,
+          bodyTimeout: TIMEOUT_MS,
+        });
         status = res.statusCode;
         await res.body.dump();
       } catch (err) {
@@ -55,7 +65,7 @@ export function createVendorCallbackProcessor(deps: { prisma: PrismaClient; seal
         data: {
           attempts: { increment: 1 },
           lastStatusCode: status,
-          lastError: ok ? null : error ?? `HTTP ${status}`,
+          lastError: ok ? null : (error ?? `HTTP ${status}`),
           ...(ok ? { status: 'DELIVERED', deliveredAt: new Date() } : {}),
         },
       });
@@ -67,7 +77,10 @@ export function createVendorCallbackProcessor(deps: { prisma: PrismaClient; seal
     },
 
     async onFinalFailure({ deliveryId }: { deliveryId: string }): Promise<void> {
-      await prisma.callbackDelivery.updateMany({ where: { id: deliveryId, status: 'PENDING' }, data: { status: 'FAILED' } });
+      await prisma.callbackDelivery.updateMany({
+        where: { id: deliveryId, status: 'PENDING' },
+        data: { status: 'FAILED' },
+      });
     },
   };
 }

@@ -66,7 +66,11 @@ export function createWebhookRetention(deps: WebhookRetentionDeps) {
   const runMaxRows = deps.runMaxRows ?? RUN_MAX_ROWS;
   const deletedTotal =
     (deps.registry.getSingleMetric(METRIC) as Counter | undefined) ??
-    new Counter({ name: METRIC, help: 'Processed and ignored webhook events deleted by the retention job', registers: [deps.registry] });
+    new Counter({
+      name: METRIC,
+      help: 'Processed and ignored webhook events deleted by the retention job',
+      registers: [deps.registry],
+    });
 
   return async function run(): Promise<RetentionRun> {
     const started = Date.now();
@@ -85,7 +89,10 @@ export function createWebhookRetention(deps: WebhookRetentionDeps) {
       }
     }
     if (deleted > 0) {
-      log.info({ deleted, cutoff: cutoff.toISOString(), retentionDays: deps.retentionDays, complete }, 'webhook events deleted by retention');
+      log.info(
+        { deleted, cutoff: cutoff.toISOString(), retentionDays: deps.retentionDays, complete },
+        'webhook events deleted by retention',
+      );
     }
     return { deleted, cutoff, complete };
   };

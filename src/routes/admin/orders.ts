@@ -17,7 +17,10 @@ const adminOrderRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Orders an operator should look at (NEEDS_ATTENTION, FAILED, PAYMENT_FAILED), oldest first',
       security,
       querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
-      response: { 200: z.object({ items: z.array(orderSchema.extend({ vendorId: z.uuid() })) }), ...errorResponses(401) },
+      response: {
+        200: z.object({ items: z.array(orderSchema.extend({ vendorId: z.uuid() })) }),
+        ...errorResponses(401),
+      },
     },
     handler: async (request) => {
       const rows = await app.prisma.order.findMany({
@@ -40,7 +43,10 @@ const adminOrderRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     handler: async (request, reply) => {
       const order = await orders.replay(null, request.params.orderId, 'operator');
-      request.log.info({ orderId: order.id, status: order.status, attempt: order.attempt, paymentReference: order.paymentReference }, 'order replayed by an operator');
+      request.log.info(
+        { orderId: order.id, status: order.status, attempt: order.attempt, paymentReference: order.paymentReference },
+        'order replayed by an operator',
+      );
       return reply.status(202).send(orderView(order));
     },
   });

@@ -49,12 +49,22 @@ const vendorRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/vendors', {
-    schema: { tags: ['admin'], summary: 'List vendors', security, response: { 200: z.object({ items: z.array(vendorSchema) }), ...errorResponses(401) } },
+    schema: {
+      tags: ['admin'],
+      summary: 'List vendors',
+      security,
+      response: { 200: z.object({ items: z.array(vendorSchema) }), ...errorResponses(401) },
+    },
     handler: async () => ({ items: (await vendors.list()).map(vendorView) }),
   });
 
   app.get('/vendors/:vendorId', {
-    schema: { tags: ['admin'], security, params: vendorParams, response: { 200: vendorSchema, ...errorResponses(400, 401, 404) } },
+    schema: {
+      tags: ['admin'],
+      security,
+      params: vendorParams,
+      response: { 200: vendorSchema, ...errorResponses(400, 401, 404) },
+    },
     handler: async (request) => vendorView(await vendors.get(request.params.vendorId)),
   });
 
@@ -75,7 +85,12 @@ const vendorRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/vendors/:vendorId/api-keys', {
-    schema: { tags: ['admin'], security, params: vendorParams, response: { 200: z.object({ items: z.array(apiKeySchema) }), ...errorResponses(400, 401, 404) } },
+    schema: {
+      tags: ['admin'],
+      security,
+      params: vendorParams,
+      response: { 200: z.object({ items: z.array(apiKeySchema) }), ...errorResponses(400, 401, 404) },
+    },
     handler: async (request) => ({ items: (await vendors.listKeys(request.params.vendorId)).map(apiKeyView) }),
   });
 

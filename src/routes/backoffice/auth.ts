@@ -35,12 +35,20 @@ export function authRoutes(ctx: BackofficeContext): FastifyPluginAsyncZod {
 
     app.post('/sign-in', {
       config: { backofficePublic: true },
-      schema: { hide: true, body: z.object({ apiKey: z.string().max(200).default('') }), response: { ...htmlResponse, 401: z.string() } },
+      schema: {
+        hide: true,
+        body: z.object({ apiKey: z.string().max(200).default('') }),
+        response: { ...htmlResponse, 401: z.string() },
+      },
       handler: async (request, reply) => {
         const vendor = await app.findVendorByApiKey(request.body.apiKey.trim());
         if (!vendor) {
           request.log.info('back-office sign-in refused');
-          return sendHtml(reply, 401, signInPage('That API key is not valid (or it was revoked). Check it and try again.'));
+          return sendHtml(
+            reply,
+            401,
+            signInPage('That API key is not valid (or it was revoked). Check it and try again.'),
+          );
         }
         await ctx.sessions.create(reply, { id: vendor.id, apiKeyId: vendor.apiKeyId });
         request.log.info({ vendorId: vendor.id }, 'back-office sign-in');

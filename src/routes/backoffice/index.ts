@@ -39,21 +39,38 @@ const backofficeRoutes: FastifyPluginAsyncZod = async (app) => {
     if (request.routeOptions.config.backofficePublic) return;
     const session = await ctx.sessions.load(request);
     if (!session) return reply.redirect('/backoffice', 303);
-    if (request.method === 'POST' && !csrfValid(app.config.SESSION_SECRET, session.id, (request.body as { _csrf?: unknown } | undefined)?._csrf)) {
-      return sendHtml(reply, 403, errorPage(403, 'This form has expired. Go back, reload the page and try again.', request.id));
+    if (
+      request.method === 'POST' &&
+      !csrfValid(app.config.SESSION_SECRET, session.id, (request.body as { _csrf?: unknown } | undefined)?._csrf)
+    ) {
+      return sendHtml(
+        reply,
+        403,
+        errorPage(403, 'This form has expired. Go back, reload the page and try again.', request.id),
+      );
     }
     request.backofficeSession = session;
   });
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
-      const fields = err.validation.map((v) => v.instancePath.split('/').filter(Boolean).join('.') || err.validationContext).join(', ');
-      return sendHtml(reply, 400, errorPage(400, `Some of what was sent is not valid (${fields}). Go back and check the form.`, request.id));
+      const fields = err.validation
+        .map((v) => v.instancePath.split('/').filter(Boolean).join('.') || err.validationContext)
+        .join(', ');
+      return sendHtml(
+        reply,
+        400,
+        errorPage(400, `Some of what was sent is not valid (${fields}). Go back and check the form.`, request.id),
+      );
     }
-    if (err instanceof AppError) return sendHtml(reply, err.statusCode, errorPage(err.statusCode, err.message, request.id));
+    if (err instanceof AppError)
+      return sendHtml(reply, err.statusCode, errorPage(err.statusCode, err.message, request.id));
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) request.log.error({ err }, 'back-office request failed');
-    const message = status === 500 ? 'Something went wrong on our side. Try again in a moment.' : 'That request could not be handled.';
+    const message =
+      status === 500
+        ? 'Something went wrong on our side. Try again in a moment.'
+        : 'That request could not be handled.';
     return sendHtml(reply, status, errorPage(status, message, request.id));
   });
 

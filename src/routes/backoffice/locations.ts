@@ -25,15 +25,21 @@ export function locationRoutes(ctx: BackofficeContext): FastifyPluginAsyncZod {
     const locations = createLocationService({ prisma: app.prisma });
 
     /** The connected business's locations, or a sentence saying why there are none. */
-    async function businessLocations(vendorId: string): Promise<{ options: BusinessLocation[]; problem: string | null }> {
+    async function businessLocations(
+      vendorId: string,
+    ): Promise<{ options: BusinessLocation[]; problem: string | null }> {
       const status = await connections.status(vendorId);
-      if (status.status !== 'CONNECTED') return { options: [], problem: 'Connect with Lightspeed (Settings) to pick business locations.' };
+      if (status.status !== 'CONNECTED')
+        return { options: [], problem: 'Connect with Lightspeed (Settings) to pick business locations.' };
       try {
         const businesses = await connections.businesses(vendorId);
         const business = businesses.find((b) => b.id === status.businessId) ?? businesses[0];
         return { options: business?.locations ?? [], problem: business ? null : 'Lightspeed returned no business.' };
       } catch (err) {
-        return { options: [], problem: `Could not load the business locations from Lightspeed: ${err instanceof Error ? err.message : 'error'}` };
+        return {
+          options: [],
+          problem: `Could not load the business locations from Lightspeed: ${err instanceof Error ? err.message : 'error'}`,
+        };
       }
     }
 
@@ -42,7 +48,11 @@ export function locationRoutes(ctx: BackofficeContext): FastifyPluginAsyncZod {
       if (value === '') return null;
       const { options } = await businessLocations(vendorId);
       if (!options.some((o) => String(o.id) === value)) {
-        throw new AppError(400, 'UNKNOWN_BUSINESS_LOCATION', 'Pick a business location of the connected Lightspeed business.');
+        throw new AppError(
+          400,
+          'UNKNOWN_BUSINESS_LOCATION',
+          'Pick a business location of the connected Lightspeed business.',
+        );
       }
       return BigInt(value);
     }
@@ -54,16 +64,23 @@ export function locationRoutes(ctx: BackofficeContext): FastifyPluginAsyncZod {
         const csrf = csrfToken(app.config.SESSION_SECRET, session.id);
         const { items } = await locations.list(session.vendorId, { limit: 200, offset: 0 });
         const { options, problem } = await businessLocations(session.vendorId);
-        const nameOf = (id: bigint | null) => (id === null ? null : options.find((o) => String(o.id) === id.toString())?.name ?? null);
+        const nameOf = (id: bigint | null) =>
+          id === null ? null : (options.find((o) => String(o.id) === id.toString())?.name ?? null);
         const body = html`<section><h2>Your locations</h2>
 ${problem ? html`<p class="muted">${problem}</p>` : ''}
-${items.length === 0 ? html`<p>No locations yet. Create one below.</p>` : html`<table><thead><tr><th>Name</th><th>Lightspeed business location</th><th>Change mapping</th></tr></thead><tbody>
-${items.map((l) => html`<tr data-testid="location-row"><td>${l.name}</td>
+${
+  items.length === 0
+    ? html`<p>No locations yet. Create one below.</p>`
+    : html`<table><thead><tr><th>Name</th><th>Lightspeed business location</th><th>Change mapping</th></tr></thead><tbody>
+${items.map(
+  (l) => html`<tr data-testid="location-row"><td>${l.name}</td>
 <td data-testid="location-mapping">${l.businessLocationId === null ? 'Not mapped' : html`${nameOf(l.businessLocationId) ?? 'Business location'} (${l.businessLocationId.toString()})`}</td>
 <td><form method="post" action="/backoffice/locations/${l.id}/map" class="row">${csrfField(csrf)}
 <label class="muted" for="map-${l.id}" style="margin:0">Map ${l.name} to</label>${locationSelect(`map-${l.id}`, options, l.businessLocationId)}
-<button class="secondary" type="submit">Save mapping</button></form></td></tr>`)}
-</tbody></table>`}
+<button class="secondary" type="submit">Save mapping</button></form></td></tr>`,
+)}
+</tbody></table>`
+}
 </section>
 <section><h2>Create a location</h2>
 <form method="post" action="/backoffice/locations">${csrfField(csrf)}
@@ -78,7 +95,11 @@ ${items.map((l) => html`<tr data-testid="location-row"><td>${l.name}</td>
     app.post('/locations', {
       schema: {
         hide: true,
-        body: z.object({ _csrf: z.string().optional(), name: z.string().max(200).default(''), businessLocationId: z.string().max(20).default('') }),
+        body: z.object({
+          _csrf: z.string().optional(),
+          name: z.string().max(200).default(''),
+          businessLocationId: z.string().max(20).default(''),
+        }),
         response: { 303: z.null() },
       },
       handler: async (request, reply) => {
@@ -88,7 +109,10 @@ ${items.map((l) => html`<tr data-testid="location-row"><td>${l.name}</td>
           if (!name) return { kind: 'error', text: 'Give the location a name.' };
           const businessLocationId = await pickedLocation(session.vendorId, request.body.businessLocationId);
           await locations.create(session.vendorId, { name, businessLocationId });
-          return { kind: 'ok', text: `Location "${name}" created${businessLocationId ? ` and mapped to ${businessLocationId}` : ''}.` };
+          return {
+            kind: 'ok',
+            text: `Location "${name}" created${businessLocationId ? ` and mapped to ${businessLocationId}` : ''}.`,
+          };
         });
       },
     });
@@ -107,7 +131,10 @@ ${items.map((l) => html`<tr data-testid="location-row"><td>${l.name}</td>
           const location = await locations.update(session.vendorId, request.params.locationId, { businessLocationId });
           return {
             kind: 'ok',
-            text: businessLocationId === null ? `"${location.name}" is no longer mapped.` : `"${location.name}" is now mapped to ${businessLocationId}.`,
+            text:
+              businessLocationId === null
+                ? `"${location.name}" is no longer mapped.`
+                : `"${location.name}" is now mapped to ${businessLocationId}.`,
           };
         });
       },

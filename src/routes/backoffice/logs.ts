@@ -13,11 +13,17 @@ export function logRoutes(ctx: BackofficeContext): FastifyPluginAsyncZod {
         const entries = await app.lightspeed.integrationLog.list(session.vendorId);
         const body = html`<section><h2>Integration log</h2>
 <p class="muted">Newest first; the last 100 entries are kept. Identical entries in a row are shown once with a count.</p>
-${entries.length === 0 ? html`<p>Nothing logged yet.</p>` : html`<table><thead><tr><th>When</th><th>Level</th><th>What happened</th><th>Times</th></tr></thead><tbody>
-${entries.map((e) => html`<tr data-testid="log-row"><td>${formatTime(e.lastAt)}</td><td class="level-${e.level}">${e.level}</td>
+${
+  entries.length === 0
+    ? html`<p>Nothing logged yet.</p>`
+    : html`<table><thead><tr><th>When</th><th>Level</th><th>What happened</th><th>Times</th></tr></thead><tbody>
+${entries.map(
+  (e) => html`<tr data-testid="log-row"><td>${formatTime(e.lastAt)}</td><td class="level-${e.level}">${e.level}</td>
 <td>${e.message}<br><span class="muted">${e.event}</span></td>
-<td>${e.count > 1 ? html`×${e.count} <span class="muted">since ${formatTime(e.firstAt)}</span>` : '1'}</td></tr>`)}
-</tbody></table>`}</section>`;
+<td>${e.count > 1 ? html`×${e.count} <span class="muted">since ${formatTime(e.firstAt)}</span>` : '1'}</td></tr>`,
+)}
+</tbody></table>`
+}</section>`;
         return renderTab(app, ctx, reply, session, 'logs', 'Logs', body);
       },
     });

@@ -67,7 +67,10 @@ export function sessionStore(app: FastifyInstance) {
       const raw = await app.redis.get(key(id));
       if (!raw) return null;
       const session = JSON.parse(raw) as BackofficeSession;
-      const apiKey = await app.prisma.apiKey.findUnique({ where: { id: session.apiKeyId }, select: { revokedAt: true, vendorId: true } });
+      const apiKey = await app.prisma.apiKey.findUnique({
+        where: { id: session.apiKeyId },
+        select: { revokedAt: true, vendorId: true },
+      });
       if (!apiKey || apiKey.revokedAt || apiKey.vendorId !== session.vendorId) {
         await app.redis.del(key(id));
         return null;

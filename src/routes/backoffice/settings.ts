@@ -32,19 +32,25 @@ ${status.reconnectRequired ? html` <strong>Reconnect required.</strong>` : ''}</
 <dt>Environment</dt><dd>${status.environment ?? app.config.LIGHTSPEED_ENV}</dd>
 </dl>
 <form method="post" action="/backoffice/connect">${csrfField(csrf)}
-<p class="muted">${connected
-  ? 'Reconnecting keeps this integration and replaces its credentials. Use it if Lightspeed access was changed.'
-  : 'You will be sent to Lightspeed to sign in and approve access, then brought back here.'}</p>
+<p class="muted">${
+          connected
+            ? 'Reconnecting keeps this integration and replaces its credentials. Use it if Lightspeed access was changed.'
+            : 'You will be sent to Lightspeed to sign in and approve access, then brought back here.'
+        }</p>
 <button type="submit">${everConnected ? 'Reconnect with Lightspeed' : 'Connect with Lightspeed'}</button>
 </form></section>
-${connected || status.reconnectRequired ? html`
+${
+  connected || status.reconnectRequired
+    ? html`
 <section><h2>Delete the integration</h2>
 <p>This disconnects Lightspeed: credentials are deleted and Lightspeed stops sending us updates. Orders cannot be sent to the POS until you connect again. You can reconnect at any time.</p>
 <form method="post" action="/backoffice/disconnect">${csrfField(csrf)}
 <label for="confirmation">Type <strong>${DISCONNECT_CONFIRMATION}</strong> to confirm</label>
 <div class="row"><input id="confirmation" name="confirmation" autocomplete="off">
 <button class="danger" type="submit">Delete integration</button></div>
-</form></section>` : ''}
+</form></section>`
+    : ''
+}
 <section><h2>Return addresses for your own back office</h2>
 <p class="muted">When your own system starts a connection through the API with <code>returnTo</code>, that address must start with one of these (one per line).</p>
 <form method="post" action="/backoffice/return-to">${csrfField(csrf)}
@@ -68,13 +74,20 @@ ${connected || status.reconnectRequired ? html`
     });
 
     app.post('/disconnect', {
-      schema: { hide: true, body: csrfBody.extend({ confirmation: z.string().max(100).default('') }), response: { 303: z.null() } },
+      schema: {
+        hide: true,
+        body: csrfBody.extend({ confirmation: z.string().max(100).default('') }),
+        response: { 303: z.null() },
+      },
       handler: async (request, reply) => {
         const session = sessionOf(request);
         return withFlashOnError(ctx, reply, session, '/backoffice/settings', async () => {
           const typed = request.body.confirmation.trim();
           if (typed !== DISCONNECT_CONFIRMATION) {
-            return { kind: 'error', text: `Nothing was deleted: type "${DISCONNECT_CONFIRMATION}" exactly to confirm.` };
+            return {
+              kind: 'error',
+              text: `Nothing was deleted: type "${DISCONNECT_CONFIRMATION}" exactly to confirm.`,
+            };
           }
           const { webhookRemoved } = await connections.disconnect(session.vendorId, typed);
           return {
@@ -86,17 +99,33 @@ ${connected || status.reconnectRequired ? html`
     });
 
     app.post('/return-to', {
-      schema: { hide: true, body: csrfBody.extend({ urls: z.string().max(20_000).default('') }), response: { 303: z.null() } },
+      schema: {
+        hide: true,
+        body: csrfBody.extend({ urls: z.string().max(20_000).default('') }),
+        response: { 303: z.null() },
+      },
       handler: async (request, reply) => {
         const session = sessionOf(request);
         return withFlashOnError(ctx, reply, session, '/backoffice/settings', async () => {
-          const lines = request.body.urls.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-          const parsed = z.array(z.url({ protocol: /^https?$/ }).max(2000)).max(20).safeParse(lines);
+          const lines = request.body.urls
+            .split(/\r?\n/)
+            .map((l) => l.trim())
+            .filter(Boolean);
+          const parsed = z
+            .array(z.url({ protocol: /^https?$/ }).max(2000))
+            .max(20)
+            .safeParse(lines);
           if (!parsed.success) {
-            return { kind: 'error', text: 'Not saved: each line must be a full http(s) address, and at most 20 lines.' };
+            return {
+              kind: 'error',
+              text: 'Not saved: each line must be a full http(s) address, and at most 20 lines.',
+            };
           }
           await connections.setReturnToAllowList(session.vendorId, parsed.data);
-          return { kind: 'ok', text: `Saved ${parsed.data.length} return address${parsed.data.length === 1 ? '' : 'es'}.` };
+          return {
+            kind: 'ok',
+            text: `Saved ${parsed.data.length} return address${parsed.data.length === 1 ? '' : 'es'}.`,
+          };
         });
       },
     });

@@ -35,9 +35,11 @@ export function statusRoutes(ctx: BackofficeContext): FastifyPluginAsyncZod {
 <dt>Last checked</dt><dd data-testid="last-checked">${formatTime(s.lastCheckedAt)}</dd>
 <dt>Last error</dt><dd data-testid="last-error">${s.lastError ?? 'none'}</dd>
 </dl>
-${s.status === 'CONNECTED'
-  ? html`<form method="post" action="/backoffice/test">${csrfField(csrfToken(app.config.SESSION_SECRET, session.id))}<button type="submit">Test connection</button></form>`
-  : ''}
+${
+  s.status === 'CONNECTED'
+    ? html`<form method="post" action="/backoffice/test">${csrfField(csrfToken(app.config.SESSION_SECRET, session.id))}<button type="submit">Test connection</button></form>`
+    : ''
+}
 </section>`;
         return renderTab(app, ctx, reply, session, 'status', 'Status', body);
       },

@@ -30,7 +30,12 @@ const apiKeyRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.delete('/api-keys/:keyId', {
-    schema: { tags, security, params: z.object({ keyId: uuidParam }), response: { 200: apiKeySchema, ...errorResponses(400, 401, 404) } },
+    schema: {
+      tags,
+      security,
+      params: z.object({ keyId: uuidParam }),
+      response: { 200: apiKeySchema, ...errorResponses(400, 401, 404) },
+    },
     handler: async (request) => view(await vendors.revokeKey(vendorOf(request).id, request.params.keyId)),
   });
 };

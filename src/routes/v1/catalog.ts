@@ -37,7 +37,12 @@ function send<T>(reply: FastifyReply, value: CachedValue<T>) {
 
 const skuList = z
   .union([z.string(), z.array(z.string())])
-  .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean))
+  .transform((v) =>
+    (Array.isArray(v) ? v : [v])
+      .flatMap((s) => s.split(','))
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.string().max(25)).min(1, 'at least one SKU is required').max(500, 'at most 500 SKUs per request'));
 
 const itemWrite = {
@@ -69,9 +74,19 @@ const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
   function simple<S extends z.ZodType>(path: string, summary: string, data: S, read: Read<z.input<S>>) {
     app.get(`/locations/:locationId/${path}`, {
       // Widened: Fastify cannot resolve a generic reply type. `read` is typed against `data` instead.
-      schema: { tags, security, summary, params, querystring: readQuery, response: { 200: envelope(data) as z.ZodType, ...READ_ERRORS } },
+      schema: {
+        tags,
+        security,
+        summary,
+        params,
+        querystring: readQuery,
+        response: { 200: envelope(data) as z.ZodType, ...READ_ERRORS },
+      },
       handler: async (request, reply) =>
-        send(reply, await read(vendorOf(request).id, request.params.locationId, { refresh: request.query.refresh ?? false })),
+        send(
+          reply,
+          await read(vendorOf(request).id, request.params.locationId, { refresh: request.query.refresh ?? false }),
+        ),
     });
   }
 
@@ -83,52 +98,92 @@ const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
   simple('readiness', 'Online-ordering readiness (cached for seconds)', oa.readiness, catalog.readiness);
   simple('tax-rates', 'Tax rates (financial-api)', z.array(fin.taxRate), catalog.taxRates);
   simple('payment-methods', 'Payment methods (financial-api)', z.array(fin.paymentMethod), catalog.paymentMethods);
-  simple('accounting-groups', 'Accounting groups (financial-api)', z.array(fin.accountingGroup), catalog.accountingGroups);
+  simple(
+    'accounting-groups',
+    'Accounting groups (financial-api)',
+    z.array(fin.accountingGroup),
+    catalog.accountingGroups,
+  );
   simple('allergens', 'Allergen codes with translations', z.array(items.allergen), catalog.allergens);
 
   app.get('/locations/:locationId/menus/:menuId', {
     schema: {
-      tags, security, summary: 'A menu (K-Series v2 load); richContent=true adds images, texts and allergens',
+      tags,
+      security,
+      summary: 'A menu (K-Series v2 load); richContent=true adds images, texts and allergens',
       params: params.extend({ menuId: positiveId }),
-      querystring: readQuery.extend({ richContent: flag.optional(), accountProfile: z.string().min(1).max(64).optional() }),
+      querystring: readQuery.extend({
+        richContent: flag.optional(),
+        accountProfile: z.string().min(1).max(64).optional(),
+      }),
       response: { 200: envelope(menu), ...READ_ERRORS },
     },
     handler: async (request, reply) => {
       const { refresh, richContent, accountProfile } = request.query;
-      return send(reply, await catalog.menu(vendorOf(request).id, request.params.locationId, request.params.menuId, {
-        richContent: richContent ?? false, ...(accountProfile ? { accountProfile } : {}),
-      }, { refresh: refresh ?? false }));
+      return send(
+        reply,
+        await catalog.menu(
+          vendorOf(request).id,
+          request.params.locationId,
+          request.params.menuId,
+          {
+            richContent: richContent ?? false,
+            ...(accountProfile ? { accountProfile } : {}),
+          },
+          { refresh: refresh ?? false },
+        ),
+      );
     },
   });
 
   app.get('/locations/:locationId/availability', {
     schema: {
-      tags, security, summary: 'Availability of SKUs (comma separated or repeated `skus`); cached for seconds',
-      params, querystring: readQuery.extend({ skus: skuList }),
+      tags,
+      security,
+      summary: 'Availability of SKUs (comma separated or repeated `skus`); cached for seconds',
+      params,
+      querystring: readQuery.extend({ skus: skuList }),
       response: {
-        200: envelope(z.array(z.object({
-          sku: z.string(),
-          known: z.boolean().describe('false when K-Series has no item with this SKU'),
-          restricted: z.boolean(),
-          count: z.number().nullable().describe('units left when restricted (0 = sold out)'),
-          available: z.boolean(),
-          updatedAt: z.string().nullable(),
-        }))),
+        200: envelope(
+          z.array(
+            z.object({
+              sku: z.string(),
+              known: z.boolean().describe('false when K-Series has no item with this SKU'),
+              restricted: z.boolean(),
+              count: z.number().nullable().describe('units left when restricted (0 = sold out)'),
+              available: z.boolean(),
+              updatedAt: z.string().nullable(),
+            }),
+          ),
+        ),
         ...READ_ERRORS,
       },
     },
     handler: async (request, reply) =>
-      send(reply, await catalog.availability(vendorOf(request).id, request.params.locationId, request.query.skus, { refresh: request.query.refresh ?? false })),
+      send(
+        reply,
+        await catalog.availability(vendorOf(request).id, request.params.locationId, request.query.skus, {
+          refresh: request.query.refresh ?? false,
+        }),
+      ),
   });
 
   app.get('/locations/:locationId/open-checks', {
-    schema: { tags, security, summary: 'Open checks (live, not cached)', params, response: { 200: liveEnvelope(z.array(oa.accountSnapshot)), ...READ_ERRORS } },
+    schema: {
+      tags,
+      security,
+      summary: 'Open checks (live, not cached)',
+      params,
+      response: { 200: liveEnvelope(z.array(oa.accountSnapshot)), ...READ_ERRORS },
+    },
     handler: async (request) => ({ data: await catalog.openChecks(vendorOf(request).id, request.params.locationId) }),
   });
 
   app.get('/locations/:locationId/items', {
     schema: {
-      tags, security, summary: 'Items (items scope), searchable by sku or name, paged by offset/limit',
+      tags,
+      security,
+      summary: 'Items (items scope), searchable by sku or name, paged by offset/limit',
       params,
       querystring: readQuery.extend({
         sku: z.string().min(1).max(32).optional(),
@@ -138,30 +193,59 @@ const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
       }),
       response: {
         200: envelope(z.array(items.item)).extend({
-          page: z.object({ offset: z.number().int(), limit: z.number().int(), nextOffset: z.number().int().nullable() }),
+          page: z.object({
+            offset: z.number().int(),
+            limit: z.number().int(),
+            nextOffset: z.number().int().nullable(),
+          }),
         }),
         ...READ_ERRORS,
       },
     },
     handler: async (request, reply) => {
       const { refresh, sku, name, offset, limit } = request.query;
-      const value = await catalog.items(vendorOf(request).id, request.params.locationId, {
-        ...(sku ? { sku } : {}), ...(name ? { name } : {}), offset, limit,
-      }, { refresh: refresh ?? false });
+      const value = await catalog.items(
+        vendorOf(request).id,
+        request.params.locationId,
+        {
+          ...(sku ? { sku } : {}),
+          ...(name ? { name } : {}),
+          offset,
+          limit,
+        },
+        { refresh: refresh ?? false },
+      );
       // K-Series gives no total: a full page means there may be more.
-      return { ...send(reply, value), page: { offset, limit, nextOffset: value.data.length >= limit ? offset + limit : null } };
+      return {
+        ...send(reply, value),
+        page: { offset, limit, nextOffset: value.data.length >= limit ? offset + limit : null },
+      };
     },
   });
 
   app.get('/locations/:locationId/items/:itemId', {
-    schema: { tags, security, params: params.extend({ itemId: positiveId }), querystring: readQuery, response: { 200: envelope(items.item), ...READ_ERRORS } },
+    schema: {
+      tags,
+      security,
+      params: params.extend({ itemId: positiveId }),
+      querystring: readQuery,
+      response: { 200: envelope(items.item), ...READ_ERRORS },
+    },
     handler: async (request, reply) =>
-      send(reply, await catalog.item(vendorOf(request).id, request.params.locationId, request.params.itemId, { refresh: request.query.refresh ?? false })),
+      send(
+        reply,
+        await catalog.item(vendorOf(request).id, request.params.locationId, request.params.itemId, {
+          refresh: request.query.refresh ?? false,
+        }),
+      ),
   });
 
   app.post('/locations/:locationId/items', {
     schema: {
-      tags, security, summary: 'Create an item in K-Series (items scope with write access)', params,
+      tags,
+      security,
+      summary: 'Create an item in K-Series (items scope with write access)',
+      params,
       body: z.object({ ...itemWrite, sku: z.string().min(1).max(32).optional() }),
       response: { 201: liveEnvelope(items.item), ...READ_ERRORS },
     },
@@ -174,13 +258,20 @@ const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.put('/locations/:locationId/items/:itemId', {
     schema: {
-      tags, security, summary: 'Replace an item in K-Series (items scope with write access)',
+      tags,
+      security,
+      summary: 'Replace an item in K-Series (items scope with write access)',
       params: params.extend({ itemId: positiveId }),
       body: z.object({ ...itemWrite, sku: z.string().min(1).max(32) }),
       response: { 200: liveEnvelope(items.item), ...READ_ERRORS },
     },
     handler: async (request) => {
-      const item = await catalog.updateItem(vendorOf(request).id, request.params.locationId, request.params.itemId, request.body);
+      const item = await catalog.updateItem(
+        vendorOf(request).id,
+        request.params.locationId,
+        request.params.itemId,
+        request.body,
+      );
       request.log.info({ locationId: request.params.locationId, itemId: item.id }, 'kseries item updated');
       return { data: item };
     },
@@ -188,31 +279,67 @@ const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/locations/:locationId/rich-items', {
     schema: {
-      tags, security, summary: 'Rich items (pictures, descriptions, allergens) of the business', params,
-      querystring: readQuery.extend({ page: z.coerce.number().int().min(0).default(0), size: z.coerce.number().int().min(1).max(1000).default(100) }),
-      response: { 200: envelope(z.object({ items: z.array(items.richItem), page: z.looseObject({}).nullable() })), ...READ_ERRORS },
+      tags,
+      security,
+      summary: 'Rich items (pictures, descriptions, allergens) of the business',
+      params,
+      querystring: readQuery.extend({
+        page: z.coerce.number().int().min(0).default(0),
+        size: z.coerce.number().int().min(1).max(1000).default(100),
+      }),
+      response: {
+        200: envelope(z.object({ items: z.array(items.richItem), page: z.looseObject({}).nullable() })),
+        ...READ_ERRORS,
+      },
     },
     handler: async (request, reply) => {
       const { refresh, page, size } = request.query;
-      return send(reply, await catalog.richItems(vendorOf(request).id, request.params.locationId, { page, size }, { refresh: refresh ?? false }));
+      return send(
+        reply,
+        await catalog.richItems(
+          vendorOf(request).id,
+          request.params.locationId,
+          { page, size },
+          { refresh: refresh ?? false },
+        ),
+      );
     },
   });
 
   app.get('/locations/:locationId/rich-items/:sku', {
-    schema: { tags, security, params: params.extend({ sku: z.string().min(1).max(25) }), querystring: readQuery, response: { 200: envelope(items.richItem), ...READ_ERRORS } },
+    schema: {
+      tags,
+      security,
+      params: params.extend({ sku: z.string().min(1).max(25) }),
+      querystring: readQuery,
+      response: { 200: envelope(items.richItem), ...READ_ERRORS },
+    },
     handler: async (request, reply) =>
-      send(reply, await catalog.richItem(vendorOf(request).id, request.params.locationId, request.params.sku, { refresh: request.query.refresh ?? false })),
+      send(
+        reply,
+        await catalog.richItem(vendorOf(request).id, request.params.locationId, request.params.sku, {
+          refresh: request.query.refresh ?? false,
+        }),
+      ),
   });
 
   app.post('/locations/:locationId/print-message', {
     schema: {
-      tags, security, summary: 'Print a message on the POS (and optionally its printer)', params,
+      tags,
+      security,
+      summary: 'Print a message on the POS (and optionally its printer)',
+      params,
       body: z.object({ message: z.string().trim().min(1).max(2000), alsoToPrinter: z.boolean().optional() }),
       response: { 200: liveEnvelope(statusResponse), ...READ_ERRORS },
     },
     handler: async (request) => {
       const { message, alsoToPrinter } = request.body;
-      return { data: await catalog.printMessage(vendorOf(request).id, request.params.locationId, { message, ...(alsoToPrinter === undefined ? {} : { alsoToPrinter }) }) };
+      return {
+        data: await catalog.printMessage(vendorOf(request).id, request.params.locationId, {
+          message,
+          ...(alsoToPrinter === undefined ? {} : { alsoToPrinter }),
+        }),
+      };
     },
   });
 };

@@ -43,7 +43,14 @@ export const sale = z
     tax: amount,
     discounts: amount,
     tips: amount,
-    payments: z.array(z.object({ code: z.string().nullable(), name: z.string().nullable(), amount: z.string().nullable(), tip: z.string().nullable() })),
+    payments: z.array(
+      z.object({
+        code: z.string().nullable(),
+        name: z.string().nullable(),
+        amount: z.string().nullable(),
+        tip: z.string().nullable(),
+      }),
+    ),
     kseries: z.record(z.string(), z.unknown()).describe('the sale as K-Series reported it'),
   })
   .meta({ id: 'FinancialSale' });
@@ -64,16 +71,39 @@ export const dailySummary = z
     tax: amount,
     discounts: amount,
     tips: amount,
-    payments: z.array(z.object({
-      code: z.string(), name: z.string(), accountingReference: z.string().nullable(), count: z.number().int(), amount, tips: amount,
-    })),
+    payments: z.array(
+      z.object({
+        code: z.string(),
+        name: z.string(),
+        accountingReference: z.string().nullable(),
+        count: z.number().int(),
+        amount,
+        tips: amount,
+      }),
+    ),
     paymentsTotal: amount,
-    accountingGroups: z.array(z.object({
-      id: z.string().nullable(), name: z.string(), code: z.string().nullable(), gross: amount, net: amount, tax: amount, discounts: amount, quantity: z.string(),
-    })),
-    taxes: z.array(z.object({
-      code: z.string(), description: z.string().nullable(), accountingReference: z.string().nullable(), net: amount, tax: amount, gross: amount,
-    })),
+    accountingGroups: z.array(
+      z.object({
+        id: z.string().nullable(),
+        name: z.string(),
+        code: z.string().nullable(),
+        gross: amount,
+        net: amount,
+        tax: amount,
+        discounts: amount,
+        quantity: z.string(),
+      }),
+    ),
+    taxes: z.array(
+      z.object({
+        code: z.string(),
+        description: z.string().nullable(),
+        accountingReference: z.string().nullable(),
+        net: amount,
+        tax: amount,
+        gross: amount,
+      }),
+    ),
     verified: z.boolean().nullable().describe("true once the closed day matched K-Series' daily financials"),
   })
   .meta({ id: 'DailySummary' });
@@ -82,28 +112,40 @@ export const dailyResponse = z.object({ data: z.array(dailySummary), calendar, s
 
 export const itemsResponse = z.object({
   data: z.array(z.looseObject({ richItem: z.record(z.string(), z.unknown()).nullable(), syncedAt: z.string() })),
-  page: z.object({ offset: z.number().int(), limit: z.number().int(), total: z.number().int(), nextOffset: z.number().int().nullable() }),
+  page: z.object({
+    offset: z.number().int(),
+    limit: z.number().int(),
+    total: z.number().int(),
+    nextOffset: z.number().int().nullable(),
+  }),
   sync: syncInfo,
 });
 
 export const priceListResponse = z.object({
-  data: z.array(z.object({
-    itemId: z.number(),
-    sku: z.string().nullable(),
-    name: z.string().nullable(),
-    active: z.boolean().nullable(),
-    accountingGroup: z.string().nullable(),
-    accountingGroupId: z.number().nullable(),
-    priceMode: z.string().nullable(),
-    costPrice: z.number().nullable(),
-    prices: z.array(z.object({ name: z.string().nullable(), amount: z.number().nullable() })),
-  })),
+  data: z.array(
+    z.object({
+      itemId: z.number(),
+      sku: z.string().nullable(),
+      name: z.string().nullable(),
+      active: z.boolean().nullable(),
+      accountingGroup: z.string().nullable(),
+      accountingGroupId: z.number().nullable(),
+      priceMode: z.string().nullable(),
+      costPrice: z.number().nullable(),
+      prices: z.array(z.object({ name: z.string().nullable(), amount: z.number().nullable() })),
+    }),
+  ),
   currency: z.string().nullable(),
   sync: syncInfo,
 });
 
 const missingOrder = z.object({
-  orderId: z.string(), reference: z.string(), externalReference: z.string(), status: z.string(), createdAt: z.string(), paymentAmount: amount,
+  orderId: z.string(),
+  reference: z.string(),
+  externalReference: z.string(),
+  status: z.string(),
+  createdAt: z.string(),
+  paymentAmount: amount,
 });
 export const reconciliationResponse = z.object({
   range: rangeQuery,
@@ -120,8 +162,12 @@ export const reconciliationResponse = z.object({
     otherIntegrationSales: z.number().int().describe("online-order sales with another integration's reference"),
   }),
   missingOnPos: z.array(missingOrder),
-  missingInOrders: z.array(z.object({ receiptId: z.string(), externalReference: z.string(), timeClosed: z.string(), paid: amount })),
-  amountMismatches: z.array(z.object({ orderId: z.string(), receiptId: z.string(), orderAmount: amount, posPaid: amount, posTips: amount })),
+  missingInOrders: z.array(
+    z.object({ receiptId: z.string(), externalReference: z.string(), timeClosed: z.string(), paid: amount }),
+  ),
+  amountMismatches: z.array(
+    z.object({ orderId: z.string(), receiptId: z.string(), orderAmount: amount, posPaid: amount, posTips: amount }),
+  ),
   statusConflicts: z.array(z.object({ orderId: z.string(), status: z.string(), receiptId: z.string() })),
   truncated: z.boolean(),
   calendar,
@@ -132,11 +178,21 @@ const range = z.object({ fromDate: z.string(), toDate: z.string() });
 export const statusResponse = z.object({
   scopes: z.array(z.string()),
   connectionStatus: z.string(),
-  datasets: z.array(z.object({ dataset: z.string(), lastSyncedAt: z.string().nullable(), lastError: z.string().nullable(), updatedAt: z.string() })),
+  datasets: z.array(
+    z.object({
+      dataset: z.string(),
+      lastSyncedAt: z.string().nullable(),
+      lastError: z.string().nullable(),
+      updatedAt: z.string(),
+    }),
+  ),
   financials: syncInfo,
   backfill: z.object({
     pending: z.array(range),
-    running: range.extend({ chunkFrom: z.string(), nextPageToken: z.string().nullable(), pages: z.number(), sales: z.number() }).loose().nullable(),
+    running: range
+      .extend({ chunkFrom: z.string(), nextPageToken: z.string().nullable(), pages: z.number(), sales: z.number() })
+      .loose()
+      .nullable(),
     completed: z.array(range.extend({ sales: z.number().int(), completedAt: z.string() })),
   }),
 });

@@ -33,7 +33,9 @@ const financialRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(`${P}/sales`, {
     schema: {
-      tags, security, summary: 'Synced POS sales closed in a range of business days, oldest first (financial-api)',
+      tags,
+      security,
+      summary: 'Synced POS sales closed in a range of business days, oldest first (financial-api)',
       params,
       querystring: s.rangeQuery.extend({
         limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -43,21 +45,35 @@ const financialRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     handler: async (request) => {
       const { from, to, limit, cursor } = request.query;
-      return financial.sales(vendorOf(request).id, request.params.locationId, { from, to, limit, ...(cursor ? { cursor } : {}) });
+      return financial.sales(vendorOf(request).id, request.params.locationId, {
+        from,
+        to,
+        limit,
+        ...(cursor ? { cursor } : {}),
+      });
     },
   });
 
   app.get(`${P}/daily`, {
     schema: {
-      tags, security, summary: 'Per business day: revenue, tax, discounts, tips, payments by method, accounting groups, taxes (financial-api)',
-      params, querystring: s.rangeQuery, response: { 200: s.dailyResponse, ...READ_ERRORS },
+      tags,
+      security,
+      summary:
+        'Per business day: revenue, tax, discounts, tips, payments by method, accounting groups, taxes (financial-api)',
+      params,
+      querystring: s.rangeQuery,
+      response: { 200: s.dailyResponse, ...READ_ERRORS },
     },
     handler: async (request) => financial.daily(vendorOf(request).id, request.params.locationId, request.query),
   });
 
   app.get(`${P}/daily.csv`, {
     schema: {
-      tags, security, params, querystring: s.rangeQuery, response: CSV_RESPONSE,
+      tags,
+      security,
+      params,
+      querystring: s.rangeQuery,
+      response: CSV_RESPONSE,
       summary: 'The daily summaries as CSV, one row per day / payment method / accounting group / tax; stable columns',
     },
     handler: async (request, reply) => {
@@ -68,7 +84,14 @@ const financialRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get(`${P}/sales.csv`, {
-    schema: { tags, security, params, querystring: s.rangeQuery, response: CSV_RESPONSE, summary: 'Every sale of the range as CSV; stable columns' },
+    schema: {
+      tags,
+      security,
+      params,
+      querystring: s.rangeQuery,
+      response: CSV_RESPONSE,
+      summary: 'Every sale of the range as CSV; stable columns',
+    },
     handler: async (request, reply) => {
       const { stream, sync } = await financial.salesCsv(vendorOf(request).id, request.params.locationId, request.query);
       csvHeaders(reply, 'sales', request.query, sync);
@@ -78,15 +101,23 @@ const financialRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(`${P}/reconciliation`, {
     schema: {
-      tags, security, params, querystring: s.rangeQuery, response: { 200: s.reconciliationResponse, ...READ_ERRORS },
-      summary: 'Our orders versus POS sales with their TASK:OO reference: what is missing on either side (financial-api)',
+      tags,
+      security,
+      params,
+      querystring: s.rangeQuery,
+      response: { 200: s.reconciliationResponse, ...READ_ERRORS },
+      summary:
+        'Our orders versus POS sales with their TASK:OO reference: what is missing on either side (financial-api)',
     },
-    handler: async (request) => financial.reconciliation(vendorOf(request).id, request.params.locationId, request.query),
+    handler: async (request) =>
+      financial.reconciliation(vendorOf(request).id, request.params.locationId, request.query),
   });
 
   app.get(`${P}/items`, {
     schema: {
-      tags, security, summary: 'Synced items with prices and rich item data when orders-api is granted (items)',
+      tags,
+      security,
+      summary: 'Synced items with prices and rich item data when orders-api is granted (items)',
       params,
       querystring: z.object({
         sku: z.string().min(1).max(32).optional(),
@@ -97,23 +128,42 @@ const financialRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     handler: async (request) => {
       const { sku, offset, limit } = request.query;
-      return financial.items(vendorOf(request).id, request.params.locationId, { offset, limit, ...(sku ? { sku } : {}) });
+      return financial.items(vendorOf(request).id, request.params.locationId, {
+        offset,
+        limit,
+        ...(sku ? { sku } : {}),
+      });
     },
   });
 
   app.get(`${P}/price-list`, {
-    schema: { tags, security, summary: 'Every synced item with its prices and cost (items)', params, response: { 200: s.priceListResponse, ...READ_ERRORS } },
+    schema: {
+      tags,
+      security,
+      summary: 'Every synced item with its prices and cost (items)',
+      params,
+      response: { 200: s.priceListResponse, ...READ_ERRORS },
+    },
     handler: async (request) => financial.priceList(vendorOf(request).id, request.params.locationId),
   });
 
   app.get(`${P}/sync`, {
-    schema: { tags, security, summary: 'Sync status per data set, and backfills', params, response: { 200: s.statusResponse, ...READ_ERRORS } },
+    schema: {
+      tags,
+      security,
+      summary: 'Sync status per data set, and backfills',
+      params,
+      response: { 200: s.statusResponse, ...READ_ERRORS },
+    },
     handler: async (request) => financial.status(vendorOf(request).id, request.params.locationId),
   });
 
   app.post(`${P}/sync`, {
     schema: {
-      tags, security, summary: 'Sync this location now (it also runs on its schedule)', params,
+      tags,
+      security,
+      summary: 'Sync this location now (it also runs on its schedule)',
+      params,
       response: { 202: z.object({ jobId: z.string().nullable() }), ...READ_ERRORS },
     },
     handler: async (request, reply) => {
@@ -125,13 +175,25 @@ const financialRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(`${P}/backfill`, {
     schema: {
-      tags, security, params, body: s.rangeQuery,
+      tags,
+      security,
+      params,
+      body: s.rangeQuery,
       summary: 'Read past business days (at most 365 per request), in chunks K-Series accepts (financial-api)',
-      response: { 202: z.object({ chunks: z.array(z.object({ fromDate: z.string(), toDate: z.string() })), jobId: z.string().nullable() }), ...READ_ERRORS },
+      response: {
+        202: z.object({
+          chunks: z.array(z.object({ fromDate: z.string(), toDate: z.string() })),
+          jobId: z.string().nullable(),
+        }),
+        ...READ_ERRORS,
+      },
     },
     handler: async (request, reply) => {
       const result = await financial.requestBackfill(vendorOf(request).id, request.params.locationId, request.body);
-      request.log.info({ locationId: request.params.locationId, chunks: result.chunks.length }, 'financial backfill requested');
+      request.log.info(
+        { locationId: request.params.locationId, chunks: result.chunks.length },
+        'financial backfill requested',
+      );
       return reply.status(202).send(result);
     },
   });

@@ -3,7 +3,10 @@
 // of URLs the OAuth callback may return to.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { DISCONNECT_CONFIRMATION, type ConnectionStatusView } from '../../integrations/lightspeed/connection-service.js';
+import {
+  DISCONNECT_CONFIRMATION,
+  type ConnectionStatusView,
+} from '../../integrations/lightspeed/connection-service.js';
 import { vendorOf } from '../../plugins/auth.js';
 import { errorResponses, iso, isoDate } from '../schemas.js';
 
@@ -65,13 +68,17 @@ const lightspeedRoutes: FastifyPluginAsyncZod = async (app) => {
       summary: 'Start connecting: returns the Lightspeed authorization URL to send the merchant to',
       description:
         'The URL is valid for 10 minutes and can be used once. After consent, Lightspeed redirects to /lightspeed/callback, ' +
-        'which redirects to `returnTo` (when given; it must be on the vendor\'s allow-list) with `lightspeed=connected` or ' +
+        "which redirects to `returnTo` (when given; it must be on the vendor's allow-list) with `lightspeed=connected` or " +
         '`lightspeed=error&reason=CODE`.',
       body: z.object({ returnTo: httpUrl.optional() }).default({}),
       response: { 200: z.object({ authorizationUrl: z.string(), expiresAt: isoDate }), ...errorResponses(400, 401) },
     },
     handler: async (request) => {
-      const started = await connect.start({ vendorId: vendorOf(request).id, origin: 'api', returnTo: request.body.returnTo });
+      const started = await connect.start({
+        vendorId: vendorOf(request).id,
+        origin: 'api',
+        returnTo: request.body.returnTo,
+      });
       request.log.info('lightspeed connect started');
       return { authorizationUrl: started.authorizationUrl, expiresAt: iso(started.expiresAt) };
     },
@@ -95,7 +102,12 @@ const lightspeedRoutes: FastifyPluginAsyncZod = async (app) => {
     handler: async (request) => {
       const vendorId = vendorOf(request).id;
       const result = await connections.test(vendorId);
-      return { ok: result.ok, message: result.message, checkedAt: iso(result.checkedAt), status: statusView(await connections.status(vendorId)) };
+      return {
+        ok: result.ok,
+        message: result.message,
+        checkedAt: iso(result.checkedAt),
+        status: statusView(await connections.status(vendorId)),
+      };
     },
   });
 
@@ -128,9 +140,13 @@ const lightspeedRoutes: FastifyPluginAsyncZod = async (app) => {
       tags,
       security,
       summary: `Disconnect (requires confirmation "${DISCONNECT_CONFIRMATION}")`,
-      description: 'Deletes the credentials, deregisters our webhook endpoint and clears provider_integrated. Reconnect at any time.',
+      description:
+        'Deletes the credentials, deregisters our webhook endpoint and clears provider_integrated. Reconnect at any time.',
       body: z.object({ confirmation: z.string().max(100) }),
-      response: { 200: z.object({ status: statusSchema, webhookRemoved: z.boolean() }), ...errorResponses(400, 401, 409) },
+      response: {
+        200: z.object({ status: statusSchema, webhookRemoved: z.boolean() }),
+        ...errorResponses(400, 401, 409),
+      },
     },
     handler: async (request) => {
       const vendorId = vendorOf(request).id;
@@ -142,7 +158,12 @@ const lightspeedRoutes: FastifyPluginAsyncZod = async (app) => {
   const allowListSchema = z.object({ urls: z.array(httpUrl).max(20) });
 
   app.get('/lightspeed/return-to-allow-list', {
-    schema: { tags, security, summary: 'URLs the OAuth callback may return to', response: { 200: allowListSchema, ...errorResponses(401) } },
+    schema: {
+      tags,
+      security,
+      summary: 'URLs the OAuth callback may return to',
+      response: { 200: allowListSchema, ...errorResponses(401) },
+    },
     handler: async (request) => ({ urls: await connections.returnToAllowList(vendorOf(request).id) }),
   });
 
@@ -154,7 +175,9 @@ const lightspeedRoutes: FastifyPluginAsyncZod = async (app) => {
       body: allowListSchema,
       response: { 200: allowListSchema, ...errorResponses(400, 401) },
     },
-    handler: async (request) => ({ urls: await connections.setReturnToAllowList(vendorOf(request).id, request.body.urls) }),
+    handler: async (request) => ({
+      urls: await connections.setReturnToAllowList(vendorOf(request).id, request.body.urls),
+    }),
   });
 };
 

@@ -55,7 +55,13 @@ const locationRoutes: FastifyPluginAsyncZod = async (app) => {
   const locations = createLocationService({ prisma: app.prisma });
 
   app.post('/locations', {
-    schema: { tags, security, summary: 'Create a location', body: createBody, response: { 201: locationSchema, ...errorResponses(400, 401, 409) } },
+    schema: {
+      tags,
+      security,
+      summary: 'Create a location',
+      body: createBody,
+      response: { 201: locationSchema, ...errorResponses(400, 401, 409) },
+    },
     handler: async (request, reply) => {
       const location = await locations.create(vendorOf(request).id, request.body);
       request.log.info({ locationId: location.id }, 'location created');
@@ -68,7 +74,10 @@ const locationRoutes: FastifyPluginAsyncZod = async (app) => {
       tags,
       security,
       querystring: paginationQuery,
-      response: { 200: z.object({ items: z.array(locationSchema), total: z.number().int() }), ...errorResponses(400, 401) },
+      response: {
+        200: z.object({ items: z.array(locationSchema), total: z.number().int() }),
+        ...errorResponses(400, 401),
+      },
     },
     handler: async (request) => {
       const { items, total } = await locations.list(vendorOf(request).id, request.query);

@@ -12,7 +12,12 @@ const security = [{ vendorApiKey: [] }];
 const tags = ['orders'];
 const statusList = z
   .string()
-  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.enum(Object.values(OrderStatus) as [OrderStatus, ...OrderStatus[]])));
 
 const orderRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -29,7 +34,11 @@ const orderRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     handler: async (request, reply) => {
       const vendor = vendorOf(request);
-      const { order, created } = await orders.accept(vendor.id, request.body, request.headers['idempotency-key'] ?? null);
+      const { order, created } = await orders.accept(
+        vendor.id,
+        request.body,
+        request.headers['idempotency-key'] ?? null,
+      );
       if (created) request.log.info({ orderId: order.id, reference: order.reference }, 'order accepted');
       // A repeat returns the original order with the status it has now.
       return reply.status(created ? 202 : 200).send(orderView(order));
@@ -37,7 +46,12 @@ const orderRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/orders/:orderId', {
-    schema: { tags, security, params: z.object({ orderId: uuidParam }), response: { 200: orderSchema, ...errorResponses(400, 401, 404) } },
+    schema: {
+      tags,
+      security,
+      params: z.object({ orderId: uuidParam }),
+      response: { 200: orderSchema, ...errorResponses(400, 401, 404) },
+    },
     handler: async (request) => orderView(await orders.get(vendorOf(request).id, request.params.orderId)),
   });
 
@@ -54,7 +68,10 @@ const orderRoutes: FastifyPluginAsyncZod = async (app) => {
         limit: z.coerce.number().int().min(1).max(200).default(50),
         cursor: uuidParam.optional(),
       }),
-      response: { 200: z.object({ items: z.array(orderSchema), nextCursor: z.string().nullable() }), ...errorResponses(400, 401) },
+      response: {
+        200: z.object({ items: z.array(orderSchema), nextCursor: z.string().nullable() }),
+        ...errorResponses(400, 401),
+      },
     },
     handler: async (request) => {
       const q = request.query;
@@ -80,7 +97,10 @@ const orderRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     handler: async (request, reply) => {
       const order = await orders.replay(vendorOf(request).id, request.params.orderId, 'api');
-      request.log.info({ orderId: order.id, status: order.status, attempt: order.attempt, paymentReference: order.paymentReference }, 'order replayed');
+      request.log.info(
+        { orderId: order.id, status: order.status, attempt: order.attempt, paymentReference: order.paymentReference },
+        'order replayed',
+      );
       return reply.status(202).send(orderView(order));
     },
   });

@@ -8,7 +8,16 @@ import { buildMenu, instructionGroupJson } from '../menus.js';
 import { readinessDetails } from '../notify.js';
 import { DISCOUNTS } from '../seed-catalog.js';
 import { firstString } from '../util.js';
-import { isObject, listParam, locationFromPath, locationFromQuery, optionalInt, params, parseLongParam, query } from './common.js';
+import {
+  isObject,
+  listParam,
+  locationFromPath,
+  locationFromQuery,
+  optionalInt,
+  params,
+  parseLongParam,
+  query,
+} from './common.js';
 
 export function registerCatalogRoutes(app: FastifyInstance, ctx: SandboxContext): void {
   const ordersApi = { preHandler: requireScope(ctx, 'orders-api') };
@@ -17,7 +26,13 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: SandboxContext)
   app.get('/o/op/data/businesses', ordersApi, async (request) => {
     const business = state.business(authOf(request).grant.businessId);
     if (!business) return [];
-    return [{ id: business.id, name: business.name, businessLocations: business.locations.map((l) => ({ id: l.id, name: l.name })) }];
+    return [
+      {
+        id: business.id,
+        name: business.name,
+        businessLocations: business.locations.map((l) => ({ id: l.id, name: l.name })),
+      },
+    ];
   });
 
   app.get('/o/op/data/account-profiles', ordersApi, async (request, reply) => {
@@ -50,7 +65,11 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: SandboxContext)
     const expand = firstString(query(request).expandTables) !== 'false';
     const plans = state.locations.get(locationId)!.floorPlans;
     if (plans.length === 0) return sendSpring(reply, 404, `No floorplans found for BL ${locationId}`, ctx.now());
-    return plans.map((fp) => ({ id: fp.id, name: fp.name, ...(expand ? { tables: fp.tables.map((t) => tableJson(t, fp.name)) } : {}) }));
+    return plans.map((fp) => ({
+      id: fp.id,
+      name: fp.name,
+      ...(expand ? { tables: fp.tables.map((t) => tableJson(t, fp.name)) } : {}),
+    }));
   });
 
   app.get('/o/op/data/:businessLocationId/floorplans/:floorPlanId/tables', ordersApi, async (request, reply) => {
@@ -81,7 +100,10 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: SandboxContext)
       richContent: firstString(q.richContent) === 'true',
       ...(profile ? { profile } : {}),
     });
-    if (!menu) return reply.code(404).send(apiSubExceptionBody(404, `Menu ${menuId} not found for business location ${locationId}`, ctx.now()));
+    if (!menu)
+      return reply
+        .code(404)
+        .send(apiSubExceptionBody(404, `Menu ${menuId} not found for business location ${locationId}`, ctx.now()));
     return menu;
   };
   app.get('/o/op/1/menu/load/:menuId', ordersApi, loadMenu(1));
@@ -97,12 +119,20 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: SandboxContext)
     const locationId = locationFromQuery(ctx, request, reply);
     if (locationId === undefined) return reply;
     return DISCOUNTS.map((d) =>
-      'percentage' in d ? { name: d.name, code: d.code, discountPercentage: d.percentage } : { name: d.name, code: d.code, discountAmount: d.amount },
+      'percentage' in d
+        ? { name: d.name, code: d.code, discountPercentage: d.percentage }
+        : { name: d.name, code: d.code, discountAmount: d.amount },
     );
   });
 
   /** Availability of the requested SKUs, paged; unknown SKUs become warnings. */
-  const availability = (request: FastifyRequest, reply: FastifyReply, locationId: number, skus: string[], maxSize: number) => {
+  const availability = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    locationId: number,
+    skus: string[],
+    maxSize: number,
+  ) => {
     const page = optionalInt(ctx, request, reply, 'page', 0, 0, 1_000_000);
     const size = optionalInt(ctx, request, reply, 'size', 25, 1, maxSize);
     if (Number.isNaN(page) || Number.isNaN(size)) return reply;
@@ -117,7 +147,12 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: SandboxContext)
     });
     return reply.send({
       data,
-      metadata: { warnings, current: { page, pageSize: size }, total: known.length, totalPages: Math.ceil(known.length / size) },
+      metadata: {
+        warnings,
+        current: { page, pageSize: size },
+        total: known.length,
+        totalPages: Math.ceil(known.length / size),
+      },
     });
   };
 
@@ -133,7 +168,13 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: SandboxContext)
     if (locationId === undefined) return reply;
     const raw = query(request);
     const skus = listParam(raw.skus ?? raw['skus[]']);
-    if (skus.length === 0) return sendSpring(reply, 400, "Required request parameter 'skus' for method parameter type List is not present", ctx.now());
+    if (skus.length === 0)
+      return sendSpring(
+        reply,
+        400,
+        "Required request parameter 'skus' for method parameter type List is not present",
+        ctx.now(),
+      );
     if (skuCountError(reply, skus.length)) return reply;
     return availability(request, reply, locationId, skus, 50);
   });

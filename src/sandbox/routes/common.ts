@@ -15,16 +15,31 @@ export function params(request: FastifyRequest): Record<string, string> {
 }
 
 /** A required int64 query parameter; sends the 400 and returns undefined when absent or bad. */
-export function requiredLong(ctx: SandboxContext, request: FastifyRequest, reply: FastifyReply, name: string): number | undefined {
+export function requiredLong(
+  ctx: SandboxContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  name: string,
+): number | undefined {
   const raw = firstString(query(request)[name]);
   if (raw === undefined || raw === '') {
-    void sendSpring(reply, 400, `Required request parameter '${name}' for method parameter type Long is not present`, ctx.now());
+    void sendSpring(
+      reply,
+      400,
+      `Required request parameter '${name}' for method parameter type Long is not present`,
+      ctx.now(),
+    );
     return undefined;
   }
   return parseLongParam(ctx, reply, name, raw);
 }
 
-export function parseLongParam(ctx: SandboxContext, reply: FastifyReply, name: string, raw: string): number | undefined {
+export function parseLongParam(
+  ctx: SandboxContext,
+  reply: FastifyReply,
+  name: string,
+  raw: string,
+): number | undefined {
   if (!/^-?\d{1,16}$/.test(raw)) {
     void sendSpring(
       reply,
@@ -51,21 +66,34 @@ export function optionalInt(
   if (raw === undefined || raw === '') return fallback;
   const n = /^-?\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
   if (Number.isNaN(n) || n < min || n > max) {
-    void sendSpring(reply, 400, `Invalid value for parameter '${name}': must be an integer between ${min} and ${max}`, ctx.now());
+    void sendSpring(
+      reply,
+      400,
+      `Invalid value for parameter '${name}': must be an integer between ${min} and ${max}`,
+      ctx.now(),
+    );
     return Number.NaN;
   }
   return n;
 }
 
 /** `businessLocationId` from the query, checked against the token's business. */
-export function locationFromQuery(ctx: SandboxContext, request: FastifyRequest, reply: FastifyReply): number | undefined {
+export function locationFromQuery(
+  ctx: SandboxContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): number | undefined {
   const id = requiredLong(ctx, request, reply, 'businessLocationId');
   if (id === undefined) return undefined;
   return checkLocation(ctx, request, reply, id) ? id : undefined;
 }
 
 /** `businessLocationId` from the path, checked against the token's business. */
-export function locationFromPath(ctx: SandboxContext, request: FastifyRequest, reply: FastifyReply): number | undefined {
+export function locationFromPath(
+  ctx: SandboxContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): number | undefined {
   const id = parseLongParam(ctx, reply, 'businessLocationId', params(request).businessLocationId ?? '');
   if (id === undefined) return undefined;
   return checkLocation(ctx, request, reply, id) ? id : undefined;
@@ -78,5 +106,8 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 /** A repeated query parameter (`skus=A&skus=B`) or a comma-separated one (`skus=A,B`), as Spring binds lists. */
 export function listParam(value: unknown): string[] {
   const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return values.flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter(Boolean);
+  return values
+    .flatMap((v) => String(v).split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

@@ -49,7 +49,9 @@ export function registerItemRoutes(app: FastifyInstance, ctx: SandboxContext): v
   const location = (request: FastifyRequest, reply: FastifyReply, raw: unknown): number | undefined => {
     const text = raw === undefined || raw === null ? '' : String(raw);
     if (!/^\d{1,16}$/.test(text)) {
-      void bad(reply, 400, 'businessLocationId is required', [{ field: 'businessLocationId', rejectedValue: text, message: 'must be a valid business location id' }]);
+      void bad(reply, 400, 'businessLocationId is required', [
+        { field: 'businessLocationId', rejectedValue: text, message: 'must be a valid business location id' },
+      ]);
       return undefined;
     }
     return checkLocation(ctx, request, reply, Number(text)) ? Number(text) : undefined;
@@ -62,16 +64,30 @@ export function registerItemRoutes(app: FastifyInstance, ctx: SandboxContext): v
     const offset = Number(firstString(q.offset) ?? 0);
     const amount = Number(firstString(q.amount) ?? 100);
     const sub: SubError[] = [];
-    if (!Number.isInteger(offset) || offset < 0) sub.push({ field: 'offset', rejectedValue: String(firstString(q.offset)), message: 'must be greater than or equal to 0' });
-    if (!Number.isInteger(amount) || amount < 1 || amount > 1000) sub.push({ field: 'amount', rejectedValue: String(firstString(q.amount)), message: 'must be between 1 and 1000' });
+    if (!Number.isInteger(offset) || offset < 0)
+      sub.push({
+        field: 'offset',
+        rejectedValue: String(firstString(q.offset)),
+        message: 'must be greater than or equal to 0',
+      });
+    if (!Number.isInteger(amount) || amount < 1 || amount > 1000)
+      sub.push({
+        field: 'amount',
+        rejectedValue: String(firstString(q.amount)),
+        message: 'must be between 1 and 1000',
+      });
     const itemIds = listParam(q.itemIds);
-    if (itemIds.length > 200) sub.push({ field: 'itemIds', rejectedValue: String(itemIds.length), message: 'size must be between 0 and 200' });
+    if (itemIds.length > 200)
+      sub.push({ field: 'itemIds', rejectedValue: String(itemIds.length), message: 'size must be between 0 and 200' });
     if (sub.length > 0) return bad(reply, 400, 'Constraint violation', sub);
     const sku = firstString(q.sku);
     const name = firstString(q.name)?.toLowerCase();
     const groupId = firstString(q.accountingGroupId);
     let items = [...(state.items.get(locationId)?.values() ?? [])].filter(
-      (i) => (!sku || i.sku === sku) && (!name || i.name.toLowerCase().includes(name)) && (!groupId || String(i.accountingGroupId) === groupId),
+      (i) =>
+        (!sku || i.sku === sku) &&
+        (!name || i.name.toLowerCase().includes(name)) &&
+        (!groupId || String(i.accountingGroupId) === groupId),
     );
     if (itemIds.length > 0) items = items.filter((i) => itemIds.includes(String(i.id)));
     else items = items.slice(offset, offset + amount);
@@ -97,13 +113,29 @@ export function registerItemRoutes(app: FastifyInstance, ctx: SandboxContext): v
     const need = (field: string, ok: boolean, message = 'must not be null') => {
       if (!ok) sub.push({ field, rejectedValue: String(body[field] ?? 'null'), message });
     };
-    need('name', typeof body.name === 'string' && body.name.length >= 1 && body.name.length <= 180, 'size must be between 1 and 180');
+    need(
+      'name',
+      typeof body.name === 'string' && body.name.length >= 1 && body.name.length <= 180,
+      'size must be between 1 and 180',
+    );
     need('accountingGroupId', typeof body.accountingGroupId === 'number' && Number.isInteger(body.accountingGroupId));
     need('defaultPrice', typeof body.defaultPrice === 'number' && Number.isFinite(body.defaultPrice));
-    if (update || body.sku !== undefined) need('sku', typeof body.sku === 'string' && body.sku.length >= 1 && body.sku.length <= 32, 'size must be between 1 and 32');
-    if (body.docketName !== undefined) need('docketName', typeof body.docketName === 'string' && body.docketName.length <= 64, 'size must be between 0 and 64');
-    if (body.barcode !== undefined) need('barcode', typeof body.barcode === 'string' && body.barcode.length <= 64, 'size must be between 0 and 64');
-    if (body.priceMode !== undefined) need('priceMode', PRICE_MODES.includes(body.priceMode as never), `must be one of ${PRICE_MODES.join(', ')}`);
+    if (update || body.sku !== undefined)
+      need(
+        'sku',
+        typeof body.sku === 'string' && body.sku.length >= 1 && body.sku.length <= 32,
+        'size must be between 1 and 32',
+      );
+    if (body.docketName !== undefined)
+      need(
+        'docketName',
+        typeof body.docketName === 'string' && body.docketName.length <= 64,
+        'size must be between 0 and 64',
+      );
+    if (body.barcode !== undefined)
+      need('barcode', typeof body.barcode === 'string' && body.barcode.length <= 64, 'size must be between 0 and 64');
+    if (body.priceMode !== undefined)
+      need('priceMode', PRICE_MODES.includes(body.priceMode as never), `must be one of ${PRICE_MODES.join(', ')}`);
     if (body.costPrice !== undefined) need('costPrice', typeof body.costPrice === 'number');
     return sub;
   };
@@ -131,17 +163,30 @@ export function registerItemRoutes(app: FastifyInstance, ctx: SandboxContext): v
     if (!isObject(request.body)) return bad(reply, 400, 'Required request body is missing');
     const body = request.body;
     const sub = validate(body, false);
-    if (body.businessLocationId === undefined) sub.push({ field: 'businessLocationId', rejectedValue: 'null', message: 'must not be null' });
+    if (body.businessLocationId === undefined)
+      sub.push({ field: 'businessLocationId', rejectedValue: 'null', message: 'must not be null' });
     if (sub.length > 0) return bad(reply, 400, 'Constraint violation', sub);
     const locationId = location(request, reply, body.businessLocationId);
     if (locationId === undefined) return reply;
-    if (!groupExists(locationId, body.accountingGroupId)) return bad(reply, 404, 'Could not create item: accounting group not found');
+    if (!groupExists(locationId, body.accountingGroupId))
+      return bad(reply, 404, 'Could not create item: accounting group not found');
     if (skuTaken(locationId, body.sku)) return bad(reply, 400, `An item with SKU ${String(body.sku)} already exists`);
     const id = 45454567000000 + ++state.itemCounter;
-    const group = Object.entries(state.locations.get(locationId)!.accountingGroups).find(([, g]) => g.id === body.accountingGroupId)?.[0];
+    const group = Object.entries(state.locations.get(locationId)!.accountingGroups).find(
+      ([, g]) => g.id === body.accountingGroupId,
+    )?.[0];
     const item: ItemRecord = {
-      id, locationId, sku: `SKU-${id}`, name: '', active: true, barcodes: [], accountingGroupId: 0, defaultPrice: 0, priceMode: 'AMOUNT',
-      taxClass: group === 'alcohol' ? 'alcohol' : group === 'drinks' ? 'drink' : 'food', subItem: false,
+      id,
+      locationId,
+      sku: `SKU-${id}`,
+      name: '',
+      active: true,
+      barcodes: [],
+      accountingGroupId: 0,
+      defaultPrice: 0,
+      priceMode: 'AMOUNT',
+      taxClass: group === 'alcohol' ? 'alcohol' : group === 'drinks' ? 'drink' : 'food',
+      subItem: false,
     };
     apply(item, body);
     state.items.get(locationId)!.set(id, item);
@@ -152,14 +197,23 @@ export function registerItemRoutes(app: FastifyInstance, ctx: SandboxContext): v
     if (!isObject(request.body)) return bad(reply, 400, 'Required request body is missing');
     const body = request.body;
     const sub = validate(body, true);
-    if (body.businessLocationId === undefined) sub.push({ field: 'businessLocationId', rejectedValue: 'null', message: 'must not be null' });
+    if (body.businessLocationId === undefined)
+      sub.push({ field: 'businessLocationId', rejectedValue: 'null', message: 'must not be null' });
     if (sub.length > 0) return bad(reply, 400, 'Constraint violation', sub);
     const locationId = location(request, reply, body.businessLocationId);
     if (locationId === undefined) return reply;
     const item = findItem(request, reply, locationId);
     if (!item) return reply;
-    if (!groupExists(locationId, body.accountingGroupId)) return bad(reply, 400, 'Accounting group not found', [{ field: 'accountingGroupId', rejectedValue: String(body.accountingGroupId), message: 'must be an existing accountingGroupId' }]);
-    if (skuTaken(locationId, body.sku, item.id)) return bad(reply, 400, `An item with SKU ${String(body.sku)} already exists`);
+    if (!groupExists(locationId, body.accountingGroupId))
+      return bad(reply, 400, 'Accounting group not found', [
+        {
+          field: 'accountingGroupId',
+          rejectedValue: String(body.accountingGroupId),
+          message: 'must be an existing accountingGroupId',
+        },
+      ]);
+    if (skuTaken(locationId, body.sku, item.id))
+      return bad(reply, 400, `An item with SKU ${String(body.sku)} already exists`);
     apply(item, body);
     return itemJson(item);
   });

@@ -11,12 +11,19 @@ import { isObject, locationFromQuery, params } from './common.js';
 
 function str(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
-  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+  return typeof value === 'string'
+    ? value
+    : typeof value === 'number' || typeof value === 'boolean'
+      ? String(value)
+      : undefined;
 }
 
 function parseItems(c: Constraints, raw: unknown, prefix: string, withCourse: boolean): OrderItemInput[] {
   if (raw === undefined || raw === null) return [];
-  if (!Array.isArray(raw)) throw new BindingError(`JSON parse error: Cannot deserialize value of type \`java.util.ArrayList\` from Object (field "${prefix}")`);
+  if (!Array.isArray(raw))
+    throw new BindingError(
+      `JSON parse error: Cannot deserialize value of type \`java.util.ArrayList\` from Object (field "${prefix}")`,
+    );
   return raw.map((entry, i) => {
     const field = `${prefix}[${i}]`;
     const line = isObject(entry) ? entry : {};
@@ -47,8 +54,13 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: SandboxContext, p
   const state = ctx.state;
 
   /** Answers 400 for a body that cannot be bound (not an object, wrong types). */
-  const withBody = async (request: FastifyRequest, reply: FastifyReply, handle: (body: Record<string, unknown>) => unknown) => {
-    if (!isObject(request.body)) return sendSpring(reply, 400, 'Required request body is missing or is not a JSON object', ctx.now());
+  const withBody = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    handle: (body: Record<string, unknown>) => unknown,
+  ) => {
+    if (!isObject(request.body))
+      return sendSpring(reply, 400, 'Required request body is missing or is not a JSON object', ctx.now());
     try {
       return await handle(request.body);
     } catch (err) {
@@ -78,7 +90,11 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: SandboxContext, p
         const firstName = str(customer?.firstName);
         if (c.notNull('customerInfo.firstName', firstName)) c.size('customerInfo.firstName', firstName, 1, 128);
       }
-      c.min('maxTimeToAttemptOrderDeliverToPos', toLong(body.maxTimeToAttemptOrderDeliverToPos, 'maxTimeToAttemptOrderDeliverToPos'), 60000);
+      c.min(
+        'maxTimeToAttemptOrderDeliverToPos',
+        toLong(body.maxTimeToAttemptOrderDeliverToPos, 'maxTimeToAttemptOrderDeliverToPos'),
+        60000,
+      );
       c.size('collectionCode', str(body.collectionCode), 0, 8);
       c.future('scheduledTimeForOrderAsIso8601', body.scheduledTimeForOrderAsIso8601, now);
       c.future('orderCollectionTimeAsIso8601', body.orderCollectionTimeAsIso8601, now);
@@ -109,12 +125,22 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: SandboxContext, p
         ...(str(customer?.lastName) ? { lastName: str(customer?.lastName) as string } : {}),
         ...(str(customer?.email) ? { email: str(customer?.email) as string } : {}),
         ...(str(body.accountProfileCode) ? { accountProfileCode: str(body.accountProfileCode) as string } : {}),
-        ...(kind === 'local' && str(body.accountIdentifier) ? { accountIdentifier: str(body.accountIdentifier) as string } : {}),
+        ...(kind === 'local' && str(body.accountIdentifier)
+          ? { accountIdentifier: str(body.accountIdentifier) as string }
+          : {}),
         ...(kind === 'local' && str(body.tableNumber) ? { tableNumber: str(body.tableNumber) as string } : {}),
-        ...(toLong(body.clientCount, 'clientCount') !== undefined ? { clientCount: toLong(body.clientCount, 'clientCount') as number } : {}),
+        ...(toLong(body.clientCount, 'clientCount') !== undefined
+          ? { clientCount: toLong(body.clientCount, 'clientCount') as number }
+          : {}),
         items,
         ...(payment && paymentAmount !== undefined
-          ? { payment: { paymentAmount, ...(str(payment.paymentMethod) ? { paymentMethod: str(payment.paymentMethod) as string } : {}), ...(tipAmount !== undefined ? { tipAmount } : {}) } }
+          ? {
+              payment: {
+                paymentAmount,
+                ...(str(payment.paymentMethod) ? { paymentMethod: str(payment.paymentMethod) as string } : {}),
+                ...(tipAmount !== undefined ? { tipAmount } : {}),
+              },
+            }
           : {}),
       };
       const record = {
@@ -154,15 +180,24 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: SandboxContext, p
       // The documented pay 400 (apePaymentBadRequestError) has no errors[]: the fields are named in the message.
       if (!c.ok) {
         const detail = c.errors.map((e) => `${e.field} ${e.message}`).join('; ');
-        return sendSpring(reply, 400, `Validation failed for object='standalonePayment'. Error count: ${c.errors.length}: ${detail}`, now);
+        return sendSpring(
+          reply,
+          400,
+          `Validation failed for object='standalonePayment'. Error count: ${c.errors.length}: ${detail}`,
+          now,
+        );
       }
 
       if (!checkLocation(ctx, request, reply, businessLocationId as number)) return reply;
       const ref = reference as string;
-      if (state.paymentReferences.has(ref)) return sendSpring(reply, 400, `reference has already been used ${ref}`, now);
-      if (!endpointExists(request, endpointId as string)) return sendSpring(reply, 400, `endpoint ID not found for ${endpointId}`, now);
+      if (state.paymentReferences.has(ref))
+        return sendSpring(reply, 400, `reference has already been used ${ref}`, now);
+      if (!endpointExists(request, endpointId as string))
+        return sendSpring(reply, 400, `endpoint ID not found for ${endpointId}`, now);
       const { grant } = authOf(request);
-      const identifier = str(body.iKaccountIdentifier) ?? (body.iKaccountId ? accountIdFromNumeric(ctx, toLong(body.iKaccountId, 'iKaccountId')) : undefined);
+      const identifier =
+        str(body.iKaccountIdentifier) ??
+        (body.iKaccountId ? accountIdFromNumeric(ctx, toLong(body.iKaccountId, 'iKaccountId')) : undefined);
       const paymentMethod = str(body.paymentMethod);
       const record = {
         seq: state.payments.length + 1,
@@ -181,9 +216,15 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: SandboxContext, p
       state.paymentReferences.add(ref);
       pos.submitPayment(
         {
-          clientId: grant.clientId, businessId: grant.businessId, businessLocationId: record.businessLocationId,
-          endpointId: record.endpointId, thirdPartyPaymentReference: ref, paymentAmount: record.paymentAmount, tipAmount,
-          ...(identifier ? { iKaccountIdentifier: identifier } : {}), ...(paymentMethod ? { paymentMethod } : {}),
+          clientId: grant.clientId,
+          businessId: grant.businessId,
+          businessLocationId: record.businessLocationId,
+          endpointId: record.endpointId,
+          thirdPartyPaymentReference: ref,
+          paymentAmount: record.paymentAmount,
+          tipAmount,
+          ...(identifier ? { iKaccountIdentifier: identifier } : {}),
+          ...(paymentMethod ? { paymentMethod } : {}),
         },
         record,
       );
@@ -200,7 +241,10 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: SandboxContext, p
       c.notNull('message', message);
       if (!c.ok) return reply.code(400).send(validationBody('printMessage', c.errors, pathOf(request.url), ctx.now()));
       state.printedMessages.push({
-        businessLocationId: locationId, message: message as string, alsoToPrinter: body.alsoToPrinter === true, at: new Date(ctx.now()).toISOString(),
+        businessLocationId: locationId,
+        message: message as string,
+        alsoToPrinter: body.alsoToPrinter === true,
+        at: new Date(ctx.now()).toISOString(),
       });
       return reply.send({ status: 'ok' });
     });
@@ -231,7 +275,8 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: SandboxContext, p
     const identifier = params(request).accountIdentifier ?? '';
     if (!/^A\d+\.\d+$/.test(identifier)) return sendSpring(reply, 400, 'Invalid account identifier', ctx.now());
     const account = state.accounts.get(identifier);
-    if (!account || account.locationId !== locationId) return sendSpring(reply, 404, `account not found for BL ${locationId}`, ctx.now());
+    if (!account || account.locationId !== locationId)
+      return sendSpring(reply, 404, `account not found for BL ${locationId}`, ctx.now());
     return accountSnapshot(account, state.locations.get(locationId)!);
   });
 }

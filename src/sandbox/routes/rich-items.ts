@@ -23,7 +23,11 @@ export function registerRichItemRoutes(app: FastifyInstance, ctx: SandboxContext
   app.get('/i/allergens', read, async () =>
     ALLERGENS.map((a) => ({
       code: a.code,
-      translations: [{ locale: 'en', text: a.en }, { locale: 'nl', text: a.nl }, { locale: 'fr', text: a.fr }],
+      translations: [
+        { locale: 'en', text: a.en },
+        { locale: 'nl', text: a.nl },
+        { locale: 'fr', text: a.fr },
+      ],
     })),
   );
 
@@ -57,15 +61,25 @@ export function registerRichItemRoutes(app: FastifyInstance, ctx: SandboxContext
     allergenCodes: r.allergenCodes,
     creationDate: new Date(r.creationDate).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     lastUpdateDate: new Date(r.lastUpdateDate).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    ...(r.pictureUrl ? { pictureUrl: r.pictureUrl, previewPictureUrl: r.previewPictureUrl, rawPictureUrl: r.rawPictureUrl } : {}),
+    ...(r.pictureUrl
+      ? { pictureUrl: r.pictureUrl, previewPictureUrl: r.previewPictureUrl, rawPictureUrl: r.rawPictureUrl }
+      : {}),
     ...(links
-      ? { _links: { self: { href: `${origin(request)}/i/richItem/${businessId}/${encodeURIComponent(r.sku)}` }, items: { href: `${origin(request)}/i/richItem/${businessId}/` } } }
+      ? {
+          _links: {
+            self: { href: `${origin(request)}/i/richItem/${businessId}/${encodeURIComponent(r.sku)}` },
+            items: { href: `${origin(request)}/i/richItem/${businessId}/` },
+          },
+        }
       : {}),
   });
 
   const items = (businessId: number): Map<string, RichItem> => {
     let map = state.richItems.get(businessId);
-    if (!map) state.richItems.set(businessId, (map = new Map()));
+    if (!map) {
+      map = new Map();
+      state.richItems.set(businessId, map);
+    }
     return map;
   };
 
@@ -88,7 +102,8 @@ export function registerRichItemRoutes(app: FastifyInstance, ctx: SandboxContext
   app.post('/i/richItem/:businessId/itemsBySkus', read, async (request, reply) => {
     const id = business(request, reply);
     if (id === undefined) return reply;
-    if (!Array.isArray(request.body)) return sendSpring(reply, 400, 'Request body must be a JSON array of SKUs', ctx.now());
+    if (!Array.isArray(request.body))
+      return sendSpring(reply, 400, 'Request body must be a JSON array of SKUs', ctx.now());
     const wanted = new Set((request.body as unknown[]).map(String));
     const found = [...items(id).values()].filter((r) => wanted.has(r.sku));
     return reply.type(HAL).send({
@@ -117,9 +132,19 @@ export function registerRichItemRoutes(app: FastifyInstance, ctx: SandboxContext
   });
 
   /** Body checks shared by PUT and PATCH: businessId and sku required and consistent. */
-  const body = (request: FastifyRequest, reply: FastifyReply, businessId: number): Record<string, unknown> | undefined => {
+  const body = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    businessId: number,
+  ): Record<string, unknown> | undefined => {
     const b = request.body;
-    if (!isObject(b) || b.businessId === undefined || typeof b.sku !== 'string' || b.sku.length === 0 || b.sku.length > 25) {
+    if (
+      !isObject(b) ||
+      b.businessId === undefined ||
+      typeof b.sku !== 'string' ||
+      b.sku.length === 0 ||
+      b.sku.length > 25
+    ) {
       void sendSpring(reply, 400, 'businessId and sku (1..25 characters) are required', ctx.now());
       return undefined;
     }
@@ -139,7 +164,9 @@ export function registerRichItemRoutes(app: FastifyInstance, ctx: SandboxContext
     const unknown = codes.find((c) => !allergenCodes.has(c));
     if (unknown) return sendSpring(reply, 400, `Unknown allergen code '${unknown}'`, ctx.now());
     const descriptions = Array.isArray(b.descriptions) ? b.descriptions.filter(isObject) : [];
-    if (descriptions.some((d) => typeof d.localeCode !== 'string' || d.localeCode.length < 2 || d.localeCode.length > 7)) {
+    if (
+      descriptions.some((d) => typeof d.localeCode !== 'string' || d.localeCode.length < 2 || d.localeCode.length > 7)
+    ) {
       return sendSpring(reply, 400, 'descriptions[].localeCode is required (2..7 characters)', ctx.now());
     }
     const map = items(id);

@@ -59,17 +59,24 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: SandboxContext)
     const subscribeTo = Array.isArray(body.subscribeTo) ? body.subscribeTo.filter(isObject) : [];
     subscribeTo.forEach((s, i) => {
       if (s.resource !== undefined && !['order', 'payment', 'item', 'order_api'].includes(String(s.resource))) {
-        c.errors.push({ field: `subscribeTo[${i}].resource`, code: 'Pattern', message: 'must be one of order, payment, item, order_api', javaType: 'java.lang.String' });
+        c.errors.push({
+          field: `subscribeTo[${i}].resource`,
+          code: 'Pattern',
+          message: 'must be one of order, payment, item, order_api',
+          javaType: 'java.lang.String',
+        });
       }
     });
-    if (!c.ok) return reply.code(400).send(validationBody('webhookEndpointDto', c.errors, pathOf(request.url), ctx.now()));
+    if (!c.ok)
+      return reply.code(400).send(validationBody('webhookEndpointDto', c.errors, pathOf(request.url), ctx.now()));
 
     const key = keyFor(request, endpointId as string);
     const existing = state.endpoints.get(key);
     if (mode === 'create' && existing) {
       return sendSpring(reply, 409, `A webhook with the endpoint ID ${endpointId} already exists`, ctx.now());
     }
-    if (mode === 'update' && !existing) return sendSpring(reply, 404, `endpoint ID not found for ${endpointId}`, ctx.now());
+    if (mode === 'update' && !existing)
+      return sendSpring(reply, 404, `endpoint ID not found for ${endpointId}`, ctx.now());
     const { grant } = authOf(request);
     const endpoint: WebhookEndpoint = {
       clientId: grant.clientId,
@@ -144,12 +151,22 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: SandboxContext)
     return linkJson(target.locationId, link);
   });
 
-  app.delete('/o/wh/1/webhook/:endpointId/business-locations/:businessLocationId', ordersApi, async (request, reply) => {
-    const target = linkTarget(request, reply);
-    if (!target) return reply;
-    const link = target.endpoint.locations.get(target.locationId);
-    if (!link) return sendSpring(reply, 404, `Business location ${target.locationId} is not linked to ${target.endpoint.endpointId}`, ctx.now());
-    target.endpoint.locations.delete(target.locationId);
-    return linkJson(target.locationId, { ...link, updatedAt: ctx.now() });
-  });
+  app.delete(
+    '/o/wh/1/webhook/:endpointId/business-locations/:businessLocationId',
+    ordersApi,
+    async (request, reply) => {
+      const target = linkTarget(request, reply);
+      if (!target) return reply;
+      const link = target.endpoint.locations.get(target.locationId);
+      if (!link)
+        return sendSpring(
+          reply,
+          404,
+          `Business location ${target.locationId} is not linked to ${target.endpoint.endpointId}`,
+          ctx.now(),
+        );
+      target.endpoint.locations.delete(target.locationId);
+      return linkJson(target.locationId, { ...link, updatedAt: ctx.now() });
+    },
+  );
 }

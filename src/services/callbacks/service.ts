@@ -22,7 +22,10 @@ export function createCallbackService(deps: { prisma: PrismaClient; sealer: Secr
     /** Sets the URL and a new secret (returned this once). */
     async set(vendorId: string, url: string) {
       const secret = newCallbackSecret();
-      await prisma.vendor.update({ where: { id: vendorId }, data: { callbackUrl: url, callbackSecretEnc: sealer.seal(vendorId, secret) } });
+      await prisma.vendor.update({
+        where: { id: vendorId },
+        data: { callbackUrl: url, callbackSecretEnc: sealer.seal(vendorId, secret) },
+      });
       return { url, secret };
     },
 
@@ -47,7 +50,11 @@ export type CallbackService = ReturnType<typeof createCallbackService>;
 
 /** Seals callback secrets with the token cipher (AES-256-GCM, bound to the vendor row). */
 export function cipherSealer(cipher: TokenCipher): SecretSealer {
-  const aad = (vendorId: string) => ({ table: 'vendors' as const, rowId: vendorId, column: 'callback_secret_enc' as const });
+  const aad = (vendorId: string) => ({
+    table: 'vendors' as const,
+    rowId: vendorId,
+    column: 'callback_secret_enc' as const,
+  });
   return {
     seal: (vendorId, secret) => cipher.encrypt(secret, aad(vendorId)),
     open: (vendorId, sealed) => cipher.decrypt(sealed, aad(vendorId)),

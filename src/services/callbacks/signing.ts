@@ -12,7 +12,13 @@ export function signCallback(secret: string, rawBody: string, timestampSeconds: 
 }
 
 /** What a vendor does on receipt (documented in the README); used by our tests. */
-export function verifyCallback(secret: string, rawBody: string, header: string, toleranceSeconds = 300, now = Date.now()): boolean {
+export function verifyCallback(
+  secret: string,
+  rawBody: string,
+  header: string,
+  toleranceSeconds = 300,
+  now = Date.now(),
+): boolean {
   const parts = Object.fromEntries(header.split(',').map((p) => p.split('=') as [string, string]));
   const t = Number(parts.t);
   if (!Number.isInteger(t) || !parts.v1 || Math.abs(now / 1000 - t) > toleranceSeconds) return false;

@@ -16,7 +16,11 @@ export interface LocationAccess {
 }
 
 export function missingScope(scope: string): ForbiddenError {
-  return new ForbiddenError(`The Lightspeed connection was not granted the "${scope}" scope`, { scope }, 'MISSING_SCOPE');
+  return new ForbiddenError(
+    `The Lightspeed connection was not granted the "${scope}" scope`,
+    { scope },
+    'MISSING_SCOPE',
+  );
 }
 
 export async function resolveAccess(
@@ -29,18 +33,30 @@ export async function resolveAccess(
 ): Promise<LocationAccess> {
   const location = await prisma.location.findFirst({
     where: { id: locationId, vendorId },
-    select: { id: true, name: true, businessLocationId: true, vendor: { select: { connection: { select: { status: true, scopes: true } } } } },
+    select: {
+      id: true,
+      name: true,
+      businessLocationId: true,
+      vendor: { select: { connection: { select: { status: true, scopes: true } } } },
+    },
   });
   if (!location) throw new NotFoundError('Location');
   const connection = location.vendor.connection;
   const connected = connection?.status === 'CONNECTED';
   if (!connection || connection.status === 'NOT_CONNECTED' || (options.requireConnected && !connected)) {
-    throw new ConflictError('The vendor is not connected to Lightspeed (connect or reconnect first)', 'VENDOR_NOT_CONNECTED', {
-      status: connection?.status ?? 'NOT_CONNECTED',
-    });
+    throw new ConflictError(
+      'The vendor is not connected to Lightspeed (connect or reconnect first)',
+      'VENDOR_NOT_CONNECTED',
+      {
+        status: connection?.status ?? 'NOT_CONNECTED',
+      },
+    );
   }
   if (location.businessLocationId === null) {
-    throw new ConflictError('The location is not mapped to a K-Series business location (set businessLocationId first)', 'LOCATION_NOT_MAPPED');
+    throw new ConflictError(
+      'The location is not mapped to a K-Series business location (set businessLocationId first)',
+      'LOCATION_NOT_MAPPED',
+    );
   }
   const wanted: readonly SyncScope[] = typeof scope === 'string' ? [scope] : scope;
   if (!wanted.some((w) => connection.scopes.includes(w))) throw missingScope(wanted.join('" or "'));

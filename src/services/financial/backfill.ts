@@ -23,13 +23,22 @@ export interface DateRange {
 /** Validates a request and splits it into chunks of at most CHUNK_DAYS business days. */
 export function planBackfill(fromDate: string, toDate: string, today: string): DateRange[] {
   const days = daysBetween(fromDate, toDate) + 1;
-  if (days < 1) throw new BadRequestError('`to` must not be before `from`', { fields: [{ field: 'body.to', message: 'must be on or after from' }] });
-  if (days > MAX_BACKFILL_DAYS) {
-    throw new BadRequestError(`A backfill covers at most ${MAX_BACKFILL_DAYS} days per request (this one covers ${days})`, {
-      fields: [{ field: 'body.to', message: `at most ${MAX_BACKFILL_DAYS} days after from` }],
+  if (days < 1)
+    throw new BadRequestError('`to` must not be before `from`', {
+      fields: [{ field: 'body.to', message: 'must be on or after from' }],
     });
+  if (days > MAX_BACKFILL_DAYS) {
+    throw new BadRequestError(
+      `A backfill covers at most ${MAX_BACKFILL_DAYS} days per request (this one covers ${days})`,
+      {
+        fields: [{ field: 'body.to', message: `at most ${MAX_BACKFILL_DAYS} days after from` }],
+      },
+    );
   }
-  if (fromDate > today) throw new BadRequestError('`from` is in the future', { fields: [{ field: 'body.from', message: 'must not be in the future' }] });
+  if (fromDate > today)
+    throw new BadRequestError('`from` is in the future', {
+      fields: [{ field: 'body.from', message: 'must not be in the future' }],
+    });
   const chunks: DateRange[] = [];
   for (let start = fromDate; start <= toDate; start = addDays(start, CHUNK_DAYS)) {
     const end = addDays(start, CHUNK_DAYS - 1);
@@ -48,9 +57,13 @@ export function createBackfillQueue(prisma: PrismaClient, checkpoints: Checkpoin
     async append(locationId: string, chunks: DateRange[]): Promise<void> {
       const current = await checkpoints.read(locationId, dataset, backfillCursor);
       if (current.cursor.pending.length + chunks.length > MAX_PENDING) {
-        throw new ConflictError('Too many backfill requests are queued for this location; wait for them to finish', 'BACKFILL_QUEUE_FULL', {
-          pendingChunks: current.cursor.pending.length,
-        });
+        throw new ConflictError(
+          'Too many backfill requests are queued for this location; wait for them to finish',
+          'BACKFILL_QUEUE_FULL',
+          {
+            pendingChunks: current.cursor.pending.length,
+          },
+        );
       }
       await prisma.$executeRaw`
         INSERT INTO sync_checkpoints AS c (id, location_id, dataset, cursor, updated_at)
@@ -103,18 +116,28 @@ export async function runBackfill(
       if (!head) return { chunks, counts };
       const bounds = businessDayBounds(calendar, head.fromDate, head.toDate);
       // Days not over yet are read up to now; the scheduled window covers the rest.
-      const end = bounds.end < deps.now() ? bounds.end : deps.now();
-      run = { ...newRun(bounds.start, end < bounds.start ? bounds.start : end), ...head };
+      const end = new Date(Math.min(bounds.end.getTime(), deps.now().getTime()));
+      run = { ...newRun(bounds.start, new Date(Math.max(end.getTime(), bounds.start.getTime()))), ...head };
       // Only this worker (holding the lock) pops the head, so the compare-and-set cannot lose.
-      if (!(await deps.queue.start(target.locationId, head, run))) throw new Error('the backfill queue changed while starting a chunk');
+      if (!(await deps.queue.start(target.locationId, head, run)))
+        throw new Error('the backfill queue changed while starting a chunk');
     }
     const range = { fromDate: run.fromDate, toDate: run.toDate };
-    const result = await syncRange(deps, target, run, (r) => deps.queue.progress(target.locationId, { ...r, ...range }), signal);
+    const result = await syncRange(
+      deps,
+      target,
+      run,
+      (r) => deps.queue.progress(target.locationId, { ...r, ...range }),
+      signal,
+    );
     counts = addCounts(counts, result.counts);
     // run.sales counts the pages read before an interruption; `seen` the ones read now.
     const seen = result.counts.inserted + result.counts.updated + result.counts.unchanged + result.counts.skipped;
     const { cursor: latest } = await deps.queue.read(target.locationId);
-    await deps.queue.finish(target.locationId, [{ ...range, sales: run.sales + seen, completedAt: deps.now().toISOString() }, ...latest.completed]);
+    await deps.queue.finish(target.locationId, [
+      { ...range, sales: run.sales + seen, completedAt: deps.now().toISOString() },
+      ...latest.completed,
+    ]);
     chunks += 1;
   }
 }

@@ -34,7 +34,14 @@ function formatter(timezone: string): Intl.DateTimeFormat {
   let f = formatters.get(timezone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+      timeZone: timezone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
     });
     formatters.set(timezone, f);
   }
@@ -43,8 +50,19 @@ function formatter(timezone: string): Intl.DateTimeFormat {
 
 /** Wall-clock fields of an instant in a time zone, as a UTC timestamp (ms). */
 function wallClock(timezone: string, ms: number): number {
-  const parts = Object.fromEntries(formatter(timezone).formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
-  return Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  const parts = Object.fromEntries(
+    formatter(timezone)
+      .formatToParts(new Date(ms))
+      .map((p) => [p.type, p.value]),
+  );
+  return Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
 }
 
 /** The instant at which `date` `time` happens in `timezone` (DST-aware). */
@@ -70,7 +88,11 @@ export function daysBetween(from: string, to: string): number {
 }
 
 /** [start, end) of the business days `fromDate`..`toDate` (inclusive). */
-export function businessDayBounds(calendar: BusinessCalendar, fromDate: string, toDate: string): { start: Date; end: Date } {
+export function businessDayBounds(
+  calendar: BusinessCalendar,
+  fromDate: string,
+  toDate: string,
+): { start: Date; end: Date } {
   return {
     start: zonedInstant(calendar.timezone, fromDate, calendar.startOfDay),
     end: zonedInstant(calendar.timezone, addDays(toDate, 1), calendar.startOfDay),

@@ -57,7 +57,11 @@ export interface Checkpoint<C> {
 }
 
 export function createCheckpoints(prisma: PrismaClient) {
-  async function read<S extends z.ZodType>(locationId: string, dataset: Dataset, schema: S): Promise<Checkpoint<z.output<S>>> {
+  async function read<S extends z.ZodType>(
+    locationId: string,
+    dataset: Dataset,
+    schema: S,
+  ): Promise<Checkpoint<z.output<S>>> {
     const row = await prisma.syncCheckpoint.findUnique({ where: { locationId_dataset: { locationId, dataset } } });
     const parsed = schema.safeParse(row?.cursor ?? {});
     return {
@@ -74,9 +78,13 @@ export function createCheckpoints(prisma: PrismaClient) {
     data: { cursor?: unknown; lastSyncedAt?: Date; lastError?: string | null },
   ): Promise<void> {
     const fields = {
-      ...(data.cursor === undefined ? {} : { cursor: data.cursor === null ? Prisma.DbNull : (data.cursor as Prisma.InputJsonValue) }),
+      ...(data.cursor === undefined
+        ? {}
+        : { cursor: data.cursor === null ? Prisma.DbNull : (data.cursor as Prisma.InputJsonValue) }),
       ...(data.lastSyncedAt ? { lastSyncedAt: data.lastSyncedAt } : {}),
-      ...(data.lastError === undefined ? {} : { lastError: data.lastError === null ? null : data.lastError.slice(0, 1000) }),
+      ...(data.lastError === undefined
+        ? {}
+        : { lastError: data.lastError === null ? null : data.lastError.slice(0, 1000) }),
     };
     await prisma.syncCheckpoint.upsert({
       where: { locationId_dataset: { locationId, dataset } },
@@ -103,7 +111,8 @@ export function createCheckpoints(prisma: PrismaClient) {
       return true;
     },
     /** Every checkpoint of a location, for the sync status view. */
-    list: (locationId: string) => prisma.syncCheckpoint.findMany({ where: { locationId }, orderBy: { dataset: 'asc' } }),
+    list: (locationId: string) =>
+      prisma.syncCheckpoint.findMany({ where: { locationId }, orderBy: { dataset: 'asc' } }),
   };
 }
 

@@ -4,13 +4,37 @@
 import type { DailySummary } from './daily-summary.js';
 
 export const DAILY_COLUMNS = [
-  'business_date', 'business_location_id', 'currency', 'category', 'code', 'name', 'accounting_reference',
-  'count', 'quantity', 'gross', 'net', 'tax', 'discounts', 'tips', 'amount',
+  'business_date',
+  'business_location_id',
+  'currency',
+  'category',
+  'code',
+  'name',
+  'accounting_reference',
+  'count',
+  'quantity',
+  'gross',
+  'net',
+  'tax',
+  'discounts',
+  'tips',
+  'amount',
 ] as const;
 
 export const SALES_COLUMNS = [
-  'receipt_id', 'account_id', 'business_date', 'time_closed', 'type', 'cancelled', 'external_reference', 'currency',
-  'gross', 'tax', 'discounts', 'tips', 'payments',
+  'receipt_id',
+  'account_id',
+  'business_date',
+  'time_closed',
+  'type',
+  'cancelled',
+  'external_reference',
+  'currency',
+  'gross',
+  'tax',
+  'discounts',
+  'tips',
+  'payments',
 ] as const;
 
 type Cell = string | number | boolean | null | undefined;
@@ -33,20 +57,65 @@ export function csvLine(values: readonly Cell[]): string {
 
 type DailyRow = Partial<Record<(typeof DAILY_COLUMNS)[number], Cell>>;
 
-export function dailyCsv(days: readonly DailySummary[], meta: { businessLocationId: string; currency: string | null }): string {
+export function dailyCsv(
+  days: readonly DailySummary[],
+  meta: { businessLocationId: string; currency: string | null },
+): string {
   const rows: string[] = [csvLine(DAILY_COLUMNS)];
   const push = (row: DailyRow) => rows.push(csvLine(DAILY_COLUMNS.map((c) => row[c])));
   for (const d of days) {
-    const base = { business_date: d.date, business_location_id: meta.businessLocationId, currency: meta.currency ?? '' };
-    push({ ...base, category: 'day', count: d.salesCount, gross: d.grossSales, net: d.netSales, tax: d.tax, discounts: d.discounts, tips: d.tips, amount: d.paymentsTotal });
+    const base = {
+      business_date: d.date,
+      business_location_id: meta.businessLocationId,
+      currency: meta.currency ?? '',
+    };
+    push({
+      ...base,
+      category: 'day',
+      count: d.salesCount,
+      gross: d.grossSales,
+      net: d.netSales,
+      tax: d.tax,
+      discounts: d.discounts,
+      tips: d.tips,
+      amount: d.paymentsTotal,
+    });
     for (const p of d.payments) {
-      push({ ...base, category: 'payment', code: text(p.code), name: text(p.name), accounting_reference: text(p.accountingReference), count: p.count, tips: p.tips, amount: p.amount });
+      push({
+        ...base,
+        category: 'payment',
+        code: text(p.code),
+        name: text(p.name),
+        accounting_reference: text(p.accountingReference),
+        count: p.count,
+        tips: p.tips,
+        amount: p.amount,
+      });
     }
     for (const g of d.accountingGroups) {
-      push({ ...base, category: 'accounting_group', code: text(g.code ?? g.id), name: text(g.name), quantity: g.quantity, gross: g.gross, net: g.net, tax: g.tax, discounts: g.discounts });
+      push({
+        ...base,
+        category: 'accounting_group',
+        code: text(g.code ?? g.id),
+        name: text(g.name),
+        quantity: g.quantity,
+        gross: g.gross,
+        net: g.net,
+        tax: g.tax,
+        discounts: g.discounts,
+      });
     }
     for (const t of d.taxes) {
-      push({ ...base, category: 'tax', code: text(t.code), name: text(t.description), accounting_reference: text(t.accountingReference), gross: t.gross, net: t.net, tax: t.tax });
+      push({
+        ...base,
+        category: 'tax',
+        code: text(t.code),
+        name: text(t.description),
+        accounting_reference: text(t.accountingReference),
+        gross: t.gross,
+        net: t.net,
+        tax: t.tax,
+      });
     }
   }
   return rows.join('');
@@ -71,7 +140,18 @@ export interface SaleCsvInput {
 export function saleCsvLine(s: SaleCsvInput): string {
   const payments = s.payments.map((p) => `${p.code ?? ''}:${p.amount ?? ''}`).join(';');
   return csvLine([
-    text(s.receiptId), text(s.accountId), s.businessDate, s.timeClosed, text(s.type), s.cancelled, text(s.externalReference), s.currency,
-    s.total, s.tax, s.discounts, s.tips, text(payments),
+    text(s.receiptId),
+    text(s.accountId),
+    s.businessDate,
+    s.timeClosed,
+    text(s.type),
+    s.cancelled,
+    text(s.externalReference),
+    s.currency,
+    s.total,
+    s.tax,
+    s.discounts,
+    s.tips,
+    text(payments),
   ]);
 }

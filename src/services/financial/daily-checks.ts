@@ -53,7 +53,10 @@ export async function runDailyChecks(
   let recovered = 0;
   while (day <= lastClosed && days < MAX_DAYS_PER_RUN) {
     checkLease(signal);
-    const daily = await deps.kseries.getDailyFinancials(target.connectionId, target.businessLocationId, { date: day, include: SALE_INCLUDE });
+    const daily = await deps.kseries.getDailyFinancials(target.connectionId, target.businessLocationId, {
+      date: day,
+      include: SALE_INCLUDE,
+    });
     checkLease(signal);
     const written = await deps.store.upsertSales(target.locationId, target.businessLocationId, daily.sales);
     const { start, end } = businessDayBounds(calendar, day, day);

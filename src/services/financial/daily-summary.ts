@@ -18,18 +18,62 @@ export interface DailySummary {
   tax: string;
   discounts: string;
   tips: string;
-  payments: { code: string; name: string; accountingReference: string | null; count: number; amount: string; tips: string }[];
+  payments: {
+    code: string;
+    name: string;
+    accountingReference: string | null;
+    count: number;
+    amount: string;
+    tips: string;
+  }[];
   paymentsTotal: string;
-  accountingGroups: { id: string | null; name: string; code: string | null; gross: string; net: string; tax: string; discounts: string; quantity: string }[];
-  taxes: { code: string; description: string | null; accountingReference: string | null; net: string; tax: string; gross: string }[];
+  accountingGroups: {
+    id: string | null;
+    name: string;
+    code: string | null;
+    gross: string;
+    net: string;
+    tax: string;
+    discounts: string;
+    quantity: string;
+  }[];
+  taxes: {
+    code: string;
+    description: string | null;
+    accountingReference: string | null;
+    net: string;
+    tax: string;
+    gross: string;
+  }[];
   /** True once the closed day matched K-Series' daily financials; null when not checked (yet). */
   verified: boolean | null;
 }
 
 const money = (text: string | null | undefined) => formatAmount(parseAmount(text ?? '0'));
 
-type LineRow = { day: string; g_ag: number; g_tax: number; ag_id: string | null; ag_name: string | null; ag_code: string | null; tax_code: string | null; gross: string; net: string; tax: string; discount: string; quantity: string };
-type PaymentRow = { day: string; g: number; code: string | null; name: string | null; n: number; amount: string; tip: string };
+type LineRow = {
+  day: string;
+  g_ag: number;
+  g_tax: number;
+  ag_id: string | null;
+  ag_name: string | null;
+  ag_code: string | null;
+  tax_code: string | null;
+  gross: string;
+  net: string;
+  tax: string;
+  discount: string;
+  quantity: string;
+};
+type PaymentRow = {
+  day: string;
+  g: number;
+  code: string | null;
+  name: string | null;
+  n: number;
+  amount: string;
+  tip: string;
+};
 
 export async function dailySummaries(
   prisma: PrismaClient,
@@ -47,7 +91,9 @@ export async function dailySummaries(
       AND time_closed >= ${start} AND time_closed < ${end}`;
 
   const [counts, lines, payments] = await Promise.all([
-    prisma.$queryRaw<{ day: string; n: number }[]>`WITH s AS (${sales}) SELECT day, count(*)::int AS n FROM s GROUP BY day`,
+    prisma.$queryRaw<
+      { day: string; n: number }[]
+    >`WITH s AS (${sales}) SELECT day, count(*)::int AS n FROM s GROUP BY day`,
     prisma.$queryRaw<LineRow[]>`
       WITH s AS (${sales}), l AS (
         SELECT s.day, line->'accountingGroup'->>'accountingGroupId' AS ag_id, line->'accountingGroup'->>'name' AS ag_name,
@@ -70,19 +116,39 @@ export async function dailySummaries(
   ]);
 
   const reference = await prisma.catalogRecord.findMany({
-    where: { locationId, OR: [{ dataset: DATASETS.paymentMethods }, { dataset: DATASETS.taxRates }, { dataset: DAILY_CHECK_DATASET, externalId: { gte: fromDate, lte: toDate } }] },
+    where: {
+      locationId,
+      OR: [
+        { dataset: DATASETS.paymentMethods },
+        { dataset: DATASETS.taxRates },
+        { dataset: DAILY_CHECK_DATASET, externalId: { gte: fromDate, lte: toDate } },
+      ],
+    },
     select: { dataset: true, externalId: true, payload: true },
   });
   const ref = (dataset: string, id: string | null) =>
-    (reference.find((r) => r.dataset === dataset && r.externalId === id)?.payload ?? null) as Record<string, unknown> | null;
+    (reference.find((r) => r.dataset === dataset && r.externalId === id)?.payload ?? null) as Record<
+      string,
+      unknown
+    > | null;
   const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
 
   const days = new Map<string, DailySummary>();
   for (let day = fromDate; day <= toDate; day = addDays(day, 1)) {
     const check = ref(DAILY_CHECK_DATASET, day) as DailyCheck | null;
     days.set(day, {
-      date: day, salesCount: 0, grossSales: '0.00', netSales: '0.00', tax: '0.00', discounts: '0.00', tips: '0.00',
-      payments: [], paymentsTotal: '0.00', accountingGroups: [], taxes: [], verified: check ? check.verified : null,
+      date: day,
+      salesCount: 0,
+      grossSales: '0.00',
+      netSales: '0.00',
+      tax: '0.00',
+      discounts: '0.00',
+      tips: '0.00',
+      payments: [],
+      paymentsTotal: '0.00',
+      accountingGroups: [],
+      taxes: [],
+      verified: check ? check.verified : null,
     });
   }
   for (const c of counts) {
@@ -93,17 +159,32 @@ export async function dailySummaries(
     const d = days.get(r.day);
     if (!d) continue;
     if (r.g_ag === 1 && r.g_tax === 1) {
-      Object.assign(d, { grossSales: money(r.gross), netSales: money(r.net), tax: money(r.tax), discounts: money(r.discount) });
+      Object.assign(d, {
+        grossSales: money(r.gross),
+        netSales: money(r.net),
+        tax: money(r.tax),
+        discounts: money(r.discount),
+      });
     } else if (r.g_ag === 0) {
       d.accountingGroups.push({
-        id: r.ag_id, name: r.ag_name ?? 'Unassigned', code: r.ag_code, gross: money(r.gross), net: money(r.net), tax: money(r.tax),
-        discounts: money(r.discount), quantity: formatAmount(parseAmount(r.quantity), 3).replace(/\.?0+$/, '') || '0',
+        id: r.ag_id,
+        name: r.ag_name ?? 'Unassigned',
+        code: r.ag_code,
+        gross: money(r.gross),
+        net: money(r.net),
+        tax: money(r.tax),
+        discounts: money(r.discount),
+        quantity: formatAmount(parseAmount(r.quantity), 3).replace(/\.?0+$/, '') || '0',
       });
     } else {
       const rate = ref(DATASETS.taxRates, r.tax_code);
       d.taxes.push({
-        code: r.tax_code ?? 'NONE', description: text(rate?.description), accountingReference: text(rate?.accountingReference),
-        net: money(r.net), tax: money(r.tax), gross: money(r.gross),
+        code: r.tax_code ?? 'NONE',
+        description: text(rate?.description),
+        accountingReference: text(rate?.accountingReference),
+        net: money(r.net),
+        tax: money(r.tax),
+        gross: money(r.gross),
       });
     }
   }
@@ -115,8 +196,12 @@ export async function dailySummaries(
     } else {
       const method = ref(DATASETS.paymentMethods, r.code);
       d.payments.push({
-        code: r.code ?? 'UNKNOWN', name: r.name ?? text(method?.name) ?? r.code ?? 'Unknown', accountingReference: text(method?.accountingReference),
-        count: r.n, amount: money(r.amount), tips: money(r.tip),
+        code: r.code ?? 'UNKNOWN',
+        name: r.name ?? text(method?.name) ?? r.code ?? 'Unknown',
+        accountingReference: text(method?.accountingReference),
+        count: r.n,
+        amount: money(r.amount),
+        tips: money(r.tip),
       });
     }
   }

@@ -37,7 +37,12 @@ export function syncMetrics(registry: Registry): SyncMetrics {
       registers,
     }),
     pages: new Counter({ name: 'financial_sync_pages_total', help: 'Pages of K-Series financials read', registers }),
-    failures: new Counter({ name: 'financial_sync_dataset_failures_total', help: 'Data sets that failed to sync', labelNames: ['dataset'], registers }),
+    failures: new Counter({
+      name: 'financial_sync_dataset_failures_total',
+      help: 'Data sets that failed to sync',
+      labelNames: ['dataset'],
+      registers,
+    }),
   };
   cache.set(registry, metrics);
   return metrics;

@@ -45,7 +45,15 @@ function chunkEnd(chunkFrom: string, to: string): string {
 export function newRun(from: Date, to: Date): RangeRun {
   const start = kseriesInstant(from);
   const end = kseriesInstant(to);
-  return { from: start, to: end, chunkFrom: start, chunkTo: chunkEnd(start, end), nextPageToken: null, pages: 0, sales: 0 };
+  return {
+    from: start,
+    to: end,
+    chunkFrom: start,
+    chunkTo: chunkEnd(start, end),
+    nextPageToken: null,
+    pages: 0,
+    sales: 0,
+  };
 }
 
 export async function syncRange(
@@ -81,7 +89,13 @@ export async function syncRange(
     if (page.nextPageToken && page.nextPageToken !== run.nextPageToken) {
       run = { ...run, ...progress, nextPageToken: page.nextPageToken };
     } else if (Date.parse(run.chunkTo) < Date.parse(run.to)) {
-      run = { ...run, ...progress, chunkFrom: run.chunkTo, chunkTo: chunkEnd(run.chunkTo, run.to), nextPageToken: null };
+      run = {
+        ...run,
+        ...progress,
+        chunkFrom: run.chunkTo,
+        chunkTo: chunkEnd(run.chunkTo, run.to),
+        nextPageToken: null,
+      };
     } else {
       return { counts, pages, nextStartOfDay };
     }

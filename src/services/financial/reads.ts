@@ -33,7 +33,9 @@ function decodeCursor(cursor: string): { timeClosed: Date; receiptId: string } {
     if (Number.isNaN(timeClosed.getTime()) || typeof r !== 'string') throw new Error('bad');
     return { timeClosed, receiptId: r };
   } catch {
-    throw new BadRequestError('Invalid cursor', { fields: [{ field: 'querystring.cursor', message: 'is not a cursor this API returned' }] });
+    throw new BadRequestError('Invalid cursor', {
+      fields: [{ field: 'querystring.cursor', message: 'is not a cursor this API returned' }],
+    });
   }
 }
 
@@ -53,7 +55,12 @@ export function createFinancialReads(prisma: PrismaClient) {
   return {
     syncInfo,
 
-    async salesPage(locationId: string, businessLocationId: bigint, calendar: BusinessCalendar, q: { fromDate: string; toDate: string; limit: number; cursor?: string }) {
+    async salesPage(
+      locationId: string,
+      businessLocationId: bigint,
+      calendar: BusinessCalendar,
+      q: { fromDate: string; toDate: string; limit: number; cursor?: string },
+    ) {
       const { start, end } = businessDayBounds(calendar, q.fromDate, q.toDate);
       const after = q.cursor ? decodeCursor(q.cursor) : null;
       const rows = await prisma.financialSale.findMany({
@@ -62,7 +69,12 @@ export function createFinancialReads(prisma: PrismaClient) {
           businessLocationId,
           timeClosed: { gte: start, lt: end },
           ...(after
-            ? { OR: [{ timeClosed: { gt: after.timeClosed } }, { timeClosed: after.timeClosed, receiptId: { gt: after.receiptId } }] }
+            ? {
+                OR: [
+                  { timeClosed: { gt: after.timeClosed } },
+                  { timeClosed: after.timeClosed, receiptId: { gt: after.receiptId } },
+                ],
+              }
             : {}),
         },
         orderBy: [{ timeClosed: 'asc' }, { receiptId: 'asc' }],
@@ -86,7 +98,12 @@ export function createFinancialReads(prisma: PrismaClient) {
             tax: s.taxAmount.toFixed(2),
             discounts: s.discountAmount.toFixed(2),
             tips: s.tipAmount.toFixed(2),
-            payments: (p.payments ?? []).map((x) => ({ code: x.code ?? null, name: x.description ?? null, amount: x.netAmountWithTax ?? null, tip: x.tip ?? null })),
+            payments: (p.payments ?? []).map((x) => ({
+              code: x.code ?? null,
+              name: x.description ?? null,
+              amount: x.netAmountWithTax ?? null,
+              tip: x.tip ?? null,
+            })),
             kseries: s.payload as Record<string, unknown>,
           };
         }),
@@ -95,32 +112,51 @@ export function createFinancialReads(prisma: PrismaClient) {
     },
 
     async items(locationId: string, q: { offset: number; limit: number; sku?: string }) {
-      const where = { locationId, dataset: DATASETS.items, ...(q.sku ? { payload: { path: ['sku'], equals: q.sku } } : {}) };
+      const where = {
+        locationId,
+        dataset: DATASETS.items,
+        ...(q.sku ? { payload: { path: ['sku'], equals: q.sku } } : {}),
+      };
       const [rows, total] = await Promise.all([
         prisma.catalogRecord.findMany({ where, orderBy: { externalId: 'asc' }, skip: q.offset, take: q.limit }),
         prisma.catalogRecord.count({ where }),
       ]);
       const skus = rows.map((r) => (r.payload as { sku?: string }).sku).filter((s): s is string => Boolean(s));
       const rich = skus.length
-        ? await prisma.catalogRecord.findMany({ where: { locationId, dataset: DATASETS.richItems, externalId: { in: skus } } })
+        ? await prisma.catalogRecord.findMany({
+            where: { locationId, dataset: DATASETS.richItems, externalId: { in: skus } },
+          })
         : [];
       const richBySku = new Map(rich.map((r) => [r.externalId, r.payload as Record<string, unknown>]));
       return {
         total,
         items: rows.map((r) => {
           const item = r.payload as Record<string, unknown> & { sku?: string };
-          return { ...item, richItem: (item.sku ? richBySku.get(item.sku) : undefined) ?? null, syncedAt: r.syncedAt.toISOString() };
+          return {
+            ...item,
+            richItem: (item.sku ? richBySku.get(item.sku) : undefined) ?? null,
+            syncedAt: r.syncedAt.toISOString(),
+          };
         }),
       };
     },
 
     /** Every item with its prices and cost, the way an accounting or ERP system imports them. */
     async priceList(locationId: string) {
-      const rows = await prisma.catalogRecord.findMany({ where: { locationId, dataset: DATASETS.items }, orderBy: { externalId: 'asc' } });
+      const rows = await prisma.catalogRecord.findMany({
+        where: { locationId, dataset: DATASETS.items },
+        orderBy: { externalId: 'asc' },
+      });
       return rows.map((r) => {
         const i = r.payload as {
-          id?: number; sku?: string; name?: string; active?: boolean; costPrice?: number; priceMode?: string;
-          accountingGroup?: { id?: number; name?: string }; prices?: { name?: string; amount?: number }[];
+          id?: number;
+          sku?: string;
+          name?: string;
+          active?: boolean;
+          costPrice?: number;
+          priceMode?: string;
+          accountingGroup?: { id?: number; name?: string };
+          prices?: { name?: string; amount?: number }[];
         };
         return {
           itemId: Number(r.externalId),
@@ -136,7 +172,8 @@ export function createFinancialReads(prisma: PrismaClient) {
       });
     },
 
-    checkpoints: (locationId: string) => prisma.syncCheckpoint.findMany({ where: { locationId }, orderBy: { dataset: 'asc' } }),
+    checkpoints: (locationId: string) =>
+      prisma.syncCheckpoint.findMany({ where: { locationId }, orderBy: { dataset: 'asc' } }),
   };
 }
 

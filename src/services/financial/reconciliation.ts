@@ -37,9 +37,20 @@ export async function reconcile(
     FROM financial_sales f CROSS JOIN LATERAL jsonb_array_elements_text(${jsonArray(`f.payload->'externalReferences'`)}) AS ref
     WHERE f.location_id = ${locationId}::uuid AND f.business_location_id = ${businessLocationId} AND f.time_closed >= ${start} AND f.time_closed < ${end} AND ref LIKE ${`${prefix}%`}`;
 
-  const orderSelect = { id: true, reference: true, attempt: true, status: true, paymentAmount: true, createdAt: true } as const;
+  const orderSelect = {
+    id: true,
+    reference: true,
+    attempt: true,
+    status: true,
+    paymentAmount: true,
+    createdAt: true,
+  } as const;
   const [orders, inRange] = await Promise.all([
-    prisma.order.findMany({ where: { locationId, createdAt: { gte: start, lt: end } }, select: orderSelect, orderBy: { createdAt: 'asc' } }),
+    prisma.order.findMany({
+      where: { locationId, createdAt: { gte: start, lt: end } },
+      select: orderSelect,
+      orderBy: { createdAt: 'asc' },
+    }),
     salesInRange,
   ]);
 
@@ -52,11 +63,22 @@ export async function reconcile(
   const unmatchedOrders = orders.filter((o) => !saleByBase.has(o.reference)).map((o) => o.reference);
   const unmatchedSales = ours.filter((s) => !orderByReference.has(baseOf(s.ref))).map((s) => baseOf(s.ref));
   const [outsideSales, outsideOrders] = await Promise.all([
-    unmatchedOrders.length ? prisma.financialSale.findMany({
-      where: { locationId, businessLocationId, OR: unmatchedOrders.flatMap((r) => [{ externalReference: `${prefix}${r}` }, { externalReference: { startsWith: `${prefix}${r}-` } }]) },
-      select: { externalReference: true },
-    }) : [],
-    unmatchedSales.length ? prisma.order.findMany({ where: { locationId, reference: { in: unmatchedSales } }, select: orderSelect }) : [],
+    unmatchedOrders.length
+      ? prisma.financialSale.findMany({
+          where: {
+            locationId,
+            businessLocationId,
+            OR: unmatchedOrders.flatMap((r) => [
+              { externalReference: `${prefix}${r}` },
+              { externalReference: { startsWith: `${prefix}${r}-` } },
+            ]),
+          },
+          select: { externalReference: true },
+        })
+      : [],
+    unmatchedSales.length
+      ? prisma.order.findMany({ where: { locationId, reference: { in: unmatchedSales } }, select: orderSelect })
+      : [],
   ]);
   const foundOutside = new Set(outsideSales.map((s) => baseOf(s.externalReference ?? '')));
   const ordersOutside = new Map(outsideOrders.map((o) => [o.reference, o]));
@@ -64,12 +86,21 @@ export async function reconcile(
   const missingOnPos = orders
     .filter((o) => EXPECTED.includes(o.status) && !saleByBase.has(o.reference) && !foundOutside.has(o.reference))
     .map((o) => ({
-      orderId: o.id, reference: o.reference, externalReference: saleExternalReference(businessLocationId, o.reference),
-      status: o.status, createdAt: o.createdAt.toISOString(), paymentAmount: o.paymentAmount.toFixed(2),
+      orderId: o.id,
+      reference: o.reference,
+      externalReference: saleExternalReference(businessLocationId, o.reference),
+      status: o.status,
+      createdAt: o.createdAt.toISOString(),
+      paymentAmount: o.paymentAmount.toFixed(2),
     }));
   const missingInOrders = ours
     .filter((s) => !orderByReference.has(baseOf(s.ref)) && !ordersOutside.has(baseOf(s.ref)))
-    .map((s) => ({ receiptId: s.receipt_id, externalReference: s.ref, timeClosed: s.time_closed.toISOString(), paid: formatAmount(parseAmount(s.paid)) }));
+    .map((s) => ({
+      receiptId: s.receipt_id,
+      externalReference: s.ref,
+      timeClosed: s.time_closed.toISOString(),
+      paid: formatAmount(parseAmount(s.paid)),
+    }));
 
   const matched = ours.flatMap((s) => {
     const order = orderByReference.get(baseOf(s.ref)) ?? ordersOutside.get(baseOf(s.ref));
@@ -82,7 +113,13 @@ export async function reconcile(
       const paid = parseAmount(sale.paid);
       return expected !== paid && expected !== paid + parseAmount(sale.tips);
     })
-    .map(({ order, sale }) => ({ orderId: order.id, receiptId: sale.receipt_id, orderAmount: order.paymentAmount.toFixed(2), posPaid: formatAmount(parseAmount(sale.paid)), posTips: formatAmount(parseAmount(sale.tips)) }));
+    .map(({ order, sale }) => ({
+      orderId: order.id,
+      receiptId: sale.receipt_id,
+      orderAmount: order.paymentAmount.toFixed(2),
+      posPaid: formatAmount(parseAmount(sale.paid)),
+      posTips: formatAmount(parseAmount(sale.tips)),
+    }));
   const statusConflicts = matched
     .filter(({ order }) => NOT_EXPECTED.includes(order.status))
     .map(({ order, sale }) => ({ orderId: order.id, status: order.status, receiptId: sale.receipt_id }));
@@ -97,7 +134,9 @@ export async function reconcile(
       missingInOrders: missingInOrders.length,
       amountMismatches: amountMismatches.length,
       statusConflicts: statusConflicts.length,
-      inFlight: orders.filter((o) => !EXPECTED.includes(o.status) && !NOT_EXPECTED.includes(o.status) && !saleByBase.has(o.reference)).length,
+      inFlight: orders.filter(
+        (o) => !EXPECTED.includes(o.status) && !NOT_EXPECTED.includes(o.status) && !saleByBase.has(o.reference),
+      ).length,
       otherIntegrationSales: inRange.length - ours.length,
     },
     missingOnPos: missingOnPos.slice(0, LIST_LIMIT),

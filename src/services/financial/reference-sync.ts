@@ -29,7 +29,11 @@ const PAGE = 1000;
 /** 100,000 items or rich items per location: far beyond any menu, a guard against a paging loop. */
 const MAX_PAGES = 100;
 
-export function readLocationInfo(store: FinancialStore, locationId: string, businessLocationId: bigint): Promise<LocationInfo | null> {
+export function readLocationInfo(
+  store: FinancialStore,
+  locationId: string,
+  businessLocationId: bigint,
+): Promise<LocationInfo | null> {
   return store.readRecord<LocationInfo>(locationId, DATASETS.locationInfo, String(businessLocationId));
 }
 
@@ -39,15 +43,18 @@ export function calendarOf(info: LocationInfo | null): BusinessCalendar {
   return { timezone: info.timezone, startOfDay: info.startOfDay, source: 'kseries' };
 }
 
-const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+const defined = <T extends object>(o: T) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 export function createReferenceSync(deps: { kseries: Client; store: FinancialStore }) {
   const { kseries, store } = deps;
   const infoKey = (t: SyncTarget) => String(t.businessLocationId);
-  const readInfo = (locationId: string, businessLocationId: bigint) => readLocationInfo(store, locationId, businessLocationId);
+  const readInfo = (locationId: string, businessLocationId: bigint) =>
+    readLocationInfo(store, locationId, businessLocationId);
 
   return {
-    calendar: async (locationId: string, businessLocationId: bigint) => calendarOf(await readInfo(locationId, businessLocationId)),
+    calendar: async (locationId: string, businessLocationId: bigint) =>
+      calendarOf(await readInfo(locationId, businessLocationId)),
 
     /** Time zone, currency and names from /f/data/businesses. */
     async locationInfo(target: SyncTarget): Promise<WriteCounts> {
@@ -57,7 +64,15 @@ export function createReferenceSync(deps: { kseries: Client; store: FinancialSto
         const businesses = await kseries.getFinancialBusinesses(target.connectionId, { page, size: 100 });
         for (const b of businesses) {
           const l = b.businessLocations.find((x) => x.blID === wanted);
-          if (l) found = { businessLocationId: wanted, name: l.blName, businessName: b.businessName, currencyCode: b.currencyCode, country: l.country, timezone: l.timezone };
+          if (l)
+            found = {
+              businessLocationId: wanted,
+              name: l.blName,
+              businessName: b.businessName,
+              currencyCode: b.currencyCode,
+              country: l.country,
+              timezone: l.timezone,
+            };
         }
         if (businesses.length < 100) break;
       }
@@ -78,17 +93,29 @@ export function createReferenceSync(deps: { kseries: Client; store: FinancialSto
 
     async taxRates(t: SyncTarget) {
       const list = await kseries.getTaxRates(t.connectionId, t.businessLocationId);
-      return store.replaceRecords(t.locationId, DATASETS.taxRates, list.map((r) => ({ externalId: r.code, payload: r })));
+      return store.replaceRecords(
+        t.locationId,
+        DATASETS.taxRates,
+        list.map((r) => ({ externalId: r.code, payload: r })),
+      );
     },
 
     async paymentMethods(t: SyncTarget) {
       const list = await kseries.getPaymentMethods(t.connectionId, t.businessLocationId);
-      return store.replaceRecords(t.locationId, DATASETS.paymentMethods, list.map((m) => ({ externalId: m.code, payload: m })));
+      return store.replaceRecords(
+        t.locationId,
+        DATASETS.paymentMethods,
+        list.map((m) => ({ externalId: m.code, payload: m })),
+      );
     },
 
     async accountingGroups(t: SyncTarget) {
       const list = await kseries.getAccountingGroups(t.connectionId, t.businessLocationId);
-      return store.replaceRecords(t.locationId, DATASETS.accountingGroups, list.map((g) => ({ externalId: String(g.accountingGroupId), payload: g })));
+      return store.replaceRecords(
+        t.locationId,
+        DATASETS.accountingGroups,
+        list.map((g) => ({ externalId: String(g.accountingGroupId), payload: g })),
+      );
     },
 
     async items(t: SyncTarget, signal: AbortSignal) {
@@ -101,7 +128,11 @@ export function createReferenceSync(deps: { kseries: Client; store: FinancialSto
         offset += items.length;
       }
       checkLease(signal);
-      return store.replaceRecords(t.locationId, DATASETS.items, all.map((i) => ({ externalId: String(i.id), payload: i })));
+      return store.replaceRecords(
+        t.locationId,
+        DATASETS.items,
+        all.map((i) => ({ externalId: String(i.id), payload: i })),
+      );
     },
 
     async richItems(t: SyncTarget, businessId: bigint, signal: AbortSignal) {
@@ -114,7 +145,11 @@ export function createReferenceSync(deps: { kseries: Client; store: FinancialSto
         if (result.items.length === 0 || page + 1 >= totalPages) break;
       }
       checkLease(signal);
-      return store.replaceRecords(t.locationId, DATASETS.richItems, all.map((r) => ({ externalId: r.sku, payload: r })));
+      return store.replaceRecords(
+        t.locationId,
+        DATASETS.richItems,
+        all.map((r) => ({ externalId: r.sku, payload: r })),
+      );
     },
   };
 }

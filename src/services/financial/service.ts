@@ -27,20 +27,34 @@ export interface DateRangeQuery {
 
 function checkRange(q: DateRangeQuery): void {
   const days = daysBetween(q.from, q.to) + 1;
-  if (days < 1) throw new BadRequestError('`to` must not be before `from`', { fields: [{ field: 'querystring.to', message: 'must be on or after from' }] });
+  if (days < 1)
+    throw new BadRequestError('`to` must not be before `from`', {
+      fields: [{ field: 'querystring.to', message: 'must be on or after from' }],
+    });
   if (days > MAX_REPORT_DAYS) {
-    throw new BadRequestError(`At most ${MAX_REPORT_DAYS} days per request`, { fields: [{ field: 'querystring.to', message: `at most ${MAX_REPORT_DAYS} days after from` }] });
+    throw new BadRequestError(`At most ${MAX_REPORT_DAYS} days per request`, {
+      fields: [{ field: 'querystring.to', message: `at most ${MAX_REPORT_DAYS} days after from` }],
+    });
   }
 }
 
-export function createFinancialService(deps: { prisma: PrismaClient; queues: Pick<QueueProducers, 'financialSync'>; now?: () => Date }) {
+export function createFinancialService(deps: {
+  prisma: PrismaClient;
+  queues: Pick<QueueProducers, 'financialSync'>;
+  now?: () => Date;
+}) {
   const { prisma, queues } = deps;
   const now = deps.now ?? (() => new Date());
   const store = createFinancialStore(prisma);
   const reads = createFinancialReads(prisma);
   const backfills = createBackfillQueue(prisma, createCheckpoints(prisma));
 
-  async function open(vendorId: string, locationId: string, scope: SyncScope, options: { requireConnected?: boolean } = {}) {
+  async function open(
+    vendorId: string,
+    locationId: string,
+    scope: SyncScope,
+    options: { requireConnected?: boolean } = {},
+  ) {
     const access = await resolveAccess(prisma, vendorId, locationId, scope, options);
     const info = await readLocationInfo(store, locationId, access.businessLocationId);
     const calendar = calendarOf(info);
@@ -53,8 +67,18 @@ export function createFinancialService(deps: { prisma: PrismaClient; queues: Pic
     async sales(vendorId: string, locationId: string, q: DateRangeQuery & { limit: number; cursor?: string }) {
       checkRange(q);
       const { access, calendarView, calendar } = await open(vendorId, locationId, 'financial-api');
-      const page = await reads.salesPage(locationId, access.businessLocationId, calendar, { fromDate: q.from, toDate: q.to, limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) });
-      return { data: page.items, page: { limit: q.limit, nextCursor: page.nextCursor }, calendar: calendarView, sync: await financialSync(locationId) };
+      const page = await reads.salesPage(locationId, access.businessLocationId, calendar, {
+        fromDate: q.from,
+        toDate: q.to,
+        limit: q.limit,
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+      });
+      return {
+        data: page.items,
+        page: { limit: q.limit, nextCursor: page.nextCursor },
+        calendar: calendarView,
+        sync: await financialSync(locationId),
+      };
     },
 
     async daily(vendorId: string, locationId: string, q: DateRangeQuery) {
@@ -68,7 +92,10 @@ export function createFinancialService(deps: { prisma: PrismaClient; queues: Pic
       checkRange(q);
       const { access, calendar, info } = await open(vendorId, locationId, 'financial-api');
       const days = await dailySummaries(prisma, locationId, access.businessLocationId, calendar, q.from, q.to);
-      const csv = dailyCsv(days, { businessLocationId: String(access.businessLocationId), currency: info?.currencyCode ?? null });
+      const csv = dailyCsv(days, {
+        businessLocationId: String(access.businessLocationId),
+        currency: info?.currencyCode ?? null,
+      });
       return { csv, sync: await financialSync(locationId) };
     },
 
@@ -81,7 +108,12 @@ export function createFinancialService(deps: { prisma: PrismaClient; queues: Pic
         yield csvLine(SALES_COLUMNS);
         let cursor: string | undefined;
         do {
-          const page = await reads.salesPage(locationId, access.businessLocationId, calendar, { fromDate: q.from, toDate: q.to, limit: 1000, ...(cursor ? { cursor } : {}) });
+          const page = await reads.salesPage(locationId, access.businessLocationId, calendar, {
+            fromDate: q.from,
+            toDate: q.to,
+            limit: 1000,
+            ...(cursor ? { cursor } : {}),
+          });
           yield page.items.map(saleCsvLine).join('');
           cursor = page.nextCursor ?? undefined;
         } while (cursor);
@@ -93,12 +125,20 @@ export function createFinancialService(deps: { prisma: PrismaClient; queues: Pic
       await open(vendorId, locationId, 'items');
       const { items, total } = await reads.items(locationId, q);
       const nextOffset = q.offset + items.length < total ? q.offset + items.length : null;
-      return { data: items, page: { offset: q.offset, limit: q.limit, total, nextOffset }, sync: await reads.syncInfo(locationId, DATASETS.items) };
+      return {
+        data: items,
+        page: { offset: q.offset, limit: q.limit, total, nextOffset },
+        sync: await reads.syncInfo(locationId, DATASETS.items),
+      };
     },
 
     async priceList(vendorId: string, locationId: string) {
       const { info } = await open(vendorId, locationId, 'items');
-      return { data: await reads.priceList(locationId), currency: info?.currencyCode ?? null, sync: await reads.syncInfo(locationId, DATASETS.items) };
+      return {
+        data: await reads.priceList(locationId),
+        currency: info?.currencyCode ?? null,
+        sync: await reads.syncInfo(locationId, DATASETS.items),
+      };
     },
 
     async reconciliation(vendorId: string, locationId: string, q: DateRangeQuery) {
@@ -114,16 +154,28 @@ export function createFinancialService(deps: { prisma: PrismaClient; queues: Pic
       return {
         scopes: access.scopes,
         connectionStatus: access.connectionStatus,
-        datasets: rows.map((r) => ({ dataset: r.dataset, lastSyncedAt: r.lastSyncedAt?.toISOString() ?? null, lastError: r.lastError, updatedAt: r.updatedAt.toISOString() })),
+        datasets: rows.map((r) => ({
+          dataset: r.dataset,
+          lastSyncedAt: r.lastSyncedAt?.toISOString() ?? null,
+          lastError: r.lastError,
+          updatedAt: r.updatedAt.toISOString(),
+        })),
         financials: await financialSync(locationId),
-        backfill: { pending: backfill.cursor.pending, running: backfill.cursor.run, completed: backfill.cursor.completed },
+        backfill: {
+          pending: backfill.cursor.pending,
+          running: backfill.cursor.run,
+          completed: backfill.cursor.completed,
+        },
       };
     },
 
     async requestSync(vendorId: string, locationId: string) {
       await resolveAccess(prisma, vendorId, locationId, EITHER_SCOPE, { requireConnected: true });
       // Requests made while one is waiting collapse into it.
-      const job = await queues.financialSync.add({ locationId, trigger: 'manual' }, { deduplication: { id: `financial-sync-manual:${locationId}` } });
+      const job = await queues.financialSync.add(
+        { locationId, trigger: 'manual' },
+        { deduplication: { id: `financial-sync-manual:${locationId}` } },
+      );
       return { jobId: job.id ?? null };
     },
 

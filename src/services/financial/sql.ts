@@ -8,4 +8,5 @@ const NUMBER = `'^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$'`;
 export const num = (expr: string) => Prisma.raw(`(CASE WHEN (${expr}) ~ ${NUMBER} THEN (${expr})::numeric ELSE 0 END)`);
 
 /** The jsonb array at `expr`, or an empty one when K-Series left it out. */
-export const jsonArray = (expr: string) => Prisma.raw(`(CASE WHEN jsonb_typeof(${expr}) = 'array' THEN ${expr} ELSE '[]'::jsonb END)`);
+export const jsonArray = (expr: string) =>
+  Prisma.raw(`(CASE WHEN jsonb_typeof(${expr}) = 'array' THEN ${expr} ELSE '[]'::jsonb END)`);

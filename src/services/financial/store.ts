@@ -28,7 +28,8 @@ export function saleRow(sale: Sale) {
     typeof l.totalDiscountAmount === 'string' ? l.totalDiscountAmount : (l.discountAmount as string | undefined);
   return {
     receiptId,
-    externalReference: sale.externalReferences?.find((r) => TASK_REFERENCE.test(r)) ?? sale.externalReferences?.[0] ?? null,
+    externalReference:
+      sale.externalReferences?.find((r) => TASK_REFERENCE.test(r)) ?? sale.externalReferences?.[0] ?? null,
     timeClosed: new Date(closed).toISOString(),
     total: formatAmount(sumAmounts(lines.map((l) => l.totalNetAmountWithTax))),
     tax: formatAmount(sumAmounts(lines.map((l) => l.taxAmount))),
@@ -50,7 +51,11 @@ export function createFinancialStore(prisma: PrismaClient) {
      * Upserts a page of sales in one statement. Sales without a receipt id or close time cannot
      * be keyed and are reported as `skipped`.
      */
-    async upsertSales(locationId: string, businessLocationId: bigint, sales: readonly Sale[]): Promise<WriteCounts & { skipped: number }> {
+    async upsertSales(
+      locationId: string,
+      businessLocationId: bigint,
+      sales: readonly Sale[],
+    ): Promise<WriteCounts & { skipped: number }> {
       const keyed = sales.map(saleRow).filter((r) => r !== null);
       const skipped = sales.length - keyed.length;
       // The same receipt twice in one statement would make ON CONFLICT fail: the last one wins.
@@ -75,7 +80,11 @@ export function createFinancialStore(prisma: PrismaClient) {
     },
 
     /** Upserts reference records (tax rates, items, ...) of one data set. */
-    async upsertRecords(locationId: string, dataset: string, records: readonly { externalId: string; payload: unknown }[]): Promise<WriteCounts> {
+    async upsertRecords(
+      locationId: string,
+      dataset: string,
+      records: readonly { externalId: string; payload: unknown }[],
+    ): Promise<WriteCounts> {
       const unique = [...new Map(records.map((r) => [r.externalId, r])).values()];
       if (unique.length === 0) return emptyCounts();
       const result = await prisma.$queryRaw<Outcome[]>`
@@ -89,7 +98,11 @@ export function createFinancialStore(prisma: PrismaClient) {
     },
 
     /** Makes a data set exactly `records`: upserts them and deletes what K-Series no longer lists. */
-    async replaceRecords(locationId: string, dataset: string, records: readonly { externalId: string; payload: unknown }[]) {
+    async replaceRecords(
+      locationId: string,
+      dataset: string,
+      records: readonly { externalId: string; payload: unknown }[],
+    ) {
       const counts = await this.upsertRecords(locationId, dataset, records);
       const keep = records.map((r) => r.externalId);
       const deleted = await prisma.$executeRaw`

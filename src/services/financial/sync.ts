@@ -44,7 +44,12 @@ export interface FinancialSyncDeps {
 
 export type SyncOutcome =
   | { status: 'skipped'; reason: 'locked' | 'not_found' | 'not_eligible' }
-  | { status: 'completed' | 'partial'; sales: WriteCounts; backfillChunks: number; failed: { dataset: Dataset; error: string }[] };
+  | {
+      status: 'completed' | 'partial';
+      sales: WriteCounts;
+      backfillChunks: number;
+      failed: { dataset: Dataset; error: string }[];
+    };
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 const DAY_MS = 24 * 3600 * 1000;
@@ -84,7 +89,9 @@ export function createFinancialSync(deps: FinancialSyncDeps) {
         );
       const businessLocationId = String(target.businessLocationId);
       const save = (r: typeof run) =>
-        checkpoints.write(target.locationId, DATASETS.financials, { cursor: { businessLocationId, syncedThrough: cursor.syncedThrough, run: r } });
+        checkpoints.write(target.locationId, DATASETS.financials, {
+          cursor: { businessLocationId, syncedThrough: cursor.syncedThrough, run: r },
+        });
       if (!resumed) await save(run);
       const result = await syncRange(rangeDeps, target, run, save, signal);
       totals.inserted += result.counts.inserted;
@@ -104,20 +111,33 @@ export function createFinancialSync(deps: FinancialSyncDeps) {
   async function run(locationId: string): Promise<SyncOutcome> {
     const location = await prisma.location.findUnique({
       where: { id: locationId },
-      select: { id: true, name: true, vendorId: true, businessLocationId: true, vendor: { select: { connection: true } } },
+      select: {
+        id: true,
+        name: true,
+        vendorId: true,
+        businessLocationId: true,
+        vendor: { select: { connection: true } },
+      },
     });
     if (!location) return { status: 'skipped', reason: 'not_found' };
     const connection = location.vendor.connection;
     if (location.businessLocationId === null || !connection || connection.status !== 'CONNECTED') {
       return { status: 'skipped', reason: 'not_eligible' };
     }
-    const target: SyncTarget = { locationId, connectionId: connection.id, businessLocationId: location.businessLocationId };
+    const target: SyncTarget = {
+      locationId,
+      connectionId: connection.id,
+      businessLocationId: location.businessLocationId,
+    };
     const scopes = new Set(connection.scopes);
     const started = Date.now();
 
     const locked = await withRenewedLock(deps.redis, lockKey(locationId), deps.settings.lockTtlMs, async (signal) => {
       if (await checkpoints.resetIfRemapped(locationId, target.businessLocationId)) {
-        log.info({ locationId, businessLocationId: String(target.businessLocationId) }, 'location remapped: synced data of the previous business location dropped');
+        log.info(
+          { locationId, businessLocationId: String(target.businessLocationId) },
+          'location remapped: synced data of the previous business location dropped',
+        );
       }
       const failed: { dataset: Dataset; error: string }[] = [];
       let sales: WriteCounts = { inserted: 0, updated: 0, unchanged: 0 };
@@ -128,7 +148,10 @@ export function createFinancialSync(deps: FinancialSyncDeps) {
           // Snapshots (WriteCounts) are complete when they return; the others keep their own time.
           const snapshot = Boolean(value && typeof value === 'object' && 'inserted' in value);
           if (snapshot) countRecords(dataset, value as WriteCounts);
-          await checkpoints.write(locationId, dataset, { lastError: null, ...(snapshot ? { lastSyncedAt: now() } : {}) });
+          await checkpoints.write(locationId, dataset, {
+            lastError: null,
+            ...(snapshot ? { lastSyncedAt: now() } : {}),
+          });
           return value;
         } catch (err) {
           // A lost lease or a lost connection ends the whole run; anything else only this data set.
@@ -153,12 +176,14 @@ export function createFinancialSync(deps: FinancialSyncDeps) {
         const calendar = await reference.calendar(locationId, target.businessLocationId);
         const firstDate = businessDateOf(calendar, new Date(now().getTime() - deps.settings.initialDays * DAY_MS));
         await step(DATASETS.dailyFinancials, () =>
-          runDailyChecks({ prisma, kseries, store, checkpoints, now }, target, calendar, firstDate, signal));
+          runDailyChecks({ prisma, kseries, store, checkpoints, now }, target, calendar, firstDate, signal),
+        );
         await step(DATASETS.taxRates, () => reference.taxRates(target));
         await step(DATASETS.paymentMethods, () => reference.paymentMethods(target));
         await step(DATASETS.accountingGroups, () => reference.accountingGroups(target));
         const backfill = await step(DATASETS.backfill, () =>
-          runBackfill({ ...rangeDeps, queue: backfillQueue, now }, target, calendar, signal));
+          runBackfill({ ...rangeDeps, queue: backfillQueue, now }, target, calendar, signal),
+        );
         if (backfill) {
           backfillChunks = backfill.chunks;
           countRecords(DATASETS.backfill, backfill.counts);
@@ -175,7 +200,11 @@ export function createFinancialSync(deps: FinancialSyncDeps) {
       metrics.runs.inc({ outcome: 'failed' });
       metrics.duration.observe({ outcome: 'failed' }, (Date.now() - started) / 1000);
       await deps.integrationLog
-        .record(location.vendorId, { level: 'ERROR', event: 'financial.sync_failed', message: `Sync of location "${location.name}" stopped: ${errorText(err)}` })
+        .record(location.vendorId, {
+          level: 'ERROR',
+          event: 'financial.sync_failed',
+          message: `Sync of location "${location.name}" stopped: ${errorText(err)}`,
+        })
         .catch(() => undefined);
       throw err;
     });
@@ -189,12 +218,21 @@ export function createFinancialSync(deps: FinancialSyncDeps) {
     metrics.runs.inc({ outcome });
     metrics.duration.observe({ outcome }, (Date.now() - started) / 1000);
     await report(location.vendorId, location.name, sales, backfillChunks, failed);
-    log.info({ locationId, sales, backfillChunks, failed: failed.map((f) => f.dataset), ms: Date.now() - started }, 'financial sync finished');
+    log.info(
+      { locationId, sales, backfillChunks, failed: failed.map((f) => f.dataset), ms: Date.now() - started },
+      'financial sync finished',
+    );
     return { status: outcome, sales, backfillChunks, failed };
   }
 
   /** The merchant's integration log: new data and failures, not every quiet hourly run. */
-  async function report(vendorId: string, name: string, sales: WriteCounts, chunks: number, failed: { dataset: Dataset; error: string }[]) {
+  async function report(
+    vendorId: string,
+    name: string,
+    sales: WriteCounts,
+    chunks: number,
+    failed: { dataset: Dataset; error: string }[],
+  ) {
     if (sales.inserted + sales.updated > 0 || chunks > 0) {
       await deps.integrationLog.record(vendorId, {
         level: 'INFO',

@@ -19,7 +19,11 @@ export const paymentJobId = (order: { id: string; paymentReference: string }) =>
   return attempt <= 1 ? `pay-${order.id}` : `pay-${order.id}-${attempt}`;
 };
 
-export async function enqueuePush(queues: QueueProducers, order: { id: string; attempt: number }, log: FastifyBaseLogger): Promise<void> {
+export async function enqueuePush(
+  queues: QueueProducers,
+  order: { id: string; attempt: number },
+  log: FastifyBaseLogger,
+): Promise<void> {
   try {
     await queues.pushOrder.add({ orderId: order.id }, { jobId: pushJobId(order) });
   } catch (err) {
@@ -27,7 +31,11 @@ export async function enqueuePush(queues: QueueProducers, order: { id: string; a
   }
 }
 
-export async function enqueuePayment(queues: QueueProducers, order: { id: string; paymentReference: string }, log: FastifyBaseLogger): Promise<void> {
+export async function enqueuePayment(
+  queues: QueueProducers,
+  order: { id: string; paymentReference: string },
+  log: FastifyBaseLogger,
+): Promise<void> {
   try {
     await queues.applyPayment.add({ orderId: order.id }, { jobId: paymentJobId(order) });
   } catch (err) {
@@ -35,10 +43,17 @@ export async function enqueuePayment(queues: QueueProducers, order: { id: string
   }
 }
 
-export async function enqueueAfterTransition(queues: QueueProducers, result: Pick<TransitionResult, 'callbackDeliveryId'> | null, log: FastifyBaseLogger): Promise<void> {
+export async function enqueueAfterTransition(
+  queues: QueueProducers,
+  result: Pick<TransitionResult, 'callbackDeliveryId'> | null,
+  log: FastifyBaseLogger,
+): Promise<void> {
   if (!result?.callbackDeliveryId) return;
   try {
-    await queues.vendorCallback.add({ deliveryId: result.callbackDeliveryId }, { jobId: `callback-${result.callbackDeliveryId}` });
+    await queues.vendorCallback.add(
+      { deliveryId: result.callbackDeliveryId },
+      { jobId: `callback-${result.callbackDeliveryId}` },
+    );
   } catch (err) {
     log.warn({ err, deliveryId: result.callbackDeliveryId }, 'could not enqueue vendor callback; the sweeper will');
   }

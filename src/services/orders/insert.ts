@@ -88,7 +88,16 @@ export async function insertOrder(prisma: PrismaClient, o: NewOrder): Promise<Or
     createdAt: row.created_at,
     updatedAt: row.created_at,
     events: [
-      { id: BigInt(row.event_id), orderId: id, fromStatus: null, toStatus: 'RECEIVED', source: 'api', reason: RECEIVED_REASON, data: null, createdAt: row.created_at },
+      {
+        id: BigInt(row.event_id),
+        orderId: id,
+        fromStatus: null,
+        toStatus: 'RECEIVED',
+        source: 'api',
+        reason: RECEIVED_REASON,
+        data: null,
+        createdAt: row.created_at,
+      },
     ],
   };
 }

@@ -41,14 +41,23 @@ export function createOutcomeHandlers(deps: OutcomeDeps) {
    * be a moment old: apply-payment checks again, and its job id makes a repeat a no-op.
    */
   async function ensurePaymentStarted(
-    order: Pick<OrderOutcomeView, 'id' | 'status' | 'accountIdentifier' | 'paymentReference' | 'paymentSubmittedAt' | 'paidAt'>,
+    order: Pick<
+      OrderOutcomeView,
+      'id' | 'status' | 'accountIdentifier' | 'paymentReference' | 'paymentSubmittedAt' | 'paidAt'
+    >,
   ): Promise<void> {
     if (order.paymentSubmittedAt || order.paidAt || !order.accountIdentifier) return;
     if (NO_PAYMENT_STATES.includes(order.status)) return;
     await enqueuePayment(queues, order, log);
   }
 
-  async function transition(orderId: string, to: OrderStatus, source: OrderEventSource, reason: string | undefined, set: TransitionColumns = {}) {
+  async function transition(
+    orderId: string,
+    to: OrderStatus,
+    source: OrderEventSource,
+    reason: string | undefined,
+    set: TransitionColumns = {},
+  ) {
     const result = await transitionOrder(prisma, { orderId, to, source, reason, set });
     await enqueueAfterTransition(queues, result, log);
     return result;
@@ -59,14 +68,20 @@ export function createOutcomeHandlers(deps: OutcomeDeps) {
     transition,
 
     async applyOrderNotification(
-      notification: { thirdPartyReference?: string; status?: string; ikentooAccountIdentifier?: string; reason?: string },
+      notification: {
+        thirdPartyReference?: string;
+        status?: string;
+        ikentooAccountIdentifier?: string;
+        reason?: string;
+      },
       source: OrderEventSource = 'webhook',
       known?: OrderOutcomeView,
     ): Promise<OutcomeResult> {
       const reference = notification.thirdPartyReference;
       if (!reference) return { applied: false, orderId: null, vendorId: null, note: 'no thirdPartyReference' };
       const order = known ?? (await store.byReference(reference));
-      if (!order) return { applied: false, orderId: null, vendorId: null, note: `no order with reference ${reference}` };
+      if (!order)
+        return { applied: false, orderId: null, vendorId: null, note: `no order with reference ${reference}` };
       // The account identifier is worth keeping even when the status cannot move (late SUCCESS):
       // the transition stores it, and a refused one leaves it to a separate update.
       const accountIdentifier = notification.ikentooAccountIdentifier;
@@ -74,11 +89,15 @@ export function createOutcomeHandlers(deps: OutcomeDeps) {
       let applied = false;
       if (to) {
         const reason =
-          to === 'FAILED' ? notification.reason ?? 'the POS refused the order' : `K-Series ${notification.status}`;
-        const set = { ...(to === 'FAILED' ? { failureReason: reason } : {}), ...(accountIdentifier ? { accountIdentifier } : {}) };
+          to === 'FAILED' ? (notification.reason ?? 'the POS refused the order') : `K-Series ${notification.status}`;
+        const set = {
+          ...(to === 'FAILED' ? { failureReason: reason } : {}),
+          ...(accountIdentifier ? { accountIdentifier } : {}),
+        };
         applied = (await transition(order.id, to, source, reason, set)) !== null;
       }
-      if (accountIdentifier && !order.accountIdentifier && !applied) await store.setAccountIdentifier(order.id, accountIdentifier);
+      if (accountIdentifier && !order.accountIdentifier && !applied)
+        await store.setAccountIdentifier(order.id, accountIdentifier);
       if (notification.status === 'SUCCESS' || accountIdentifier) {
         await ensurePaymentStarted({
           ...order,
@@ -91,7 +110,12 @@ export function createOutcomeHandlers(deps: OutcomeDeps) {
     },
 
     async applyPaymentNotification(
-      notification: { thirdPartyReference?: string; status?: string; reason?: string; errors?: { account?: { type?: string } } },
+      notification: {
+        thirdPartyReference?: string;
+        status?: string;
+        reason?: string;
+        errors?: { account?: { type?: string } };
+      },
       source: OrderEventSource = 'webhook',
       known?: OrderOutcomeView,
     ): Promise<OutcomeResult> {
@@ -99,7 +123,12 @@ export function createOutcomeHandlers(deps: OutcomeDeps) {
       if (!reference) return { applied: false, orderId: null, vendorId: null, note: 'no thirdPartyReference' };
       const order = known ?? (await store.byPaymentReference(reference));
       if (!order) {
-        return { applied: false, orderId: null, vendorId: null, note: `no order with payment reference ${reference} (unknown, or superseded by a payment replay)` };
+        return {
+          applied: false,
+          orderId: null,
+          vendorId: null,
+          note: `no order with payment reference ${reference} (unknown, or superseded by a payment replay)`,
+        };
       }
       if (notification.status === 'SUCCESS') {
         // Whichever of the order's references it came by, a confirmed payment is money on the check.
@@ -119,11 +148,17 @@ export function createOutcomeHandlers(deps: OutcomeDeps) {
           const note = `payment FAILURE for ${reference}, not the current payment reference ${order.paymentReference} (payment replayed); not applied`;
           return { applied: false, orderId: order.id, vendorId: order.vendorId, note };
         }
-        const reason = [notification.errors?.account?.type, notification.reason].filter(Boolean).join(': ') || 'payment failed';
+        const reason =
+          [notification.errors?.account?.type, notification.reason].filter(Boolean).join(': ') || 'payment failed';
         const result = await transition(order.id, 'PAYMENT_FAILED', source, reason, { failureReason: reason });
         return { applied: result !== null, orderId: order.id, vendorId: order.vendorId };
       }
-      return { applied: false, orderId: order.id, vendorId: order.vendorId, note: `payment status ${notification.status ?? '(none)'}` };
+      return {
+        applied: false,
+        orderId: order.id,
+        vendorId: order.vendorId,
+        note: `payment status ${notification.status ?? '(none)'}`,
+      };
     },
   };
 }

@@ -42,7 +42,13 @@ export interface ReplayDeps {
  * definitively failed) or for one NEEDS_ATTENTION (same reference: if it did reach the POS,
  * K-Series answers 409 and nothing is duplicated).
  */
-async function replayDelivery(tx: Prisma.TransactionClient, orderId: string, row: LockedOrder, source: ReplaySource, deadlineMs: number) {
+async function replayDelivery(
+  tx: Prisma.TransactionClient,
+  orderId: string,
+  row: LockedOrder,
+  source: ReplaySource,
+  deadlineMs: number,
+) {
   const attempt = row.status === 'FAILED' ? row.attempt + 1 : row.attempt;
   const reference = referenceForAttempt(row.reference, attempt);
   await tx.order.update({
@@ -60,7 +66,14 @@ async function replayDelivery(tx: Prisma.TransactionClient, orderId: string, row
     },
   });
   return tx.orderEvent.create({
-    data: { orderId, fromStatus: row.status, toStatus: 'RECEIVED', source, reason: `replay, attempt ${attempt}`, data: { previousReference: row.reference, reference } },
+    data: {
+      orderId,
+      fromStatus: row.status,
+      toStatus: 'RECEIVED',
+      source,
+      reason: `replay, attempt ${attempt}`,
+      data: { previousReference: row.reference, reference },
+    },
     select: { id: true },
   });
 }
@@ -75,7 +88,7 @@ async function replayDelivery(tx: Prisma.TransactionClient, orderId: string, row
 async function replayPayment(tx: Prisma.TransactionClient, orderId: string, row: LockedOrder, source: ReplaySource) {
   if (!row.account_identifier) {
     throw new ConflictError(
-      'This order\'s payment cannot be replayed: K-Series never told us the order\'s account (check) on the POS, so there is nothing to pay. Settle it on the POS.',
+      "This order's payment cannot be replayed: K-Series never told us the order's account (check) on the POS, so there is nothing to pay. Settle it on the POS.",
       'PAYMENT_NOT_REPLAYABLE',
     );
   }
@@ -94,7 +107,12 @@ async function replayPayment(tx: Prisma.TransactionClient, orderId: string, row:
       toStatus: 'ACCEPTED',
       source,
       reason: `payment replay, attempt ${paymentAttempt}`,
-      data: { previousPaymentReference: row.payment_reference, paymentReference, paymentAttempt, previousFailureReason: row.failure_reason },
+      data: {
+        previousPaymentReference: row.payment_reference,
+        paymentReference,
+        paymentAttempt,
+        previousFailureReason: row.failure_reason,
+      },
     },
   });
 }
@@ -103,7 +121,11 @@ async function replayPayment(tx: Prisma.TransactionClient, orderId: string, row:
 export function createReplay(deps: ReplayDeps) {
   const { prisma, queues, log } = deps;
 
-  return async function replay(vendorId: string | null, orderId: string, source: ReplaySource): Promise<OrderWithEvents> {
+  return async function replay(
+    vendorId: string | null,
+    orderId: string,
+    source: ReplaySource,
+  ): Promise<OrderWithEvents> {
     const { order, payment, callbackDeliveryId } = await prisma.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<LockedOrder[]>`
         SELECT o.status, o.vendor_id, o.reference, o.attempt, o.payment_reference, o.account_identifier, o.failure_reason, v.callback_url
@@ -112,15 +134,26 @@ export function createReplay(deps: ReplayDeps) {
       const row = rows[0];
       if (!row || (vendorId && row.vendor_id !== vendorId)) throw new NotFoundError('Order');
       if (!REPLAYABLE_STATUSES.includes(row.status)) {
-        throw new ConflictError(`Only FAILED, NEEDS_ATTENTION or PAYMENT_FAILED orders can be replayed; this one is ${row.status}`, 'ORDER_NOT_REPLAYABLE');
+        throw new ConflictError(
+          `Only FAILED, NEEDS_ATTENTION or PAYMENT_FAILED orders can be replayed; this one is ${row.status}`,
+          'ORDER_NOT_REPLAYABLE',
+        );
       }
       const payment = row.status === 'PAYMENT_FAILED';
-      const event = payment ? await replayPayment(tx, orderId, row, source) : await replayDelivery(tx, orderId, row, source, deps.deliveryDeadlineMs);
+      const event = payment
+        ? await replayPayment(tx, orderId, row, source)
+        : await replayDelivery(tx, orderId, row, source, deps.deliveryDeadlineMs);
       // The vendor hears of the replay as of any status change (same outbox as transitions.ts).
       const callback = row.callback_url
-        ? await tx.callbackDelivery.create({ data: { orderId, orderEventId: event.id, url: row.callback_url }, select: { id: true } })
+        ? await tx.callbackDelivery.create({
+            data: { orderId, orderEventId: event.id, url: row.callback_url },
+            select: { id: true },
+          })
         : null;
-      const order = await tx.order.findUniqueOrThrow({ where: { id: orderId }, include: { events: { orderBy: { id: 'asc' } } } });
+      const order = await tx.order.findUniqueOrThrow({
+        where: { id: orderId },
+        include: { events: { orderBy: { id: 'asc' } } },
+      });
       return { order, payment, callbackDeliveryId: callback?.id ?? null };
     });
     if (payment) await enqueuePayment(queues, order, log);

@@ -30,9 +30,9 @@ const lineFields = {
   customItemPrice: money.optional(),
 };
 
-const subItem: z.ZodType<SubItemInput> = z.lazy(() =>
-  z.object({ ...lineFields, subItems: z.array(subItem).max(50).optional() }),
-).meta({ id: 'OrderSubItem' }); // a named component: OpenAPI needs one to describe the recursion
+const subItem: z.ZodType<SubItemInput> = z
+  .lazy(() => z.object({ ...lineFields, subItems: z.array(subItem).max(50).optional() }))
+  .meta({ id: 'OrderSubItem' }); // a named component: OpenAPI needs one to describe the recursion
 
 const item = z.object({
   ...lineFields,
@@ -56,7 +56,10 @@ export const createOrderBody = z
       firstName: z.string().trim().min(1).max(128),
       lastName: z.string().trim().min(1).max(128).optional(),
       email: z.email().max(254).optional(),
-      phone: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be E.164, e.g. +31201234567').optional(),
+      phone: z
+        .string()
+        .regex(/^\+[1-9]\d{6,14}$/, 'must be E.164, e.g. +31201234567')
+        .optional(),
       notes: z.string().max(500).optional(),
     }),
     items: z.array(item).min(1).max(200),
@@ -84,10 +87,12 @@ export const createOrderBody = z
   .superRefine((order, ctx) => {
     if (order.type === 'toGo') {
       for (const field of ['tableNumber', 'clientCount'] as const) {
-        if (order[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'only for local (dine-in) orders' });
+        if (order[field] !== undefined)
+          ctx.addIssue({ code: 'custom', path: [field], message: 'only for local (dine-in) orders' });
       }
       order.items.forEach((line, i) => {
-        if (line.course !== undefined) ctx.addIssue({ code: 'custom', path: ['items', i, 'course'], message: 'only for local (dine-in) orders' });
+        if (line.course !== undefined)
+          ctx.addIssue({ code: 'custom', path: ['items', i, 'course'], message: 'only for local (dine-in) orders' });
       });
     } else if (order.deliveryAddress) {
       ctx.addIssue({ code: 'custom', path: ['deliveryAddress'], message: 'only for toGo orders' });
@@ -133,7 +138,10 @@ export function toKSeriesOrder(order: CreateOrderInput, ctx: KSeriesOrderContext
     collectionCode: order.collectionCode,
   };
   if (order.type === 'local') {
-    return { type: 'local', body: { ...common, items: order.items, tableNumber: order.tableNumber, clientCount: order.clientCount } };
+    return {
+      type: 'local',
+      body: { ...common, items: order.items, tableNumber: order.tableNumber, clientCount: order.clientCount },
+    };
   }
   // toGo lines carry no course (the request schema refused one).
   const items = order.items.map(({ course: _course, ...line }) => line);

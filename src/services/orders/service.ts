@@ -2,7 +2,7 @@
 // anything else; delivery to K-Series happens in the push-order job, replays in ./replay.ts.
 import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../../db/prisma.js';
-import { Prisma } from '../../generated/prisma/client.js';
+import type { Prisma } from '../../generated/prisma/client.js';
 import type { OrderStatus } from '../../generated/prisma/enums.js';
 import type { QueueProducers } from '../../jobs/producers.js';
 import { canonicalJson, sha256Hex } from '../../lib/canonical-json.js';
@@ -32,10 +32,16 @@ export function createOrderService(deps: OrderServiceDeps) {
 
   async function findExisting(vendorId: string, idempotencyKey: string | null, callerReference: string | null) {
     if (idempotencyKey) {
-      return prisma.order.findUnique({ where: { vendorId_idempotencyKey: { vendorId, idempotencyKey } }, include: withEvents });
+      return prisma.order.findUnique({
+        where: { vendorId_idempotencyKey: { vendorId, idempotencyKey } },
+        include: withEvents,
+      });
     }
     if (callerReference) {
-      return prisma.order.findUnique({ where: { vendorId_callerReference: { vendorId, callerReference } }, include: withEvents });
+      return prisma.order.findUnique({
+        where: { vendorId_callerReference: { vendorId, callerReference } },
+        include: withEvents,
+      });
     }
     return null;
   }
@@ -61,7 +67,11 @@ export function createOrderService(deps: OrderServiceDeps) {
     get,
 
     /** Returns the stored order and whether this call created it. */
-    async accept(vendorId: string, input: CreateOrderInput, idempotencyKey: string | null): Promise<{ order: OrderWithEvents; created: boolean }> {
+    async accept(
+      vendorId: string,
+      input: CreateOrderInput,
+      idempotencyKey: string | null,
+    ): Promise<{ order: OrderWithEvents; created: boolean }> {
       const callerReference = input.reference ?? null;
       const requestHash = sha256Hex(canonicalJson(input));
       const existing = await findExisting(vendorId, idempotencyKey, callerReference);
@@ -119,7 +129,9 @@ export function createOrderService(deps: OrderServiceDeps) {
         vendorId,
         ...(filter.status?.length ? { status: { in: filter.status } } : {}),
         ...(filter.locationId ? { locationId: filter.locationId } : {}),
-        ...(filter.from || filter.to ? { createdAt: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } } : {}),
+        ...(filter.from || filter.to
+          ? { createdAt: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } }
+          : {}),
       };
       const rows = await prisma.order.findMany({
         where,

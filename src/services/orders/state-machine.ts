@@ -30,7 +30,14 @@ const RANK: Record<OrderStatus, number> = {
 export const FINAL_STATES: readonly OrderStatus[] = ['CLOSED', 'CANCELLED', 'ABANDONED'];
 
 /** States that mean the POS has the order. */
-export const ON_POS_STATES: readonly OrderStatus[] = ['ACCEPTED', 'PAYMENT_SUBMITTED', 'PAYMENT_FAILED', 'PAID', 'READY_FOR_PICKUP', 'CLOSED'];
+export const ON_POS_STATES: readonly OrderStatus[] = [
+  'ACCEPTED',
+  'PAYMENT_SUBMITTED',
+  'PAYMENT_FAILED',
+  'PAID',
+  'READY_FOR_PICKUP',
+  'CLOSED',
+];
 
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
   if (from === to) return false;

@@ -73,7 +73,10 @@ const SET_PAYMENT_SUBMITTED = prepared(
   'order_set_payment_submitted',
   `UPDATE orders SET payment_submitted_at = $2, updated_at = now() WHERE id = $1::uuid AND payment_submitted_at IS NULL`,
 );
-const SET_PAID = prepared('order_set_paid', `UPDATE orders SET paid_at = $2, updated_at = now() WHERE id = $1::uuid AND paid_at IS NULL`);
+const SET_PAID = prepared(
+  'order_set_paid',
+  `UPDATE orders SET paid_at = $2, updated_at = now() WHERE id = $1::uuid AND paid_at IS NULL`,
+);
 
 type OutcomeRow = {
   id: string;
@@ -151,10 +154,11 @@ export function createOrderStore(prisma: PrismaClient) {
     },
 
     async acceptanceChecks(vendorId: string, locationId: string) {
-      const [row] = await runPrepared<{ id: string; mapped: boolean; connection_status: ConnectionStatus | null }>(pool, ACCEPTANCE_CHECKS, [
-        locationId,
-        vendorId,
-      ]);
+      const [row] = await runPrepared<{ id: string; mapped: boolean; connection_status: ConnectionStatus | null }>(
+        pool,
+        ACCEPTANCE_CHECKS,
+        [locationId, vendorId],
+      );
       return row ? { id: row.id, mapped: row.mapped, connectionStatus: row.connection_status } : null;
     },
 

@@ -78,23 +78,30 @@ const TRANSITION = prepared(
 );
 
 /** Returns null when the state machine refuses (duplicate or out-of-order event) or there is no such order. */
-export async function transitionOrder(prisma: PrismaClient, request: TransitionRequest): Promise<TransitionResult | null> {
+export async function transitionOrder(
+  prisma: PrismaClient,
+  request: TransitionRequest,
+): Promise<TransitionResult | null> {
   const sources = allowedSources(request.to);
   if (sources.length === 0) return null;
   const set = request.set ?? {};
-  const rows = await runPrepared<{ from_status: OrderStatus; event_id: string; callback_id: string | null }>(poolOf(prisma), TRANSITION, [
-    request.orderId,
-    request.to,
-    sources,
-    request.source,
-    request.reason ?? null,
-    set.failureReason ?? null,
-    set.submittedAt ?? null,
-    set.paymentSubmittedAt ?? null,
-    set.paidAt ?? null,
-    set.accountIdentifier ?? null,
-    request.data === undefined ? null : JSON.stringify(request.data),
-  ]);
+  const rows = await runPrepared<{ from_status: OrderStatus; event_id: string; callback_id: string | null }>(
+    poolOf(prisma),
+    TRANSITION,
+    [
+      request.orderId,
+      request.to,
+      sources,
+      request.source,
+      request.reason ?? null,
+      set.failureReason ?? null,
+      set.submittedAt ?? null,
+      set.paymentSubmittedAt ?? null,
+      set.paidAt ?? null,
+      set.accountIdentifier ?? null,
+      request.data === undefined ? null : JSON.stringify(request.data),
+    ],
+  );
   const row = rows[0];
   if (!row) return null;
   return { from: row.from_status, to: request.to, eventId: BigInt(row.event_id), callbackDeliveryId: row.callback_id };

@@ -24,23 +24,45 @@ export function kseriesErrorToAppError(err: unknown, options: MappingOptions = {
   const details = err.toJSON();
   switch (err.kind) {
     case 'missing_scope':
-      return new ForbiddenError(`The Lightspeed connection was not granted the "${err.scope}" scope`, { scope: err.scope }, 'MISSING_SCOPE');
+      return new ForbiddenError(
+        `The Lightspeed connection was not granted the "${err.scope}" scope`,
+        { scope: err.scope },
+        'MISSING_SCOPE',
+      );
     case 'invalid_request':
-      return new BadRequestError(`Lightspeed would refuse this request: ${err.upstreamMessage}`, { fields: err.fields }, 'KSERIES_INVALID_REQUEST');
+      return new BadRequestError(
+        `Lightspeed would refuse this request: ${err.upstreamMessage}`,
+        { fields: err.fields },
+        'KSERIES_INVALID_REQUEST',
+      );
     case 'rate_limited':
-      return new UpstreamError(503, 'KSERIES_BUSY', 'Too many Lightspeed calls for this vendor right now; retry shortly', details);
+      return new UpstreamError(
+        503,
+        'KSERIES_BUSY',
+        'Too many Lightspeed calls for this vendor right now; retry shortly',
+        details,
+      );
     case 'timeout':
       return new UpstreamError(504, 'KSERIES_TIMEOUT', 'Lightspeed did not answer in time', details);
     case 'network':
       return new UpstreamError(502, 'KSERIES_UNREACHABLE', 'Lightspeed could not be reached', details);
     case 'invalid_response':
-      return new UpstreamError(502, 'KSERIES_INVALID_RESPONSE', `Lightspeed returned an unexpected response: ${err.upstreamMessage}`, details);
+      return new UpstreamError(
+        502,
+        'KSERIES_INVALID_RESPONSE',
+        `Lightspeed returned an unexpected response: ${err.upstreamMessage}`,
+        details,
+      );
     case 'http':
       return httpError(err, details, options);
   }
 }
 
-function httpError(err: KSeriesApiError, details: ReturnType<KSeriesApiError['toJSON']>, options: MappingOptions): AppError {
+function httpError(
+  err: KSeriesApiError,
+  details: ReturnType<KSeriesApiError['toJSON']>,
+  options: MappingOptions,
+): AppError {
   const status = err.status ?? 502;
   const upstream = `Lightspeed answered ${status}: ${err.upstreamMessage}`;
   if (status === 404) return new AppError(404, 'KSERIES_NOT_FOUND', upstream, details);

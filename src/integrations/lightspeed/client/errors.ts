@@ -164,7 +164,8 @@ export function parseUpstreamError(
     // Plain text from a proxy; HTML error pages say nothing useful.
     message = str(bodyText);
   }
-  if (!message && fields.length > 0) message = fields.map((f) => (f.field ? `${f.field}: ${f.message}` : f.message)).join('; ');
+  if (!message && fields.length > 0)
+    message = fields.map((f) => (f.field ? `${f.field}: ${f.message}` : f.message)).join('; ');
   message ??= `HTTP ${status} without an error message`;
   return { message: message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}...` : message, fields };
 }

@@ -102,11 +102,39 @@ export { saleExternalReference, type FinancialsQuery } from './endpoints/financi
 export type { ItemSearch } from './endpoints/items.js';
 export type { ClientLogger, RetryPolicy } from './transport.js';
 export type {
-  Business, FloorPlan, Table, AccountProfile, AccountProfiles, MenuSummary, ModifierGroup, Discount, RestrictedItemPage,
-  Readiness, AccountSnapshot, LocalOrderRequest, ToGoOrderRequest, PayRequest, PrintMessageRequest,
+  Business,
+  FloorPlan,
+  Table,
+  AccountProfile,
+  AccountProfiles,
+  MenuSummary,
+  ModifierGroup,
+  Discount,
+  RestrictedItemPage,
+  Readiness,
+  AccountSnapshot,
+  LocalOrderRequest,
+  ToGoOrderRequest,
+  PayRequest,
+  PrintMessageRequest,
 } from './schemas/orders-api.js';
 export type { Menu, MenuEntry, MenuSelectionGroup } from './schemas/menu.js';
 export type { WebhookEndpoint, WebhookEndpointRequest, WebhookLocationLink } from './schemas/webhooks.js';
-export type { FinancialBusiness, TaxRate, PaymentMethod, AccountingGroup, Sale, FinancialPage } from './schemas/financial.js';
-export type { Item, CreateItemRequest, UpdateItemRequest, RichItem, RichItemPage, RichItemRequest, Allergen } from './schemas/items.js';
+export type {
+  FinancialBusiness,
+  TaxRate,
+  PaymentMethod,
+  AccountingGroup,
+  Sale,
+  FinancialPage,
+} from './schemas/financial.js';
+export type {
+  Item,
+  CreateItemRequest,
+  UpdateItemRequest,
+  RichItem,
+  RichItemPage,
+  RichItemRequest,
+  Allergen,
+} from './schemas/items.js';
 export type { IdInput, StatusResponse } from './schemas/common.js';

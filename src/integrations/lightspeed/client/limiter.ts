@@ -59,7 +59,15 @@ return {1, 0}
 `;
 
 type RedisWithAcquire = Redis & {
-  kseriesLimiterAcquire(sem: string, bucket: string, lease: string, maxc: number, ttl: number, rate: number, burst: number): Promise<[number, number]>;
+  kseriesLimiterAcquire(
+    sem: string,
+    bucket: string,
+    lease: string,
+    maxc: number,
+    ttl: number,
+    rate: number,
+    burst: number,
+  ): Promise<[number, number]>;
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -108,7 +116,15 @@ export function createConnectionLimiter(
         let answer: [number, number];
         try {
           answer = await withTimeout(
-            client.kseriesLimiterAcquire(sem, bucket, lease, options.maxConcurrent, options.leaseTtlMs, options.ratePerSecond, options.burst),
+            client.kseriesLimiterAcquire(
+              sem,
+              bucket,
+              lease,
+              options.maxConcurrent,
+              options.leaseTtlMs,
+              options.ratePerSecond,
+              options.burst,
+            ),
             options.redisTimeoutMs,
           );
         } catch (err) {

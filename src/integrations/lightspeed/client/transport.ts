@@ -116,7 +116,13 @@ function formatPath(path: PropertyKey[]): string {
 export function createTransport(deps: TransportDeps) {
   const { tokens, limiter, metrics, logger, dispatcher, policy } = deps;
 
-  async function attempt(access: ConnectionAccess, ep: Endpoint<unknown>, input: CallInput, body: string | undefined, timeoutMs: number): Promise<Outcome> {
+  async function attempt(
+    access: ConnectionAccess,
+    ep: Endpoint<unknown>,
+    input: CallInput,
+    body: string | undefined,
+    timeoutMs: number,
+  ): Promise<Outcome> {
     const url = new URL(access.baseUrl);
     const basePath = url.pathname.replace(/\/+$/, '');
     const headers: Record<string, string> = {
@@ -151,21 +157,46 @@ export function createTransport(deps: TransportDeps) {
     try {
       json = text === '' ? undefined : JSON.parse(text);
     } catch {
-      throw new KSeriesApiError({ kind: 'invalid_response', endpoint, status, upstreamMessage: 'body is not JSON', retryable: false });
+      throw new KSeriesApiError({
+        kind: 'invalid_response',
+        endpoint,
+        status,
+        upstreamMessage: 'body is not JSON',
+        retryable: false,
+      });
     }
     const parsed = ep.response.safeParse(json);
     if (parsed.success) return parsed.data;
     const fields = parsed.error.issues.slice(0, 10).map((i) => ({ field: formatPath(i.path), message: i.message }));
     const message = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
-    throw new KSeriesApiError({ kind: 'invalid_response', endpoint, status, upstreamMessage: message, retryable: false, fields });
+    throw new KSeriesApiError({
+      kind: 'invalid_response',
+      endpoint,
+      status,
+      upstreamMessage: message,
+      retryable: false,
+      fields,
+    });
   }
 
   function failure(endpoint: string, outcome: Outcome, timeoutMs: number): KSeriesApiError {
     if (outcome.type === 'timeout') {
-      return new KSeriesApiError({ kind: 'timeout', endpoint, status: null, upstreamMessage: `no response within ${Math.max(0, timeoutMs)} ms`, retryable: true });
+      return new KSeriesApiError({
+        kind: 'timeout',
+        endpoint,
+        status: null,
+        upstreamMessage: `no response within ${Math.max(0, timeoutMs)} ms`,
+        retryable: true,
+      });
     }
     if (outcome.type === 'network') {
-      return new KSeriesApiError({ kind: 'network', endpoint, status: null, upstreamMessage: `connection failed (${outcome.code})`, retryable: true });
+      return new KSeriesApiError({
+        kind: 'network',
+        endpoint,
+        status: null,
+        upstreamMessage: `connection failed (${outcome.code})`,
+        retryable: true,
+      });
     }
     const { message, fields } = parseUpstreamError(outcome.status, outcome.text);
     const retryAfterMs = parseRetryAfter(outcome.headers['retry-after']);
@@ -207,9 +238,15 @@ export function createTransport(deps: TransportDeps) {
       if (input.body !== undefined) {
         const checked = ep.request ? ep.request.safeParse(input.body) : { success: true as const, data: input.body };
         if (!checked.success) {
-          const fields = checked.error.issues.slice(0, 10).map((i) => ({ field: formatPath(i.path), message: i.message }));
+          const fields = checked.error.issues
+            .slice(0, 10)
+            .map((i) => ({ field: formatPath(i.path), message: i.message }));
           throw new KSeriesApiError({
-            kind: 'invalid_request', endpoint, status: null, retryable: false, fields,
+            kind: 'invalid_request',
+            endpoint,
+            status: null,
+            retryable: false,
+            fields,
             upstreamMessage: fields.map((f) => `${f.field}: ${f.message}`).join('; '),
           });
         }
@@ -217,7 +254,14 @@ export function createTransport(deps: TransportDeps) {
       }
       let access = await tokens.getAccess(connectionId);
       if (!access.scopes.includes(ep.scope)) {
-        throw new KSeriesApiError({ kind: 'missing_scope', endpoint, status: null, scope: ep.scope, retryable: false, upstreamMessage: `scope ${ep.scope} not granted` });
+        throw new KSeriesApiError({
+          kind: 'missing_scope',
+          endpoint,
+          status: null,
+          scope: ep.scope,
+          retryable: false,
+          upstreamMessage: `scope ${ep.scope} not granted`,
+        });
       }
       let refreshed = false;
       let attempts = 0;
@@ -225,28 +269,40 @@ export function createTransport(deps: TransportDeps) {
       for (;;) {
         attempts += 1;
         const slot = await limiter.acquire(connectionId, deadline, limiterTrouble);
-        metrics.limiterWait.observe({ outcome: !slot.ok ? 'rejected' : slot.bypassed ? 'bypassed' : 'acquired' }, slot.waitedMs / 1000);
+        metrics.limiterWait.observe(
+          { outcome: !slot.ok ? 'rejected' : slot.bypassed ? 'bypassed' : 'acquired' },
+          slot.waitedMs / 1000,
+        );
         const timeoutMs = Math.min(policy.attemptTimeoutMs, deadline - Date.now());
         // No slot, or one that came too late to send anything: the limit used up the budget.
         if (!slot.ok || (timeoutMs <= 0 && slot.waitedMs > 0)) {
           if (slot.ok) await slot.release();
           outcomeLabel = 'rate_limited';
           throw new KSeriesApiError({
-            kind: 'rate_limited', endpoint, status: null, retryable: true, attempts: attempts - 1,
+            kind: 'rate_limited',
+            endpoint,
+            status: null,
+            retryable: true,
+            attempts: attempts - 1,
             upstreamMessage: `the per-connection K-Series limit had no free slot within ${slot.waitedMs} ms`,
           });
         }
         const t0 = performance.now();
         let outcome: Outcome;
         try {
-          outcome = timeoutMs > 0 ? await attempt(access, ep as Endpoint<unknown>, input, body, timeoutMs) : { type: 'timeout' };
+          outcome =
+            timeoutMs > 0
+              ? await attempt(access, ep as Endpoint<unknown>, input, body, timeoutMs)
+              : { type: 'timeout' };
         } finally {
           await slot.release();
         }
         const durationMs = Math.round((performance.now() - t0) * 10) / 10;
         const status = outcome.type === 'response' ? String(outcome.status) : outcome.type;
         metrics.attempts.observe({ endpoint, status }, durationMs / 1000);
-        const logFields = { kseries: { endpoint, path: input.path, connectionId, status, durationMs, attempt: attempts } };
+        const logFields = {
+          kseries: { endpoint, path: input.path, connectionId, status, durationMs, attempt: attempts },
+        };
         if (outcome.type === 'response' && outcome.status >= 200 && outcome.status < 300) {
           logger.info(logFields, 'kseries call');
           let result: T;
@@ -266,16 +322,20 @@ export function createTransport(deps: TransportDeps) {
           continue;
         }
         const error = failure(endpoint, outcome, timeoutMs);
-        logger.warn({ ...logFields, kseries: { ...logFields.kseries, error: error.upstreamMessage } }, 'kseries call failed');
+        logger.warn(
+          { ...logFields, kseries: { ...logFields.kseries, error: error.upstreamMessage } },
+          'kseries call failed',
+        );
         const reason = shouldRetry(ep as Endpoint<unknown>, outcome);
         failures += 1;
         if (!reason || failures >= policy.maxAttempts) throw error.withAttempts(attempts);
         const retryAfter = error.retryAfterMs;
         if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterMs) throw error.withAttempts(attempts);
         // Honour Retry-After as a floor; a little jitter keeps many waiters from returning together.
-        const delay = retryAfter !== undefined
-          ? retryAfter + Math.round(Math.random() * Math.min(250, retryAfter * 0.1))
-          : backoffDelay(failures - 1, policy.backoffBaseMs, policy.backoffMaxMs);
+        const delay =
+          retryAfter !== undefined
+            ? retryAfter + Math.round(Math.random() * Math.min(250, retryAfter * 0.1))
+            : backoffDelay(failures - 1, policy.backoffBaseMs, policy.backoffMaxMs);
         if (Date.now() + delay >= deadline) throw error.withAttempts(attempts);
         metrics.retries.inc({ endpoint, reason });
         await sleep(delay);

@@ -6,8 +6,20 @@ export type Call = <T>(connectionId: string, ep: Endpoint<T>, input: CallInput) 
 
 type EndpointOptions = { request?: z.ZodType; idempotent?: boolean };
 
-export function endpoint(method: HttpMethod, template: string, scope: KSeriesScope, response: null, options?: EndpointOptions): Endpoint<void>;
-export function endpoint<T>(method: HttpMethod, template: string, scope: KSeriesScope, response: z.ZodType<T>, options?: EndpointOptions): Endpoint<T>;
+export function endpoint(
+  method: HttpMethod,
+  template: string,
+  scope: KSeriesScope,
+  response: null,
+  options?: EndpointOptions,
+): Endpoint<void>;
+export function endpoint<T>(
+  method: HttpMethod,
+  template: string,
+  scope: KSeriesScope,
+  response: z.ZodType<T>,
+  options?: EndpointOptions,
+): Endpoint<T>;
 export function endpoint<T>(
   method: HttpMethod,
   template: string,

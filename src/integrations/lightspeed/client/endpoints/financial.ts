@@ -11,8 +11,18 @@ const E = {
   businesses: endpoint('GET', '/f/data/businesses', 'financial-api', s.financialBusinesses),
   taxRates: endpoint('GET', '/f/finance/{businessLocationId}/tax-rates', 'financial-api', s.taxRates),
   paymentMethods: endpoint('GET', '/f/finance/{businessLocationId}/paymentMethods', 'financial-api', s.paymentMethods),
-  accountingGroups: endpoint('GET', '/f/finance/{businessLocationId}/accountingGroups', 'financial-api', s.accountingGroups),
-  financials: endpoint('GET', '/f/finance/{businessLocationId}/financials/{from}/{to}', 'financial-api', s.financialPage),
+  accountingGroups: endpoint(
+    'GET',
+    '/f/finance/{businessLocationId}/accountingGroups',
+    'financial-api',
+    s.accountingGroups,
+  ),
+  financials: endpoint(
+    'GET',
+    '/f/finance/{businessLocationId}/financials/{from}/{to}',
+    'financial-api',
+    s.financialPage,
+  ),
   daily: endpoint('GET', '/f/finance/{businessLocationId}/dailyFinancials', 'financial-api', s.financialPage),
   sale: endpoint('GET', '/f/finance/{businessLocationId}/saleByExternalReference', 'financial-api', s.sale),
   aggregated: endpoint('GET', '/f/finance/{businessLocationId}/aggregatedSales', 'financial-api', aggregated),
@@ -58,11 +68,18 @@ export function financialApi(call: Call) {
     getFinancials,
 
     /** Every page of a range, following nextPageToken. */
-    async *iterateFinancials(connectionId: string, businessLocationId: IdInput, q: Omit<FinancialsQuery, 'nextPageToken'>) {
+    async *iterateFinancials(
+      connectionId: string,
+      businessLocationId: IdInput,
+      q: Omit<FinancialsQuery, 'nextPageToken'>,
+    ) {
       let token: string | undefined;
       const seen = new Set<string>();
       for (;;) {
-        const page = await getFinancials(connectionId, businessLocationId, { ...q, ...(token ? { nextPageToken: token } : {}) });
+        const page = await getFinancials(connectionId, businessLocationId, {
+          ...q,
+          ...(token ? { nextPageToken: token } : {}),
+        });
         yield page;
         if (!page.nextPageToken) return;
         // A server repeating a token would loop forever.
@@ -72,7 +89,11 @@ export function financialApi(call: Call) {
       }
     },
 
-    getDailyFinancials: (connectionId: string, businessLocationId: IdInput, q: { date?: string; include?: readonly string[]; includeConsumers?: boolean } = {}) =>
+    getDailyFinancials: (
+      connectionId: string,
+      businessLocationId: IdInput,
+      q: { date?: string; include?: readonly string[]; includeConsumers?: boolean } = {},
+    ) =>
       call(connectionId, E.daily, {
         path: `/f/finance/${seg(businessLocationId)}/dailyFinancials`,
         query: { date: q.date, include: q.include?.join(','), includeConsumers: q.includeConsumers },

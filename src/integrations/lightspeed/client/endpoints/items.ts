@@ -12,9 +12,13 @@ const E = {
   richList: endpoint('GET', '/i/richItem/{businessId}', 'orders-api', s.richItemPage),
   richGet: endpoint('GET', '/i/richItem/{businessId}/{sku}', 'orders-api', s.richItem),
   richPut: endpoint('PUT', '/i/richItem/{businessId}/{sku}', 'orders-api', s.richItem, { request: s.richItemRequest }),
-  richPatch: endpoint('PATCH', '/i/richItem/{businessId}/{sku}', 'orders-api', s.richItem, { request: s.richItemPictureRequest }),
+  richPatch: endpoint('PATCH', '/i/richItem/{businessId}/{sku}', 'orders-api', s.richItem, {
+    request: s.richItemPictureRequest,
+  }),
   richDelete: endpoint('DELETE', '/i/richItem/{businessId}/{sku}', 'orders-api', null),
-  richBySkus: endpoint('POST', '/i/richItem/{businessId}/itemsBySkus', 'orders-api', s.richItemPage, { idempotent: true }),
+  richBySkus: endpoint('POST', '/i/richItem/{businessId}/itemsBySkus', 'orders-api', s.richItemPage, {
+    idempotent: true,
+  }),
   pictureSpec: endpoint('GET', '/i/richItem/{businessId}/pictureSpec', 'orders-api', s.pictureSpec),
   locales: endpoint('GET', '/i/locales/{businessId}', 'orders-api', s.locales),
   localesPut: endpoint('PUT', '/i/locales/{businessId}', 'orders-api', null, { request: s.locales }),
@@ -47,36 +51,65 @@ export function itemsApi(call: Call) {
         },
       }),
 
-    createItem: (connectionId: string, body: s.CreateItemRequest) => call(connectionId, E.create, { path: '/items/v1/items', body }),
+    createItem: (connectionId: string, body: s.CreateItemRequest) =>
+      call(connectionId, E.create, { path: '/items/v1/items', body }),
 
     getItem: (connectionId: string, businessLocationId: IdInput, itemId: IdInput) =>
-      call(connectionId, E.get, { path: `/items/v1/items/${seg(itemId)}`, query: { businessLocationId: blq(businessLocationId) } }),
+      call(connectionId, E.get, {
+        path: `/items/v1/items/${seg(itemId)}`,
+        query: { businessLocationId: blq(businessLocationId) },
+      }),
 
     updateItem: (connectionId: string, itemId: IdInput, body: s.UpdateItemRequest) =>
       call(connectionId, E.update, { path: `/items/v1/items/${seg(itemId)}`, body }),
 
-    listRichItems: (connectionId: string, businessId: IdInput, q: { page?: number; size?: number; sort?: readonly string[] } = {}) =>
-      call(connectionId, E.richList, { path: `/i/richItem/${seg(businessId)}`, query: { page: q.page, size: q.size, sort: q.sort } }),
+    listRichItems: (
+      connectionId: string,
+      businessId: IdInput,
+      q: { page?: number; size?: number; sort?: readonly string[] } = {},
+    ) =>
+      call(connectionId, E.richList, {
+        path: `/i/richItem/${seg(businessId)}`,
+        query: { page: q.page, size: q.size, sort: q.sort },
+      }),
 
     getRichItem: (connectionId: string, businessId: IdInput, sku: string) =>
       call(connectionId, E.richGet, { path: `/i/richItem/${seg(businessId)}/${seg(sku)}` }),
 
-    putRichItem: (connectionId: string, businessId: IdInput, sku: string, body: Omit<s.RichItemRequest, 'businessId' | 'sku'>) =>
-      call(connectionId, E.richPut, { path: `/i/richItem/${seg(businessId)}/${seg(sku)}`, body: { ...body, businessId, sku } }),
+    putRichItem: (
+      connectionId: string,
+      businessId: IdInput,
+      sku: string,
+      body: Omit<s.RichItemRequest, 'businessId' | 'sku'>,
+    ) =>
+      call(connectionId, E.richPut, {
+        path: `/i/richItem/${seg(businessId)}/${seg(sku)}`,
+        body: { ...body, businessId, sku },
+      }),
 
-    patchRichItemPicture: (connectionId: string, businessId: IdInput, sku: string, body: Omit<s.RichItemPictureRequest, 'businessId' | 'sku'>) =>
-      call(connectionId, E.richPatch, { path: `/i/richItem/${seg(businessId)}/${seg(sku)}`, body: { ...body, businessId, sku } }),
+    patchRichItemPicture: (
+      connectionId: string,
+      businessId: IdInput,
+      sku: string,
+      body: Omit<s.RichItemPictureRequest, 'businessId' | 'sku'>,
+    ) =>
+      call(connectionId, E.richPatch, {
+        path: `/i/richItem/${seg(businessId)}/${seg(sku)}`,
+        body: { ...body, businessId, sku },
+      }),
 
     deleteRichItem: (connectionId: string, businessId: IdInput, sku: string) =>
       call(connectionId, E.richDelete, { path: `/i/richItem/${seg(businessId)}/${seg(sku)}` }),
 
     getRichItemsBySkus: async (connectionId: string, businessId: IdInput, skus: readonly string[]) =>
-      (await call(connectionId, E.richBySkus, { path: `/i/richItem/${seg(businessId)}/itemsBySkus`, body: skus })).items,
+      (await call(connectionId, E.richBySkus, { path: `/i/richItem/${seg(businessId)}/itemsBySkus`, body: skus }))
+        .items,
 
     getRichItemPictureSpec: (connectionId: string, businessId: IdInput) =>
       call(connectionId, E.pictureSpec, { path: `/i/richItem/${seg(businessId)}/pictureSpec` }),
 
-    getLocales: (connectionId: string, businessId: IdInput) => call(connectionId, E.locales, { path: `/i/locales/${seg(businessId)}` }),
+    getLocales: (connectionId: string, businessId: IdInput) =>
+      call(connectionId, E.locales, { path: `/i/locales/${seg(businessId)}` }),
 
     updateLocales: (connectionId: string, businessId: IdInput, locales: readonly string[]) =>
       call(connectionId, E.localesPut, { path: `/i/locales/${seg(businessId)}`, body: locales }),

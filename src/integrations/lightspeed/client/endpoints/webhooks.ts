@@ -7,12 +7,25 @@ import { endpoint, seg, type Call } from './define.js';
 const E = {
   create: endpoint('PUT', '/o/wh/1/webhook', 'orders-api', s.webhookEndpoint, { request: s.webhookEndpointRequest }),
   // A full replacement: sending the same body twice leaves the same endpoint.
-  update: endpoint('POST', '/o/wh/1/webhook', 'orders-api', s.webhookEndpoint, { request: s.webhookEndpointRequest, idempotent: true }),
+  update: endpoint('POST', '/o/wh/1/webhook', 'orders-api', s.webhookEndpoint, {
+    request: s.webhookEndpointRequest,
+    idempotent: true,
+  }),
   get: endpoint('GET', '/o/wh/1/webhook/{endpointId}', 'orders-api', s.webhookEndpoint),
   delete: endpoint('DELETE', '/o/wh/1/webhook/{endpointId}', 'orders-api', null),
   locations: endpoint('GET', '/o/wh/1/webhook/{endpointId}/business-locations', 'orders-api', s.webhookLocationLinks),
-  link: endpoint('PUT', '/o/wh/1/webhook/{endpointId}/business-locations/{businessLocationId}', 'orders-api', s.webhookLocationLink),
-  unlink: endpoint('DELETE', '/o/wh/1/webhook/{endpointId}/business-locations/{businessLocationId}', 'orders-api', null),
+  link: endpoint(
+    'PUT',
+    '/o/wh/1/webhook/{endpointId}/business-locations/{businessLocationId}',
+    'orders-api',
+    s.webhookLocationLink,
+  ),
+  unlink: endpoint(
+    'DELETE',
+    '/o/wh/1/webhook/{endpointId}/business-locations/{businessLocationId}',
+    'orders-api',
+    null,
+  ),
 };
 
 export function webhooksApi(call: Call) {
@@ -34,10 +47,14 @@ export function webhooksApi(call: Call) {
       call(connectionId, E.locations, { path: `/o/wh/1/webhook/${seg(endpointId)}/business-locations` }),
 
     linkWebhookLocation: (connectionId: string, endpointId: string, businessLocationId: IdInput) =>
-      call(connectionId, E.link, { path: `/o/wh/1/webhook/${seg(endpointId)}/business-locations/${seg(businessLocationId)}` }),
+      call(connectionId, E.link, {
+        path: `/o/wh/1/webhook/${seg(endpointId)}/business-locations/${seg(businessLocationId)}`,
+      }),
 
     // The spec documents a link DTO in the answer; nothing here needs it, and an empty 200 is fine.
     unlinkWebhookLocation: (connectionId: string, endpointId: string, businessLocationId: IdInput) =>
-      call(connectionId, E.unlink, { path: `/o/wh/1/webhook/${seg(endpointId)}/business-locations/${seg(businessLocationId)}` }),
+      call(connectionId, E.unlink, {
+        path: `/o/wh/1/webhook/${seg(endpointId)}/business-locations/${seg(businessLocationId)}`,
+      }),
   };
 }

@@ -34,5 +34,5 @@ export const halLinks = z.looseObject({ self: link.optional(), nextPage: link.op
 export function halList<T extends z.ZodType>(key: string, item: T) {
   return z
     .looseObject({ _embedded: z.looseObject({ [key]: z.array(item).optional() }).optional(), _links: halLinks })
-    .transform((v) => ((v._embedded?.[key] ?? []) as z.output<T>[]));
+    .transform((v) => (v._embedded?.[key] ?? []) as z.output<T>[]);
 }

@@ -9,7 +9,14 @@ export const financialBusiness = z.looseObject({
   businessId: z.number(),
   currencyCode: z.string().optional(),
   businessLocations: z
-    .array(z.looseObject({ blName: z.string().optional(), blID: z.number(), country: z.string().optional(), timezone: z.string().optional() }))
+    .array(
+      z.looseObject({
+        blName: z.string().optional(),
+        blID: z.number(),
+        country: z.string().optional(),
+        timezone: z.string().optional(),
+      }),
+    )
     .default([]),
 });
 export const financialBusinesses = halList('businessList', financialBusiness);

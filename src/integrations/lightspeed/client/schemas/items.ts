@@ -71,7 +71,12 @@ export const richItemPage = z
     _embedded: z.looseObject({ richItemDtoList: z.array(richItem).optional() }).optional(),
     _links: halLinks,
     page: z
-      .looseObject({ size: z.number().optional(), totalElements: z.number().optional(), totalPages: z.number().optional(), number: z.number().optional() })
+      .looseObject({
+        size: z.number().optional(),
+        totalElements: z.number().optional(),
+        totalPages: z.number().optional(),
+        number: z.number().optional(),
+      })
       .optional(),
   })
   .transform((v) => ({ items: v._embedded?.richItemDtoList ?? [], page: v.page ?? null }));
@@ -82,7 +87,13 @@ export const richItemRequest = z.object({
   sku: z.string().min(1).max(25),
   allergenCodes: z.array(z.string()).optional(),
   descriptions: z
-    .array(z.object({ localeCode: z.string().min(2).max(7), description: z.string().max(4000).optional(), displayName: z.string().optional() }))
+    .array(
+      z.object({
+        localeCode: z.string().min(2).max(7),
+        description: z.string().max(4000).optional(),
+        displayName: z.string().optional(),
+      }),
+    )
     .optional(),
 });
 export type RichItemRequest = z.input<typeof richItemRequest>;

@@ -12,7 +12,13 @@ export const itemRichData = z.looseObject({
   containsAlcohol: z.boolean().optional(),
   alcoholPercentage: z.number().optional(),
   texts: z
-    .array(z.looseObject({ locale: z.string().optional(), friendlyDisplayName: z.string().optional(), description: z.string().optional() }))
+    .array(
+      z.looseObject({
+        locale: z.string().optional(),
+        friendlyDisplayName: z.string().optional(),
+        description: z.string().optional(),
+      }),
+    )
     .optional(),
   allergenCodes: z.array(z.string()).optional(),
 });
@@ -54,21 +60,23 @@ export interface MenuSelectionGroup {
 
 const ITEM_LIKE = new Set(['menuItem', 'menuDeal', 'menuProductModifier']);
 
-const selectionGroup: z.ZodType<MenuSelectionGroup> = z.looseObject({
-  description: z.string().optional(),
-  sku: z.string().optional(),
-  mustSelectAnItem: z.boolean().optional(),
-  multiSelectionPermitted: z.boolean().optional(),
-  minimumSelection: z.number().int().optional(),
-  maximumSelection: z.number().int().optional(),
-  itemRichData: itemRichData.optional(),
-  get items() {
-    return z.array(menuEntry).optional();
-  },
-  get productModifiers() {
-    return z.array(menuEntry).optional();
-  },
-}).meta({ id: 'KSeriesMenuSelectionGroup' });
+const selectionGroup: z.ZodType<MenuSelectionGroup> = z
+  .looseObject({
+    description: z.string().optional(),
+    sku: z.string().optional(),
+    mustSelectAnItem: z.boolean().optional(),
+    multiSelectionPermitted: z.boolean().optional(),
+    minimumSelection: z.number().int().optional(),
+    maximumSelection: z.number().int().optional(),
+    itemRichData: itemRichData.optional(),
+    get items() {
+      return z.array(menuEntry).optional();
+    },
+    get productModifiers() {
+      return z.array(menuEntry).optional();
+    },
+  })
+  .meta({ id: 'KSeriesMenuSelectionGroup' });
 
 export const menuEntry: z.ZodType<MenuEntry> = z
   .looseObject({
@@ -87,7 +95,15 @@ export const menuEntry: z.ZodType<MenuEntry> = z
     defaultTaxPercentage: z.number().optional(),
     taxIncludedInPrice: z.boolean().optional(),
     conditionalTaxRules: z.boolean().optional(),
-    taxes: z.array(z.looseObject({ description: z.string().optional(), amount: z.number().optional(), percentage: z.number().optional() })).optional(),
+    taxes: z
+      .array(
+        z.looseObject({
+          description: z.string().optional(),
+          amount: z.number().optional(),
+          percentage: z.number().optional(),
+        }),
+      )
+      .optional(),
     asSubItem: z.boolean().optional(),
     productionInstructionList: z.array(instructionGroup).optional(),
     get menuEntry() {

@@ -65,7 +65,9 @@ export const discounts = z.array(discount);
 export type Discount = z.infer<typeof discount>;
 
 export const restrictedItemPage = z.looseObject({
-  data: z.array(z.looseObject({ sku: z.string(), count: z.number().int().optional(), updatedAt: timestamp.optional() })).default([]),
+  data: z
+    .array(z.looseObject({ sku: z.string(), count: z.number().int().optional(), updatedAt: timestamp.optional() }))
+    .default([]),
   metadata: z
     .looseObject({
       warnings: z.array(warning).optional(),
@@ -84,7 +86,11 @@ export const readiness = z.looseObject({
     .looseObject({ enabled: z.boolean().optional(), orderProfileId: id.optional(), staffId: id.optional() })
     .optional(),
   posStatus: z
-    .looseObject({ salesPeriod: z.string().optional(), acceptingOnlineOrders: z.boolean().optional(), availableDevices: z.boolean().optional() })
+    .looseObject({
+      salesPeriod: z.string().optional(),
+      acceptingOnlineOrders: z.boolean().optional(),
+      availableDevices: z.boolean().optional(),
+    })
     .optional(),
 });
 export type Readiness = z.infer<typeof readiness>;
@@ -97,25 +103,29 @@ type AccountLine = {
   quantity?: number | undefined;
   subLineItems?: AccountLine[] | undefined;
 };
-const accountLine: z.ZodType<AccountLine> = z.looseObject({
-  id: id.optional(),
-  uuid: z.string().optional(),
-  itemName: z.string().optional(),
-  itemSku: z.string().optional(),
-  unitAmount: z.number().optional(),
-  quantity: z.number().optional(),
-  modifiers: z.array(z.looseObject({ name: z.string().optional(), quantity: z.number().int().optional() })).optional(),
-  amountWithTax: z.number().optional(),
-  amountLessTax: z.number().optional(),
-  discountedAmount: z.number().optional(),
-  timeOfTransactionUtc: timestamp.optional(),
-  active: z.boolean().optional(),
-  parentId: id.optional(),
-  get subLineItems() {
-    return z.array(accountLine).optional();
-  },
-  taxIncluded: z.boolean().optional(),
-}).meta({ id: 'KSeriesAccountLine' });
+const accountLine: z.ZodType<AccountLine> = z
+  .looseObject({
+    id: id.optional(),
+    uuid: z.string().optional(),
+    itemName: z.string().optional(),
+    itemSku: z.string().optional(),
+    unitAmount: z.number().optional(),
+    quantity: z.number().optional(),
+    modifiers: z
+      .array(z.looseObject({ name: z.string().optional(), quantity: z.number().int().optional() }))
+      .optional(),
+    amountWithTax: z.number().optional(),
+    amountLessTax: z.number().optional(),
+    discountedAmount: z.number().optional(),
+    timeOfTransactionUtc: timestamp.optional(),
+    active: z.boolean().optional(),
+    parentId: id.optional(),
+    get subLineItems() {
+      return z.array(accountLine).optional();
+    },
+    taxIncluded: z.boolean().optional(),
+  })
+  .meta({ id: 'KSeriesAccountLine' });
 
 /** An open or closed check. `identifier` is the account id ("A17700.3"), also spelled ikaccountId. */
 export const accountSnapshot = z.looseObject({
@@ -161,8 +171,18 @@ const modifierRef = z.object({
   modifierId: z.union([z.string().min(1), z.number().int()]).transform(String),
 });
 
-type SubItemInput = { quantity: number; sku: string; customItemName?: string; customItemPrice?: number; modifiers?: { modifierId: string | number }[]; subItems?: SubItemInput[] };
-type SubItemOutput = Omit<SubItemInput, 'modifiers' | 'subItems'> & { modifiers?: { modifierId: string }[]; subItems?: SubItemOutput[] };
+type SubItemInput = {
+  quantity: number;
+  sku: string;
+  customItemName?: string;
+  customItemPrice?: number;
+  modifiers?: { modifierId: string | number }[];
+  subItems?: SubItemInput[];
+};
+type SubItemOutput = Omit<SubItemInput, 'modifiers' | 'subItems'> & {
+  modifiers?: { modifierId: string }[];
+  subItems?: SubItemOutput[];
+};
 const subItem: z.ZodType<SubItemOutput, SubItemInput> = z.object({
   quantity: z.number().int(),
   sku: z.string().min(1).max(25),
@@ -209,7 +229,9 @@ const orderFields = {
   staffId: idInput.optional(),
   accountProfileCode: z.string().optional(),
   scheduledTimeForOrderAsIso8601: z.iso.datetime({ offset: true }).optional(),
-  payment: z.object({ paymentMethod: z.string().optional(), paymentAmount: z.number(), tipAmount: z.number().optional() }).optional(),
+  payment: z
+    .object({ paymentMethod: z.string().optional(), paymentAmount: z.number(), tipAmount: z.number().optional() })
+    .optional(),
   collectionCode: z.string().max(8).optional(),
   orderCollectionTimeAsIso8601: z.iso.datetime({ offset: true }).optional(),
   targetPrinterProfileId: idInput.optional(),
@@ -229,7 +251,12 @@ export const toGoOrderRequest = z.object({
   ...orderFields,
   items: z.array(z.object(itemLineFields)).optional(),
   deliveryAddress: z
-    .object({ addressLine1: z.string().optional(), addressLine2: z.string().optional(), zip: z.string().optional(), city: z.string().optional() })
+    .object({
+      addressLine1: z.string().optional(),
+      addressLine2: z.string().optional(),
+      zip: z.string().optional(),
+      city: z.string().optional(),
+    })
     .optional(),
 });
 export type ToGoOrderRequest = z.input<typeof toGoOrderRequest>;

@@ -45,4 +45,3 @@ export const webhookLocationLink = z.looseObject({
 });
 export const webhookLocationLinks = z.array(webhookLocationLink);
 export type WebhookLocationLink = z.infer<typeof webhookLocationLink>;
-
