@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 
-export const OPENAPI_DIR = path.resolve(import.meta.dirname, '../../../shared/kseries/openapi');
-export const SEEDS_DIR = path.resolve(import.meta.dirname, '../../../shared/kseries/seeds');
+export const OPENAPI_DIR = path.resolve(import.meta.dirname, '../../spec/kseries/openapi');
+export const SEEDS_DIR = path.resolve(import.meta.dirname, '../../spec/kseries/seeds');
 
 export function loadOpenApi(file: string): Record<string, any> {
   return YAML.parse(readFileSync(path.join(OPENAPI_DIR, file), 'utf8')) as Record<string, any>;

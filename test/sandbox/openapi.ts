@@ -1,4 +1,4 @@
-// Loads Lightspeed's published OpenAPI descriptions (../shared/kseries/openapi) and validates
+// Loads Lightspeed's published OpenAPI descriptions (spec/kseries/openapi) and validates
 // sandbox responses and webhook payloads against them with Ajv (JSON Schema 2020-12, which
 // OpenAPI 3.1+/3.2 uses) and ajv-formats.
 //
@@ -13,7 +13,7 @@ import addFormatsImport from 'ajv-formats';
 import { parse } from 'yaml';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const OPENAPI_DIR = path.resolve(repoRoot, '../shared/kseries/openapi');
+export const OPENAPI_DIR = path.resolve(repoRoot, 'spec/kseries/openapi');
 
 export const SPEC_FILES = {
   orders: 'lightspeed-order-and-pay-api-openapi.yml',
@@ -25,7 +25,11 @@ export const SPEC_FILES = {
 export type SpecName = keyof typeof SPEC_FILES;
 
 type Json = Record<string, unknown>;
-type Doc = { paths: Record<string, Record<string, Json>>; components?: { schemas?: Record<string, Json> }; webhooks?: Record<string, Record<string, Json>> };
+type Doc = {
+  paths: Record<string, Record<string, Json>>;
+  components?: { schemas?: Record<string, Json> };
+  webhooks?: Record<string, Record<string, Json>>;
+};
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 const DROP = new Set(['example', 'discriminator', 'xml', 'externalDocs']);
@@ -49,7 +53,8 @@ export class OpenApiContracts {
       const doc = parse(readFileSync(path.join(OPENAPI_DIR, file), 'utf8')) as Doc;
       this.docs.set(name, doc);
       const defs: Json = {};
-      for (const [key, schema] of Object.entries(doc.components?.schemas ?? {})) defs[key] = this.convert(name, schema, true);
+      for (const [key, schema] of Object.entries(doc.components?.schemas ?? {}))
+        defs[key] = this.convert(name, schema, true);
       this.ajv.addSchema({ $id: this.id(name), $defs: defs });
     }
   }
@@ -58,7 +63,9 @@ export class OpenApiContracts {
   operations(name: SpecName): string[] {
     const doc = this.docs.get(name)!;
     return Object.entries(doc.paths).flatMap(([p, item]) =>
-      Object.keys(item).filter((m) => HTTP_METHODS.includes(m)).map((m) => `${m.toUpperCase()} ${p}`),
+      Object.keys(item)
+        .filter((m) => HTTP_METHODS.includes(m))
+        .map((m) => `${m.toUpperCase()} ${p}`),
     );
   }
 
@@ -72,12 +79,23 @@ export class OpenApiContracts {
     return content ? Object.values(content)[0]?.schema : undefined;
   }
 
-  validator(name: SpecName, key: string, schema: Json, opts: { open?: boolean; extraProps?: string[] } = {}): ValidateFunction {
+  validator(
+    name: SpecName,
+    key: string,
+    schema: Json,
+    opts: { open?: boolean; extraProps?: string[] } = {},
+  ): ValidateFunction {
     const cacheKey = `${name}|${key}|${opts.open ? 'open' : 'closed'}`;
     let fn = this.cache.get(cacheKey);
     if (!fn) {
       const withExtras = opts.extraProps?.length
-        ? { ...schema, properties: { ...((schema.properties as Json | undefined) ?? {}), ...Object.fromEntries(opts.extraProps.map((p) => [p, {}])) } }
+        ? {
+            ...schema,
+            properties: {
+              ...((schema.properties as Json | undefined) ?? {}),
+              ...Object.fromEntries(opts.extraProps.map((p) => [p, {}])),
+            },
+          }
         : schema;
       fn = this.ajv.compile(this.convert(name, withExtras, !opts.open));
       this.cache.set(cacheKey, fn);
@@ -87,7 +105,9 @@ export class OpenApiContracts {
 
   webhookSchema(name: string): Json {
     const hook = this.docs.get('orders')!.webhooks?.[name];
-    const schema = ((hook?.post?.requestBody as Json | undefined)?.content as Record<string, { schema: Json }> | undefined)?.['application/json']?.schema;
+    const schema = (
+      (hook?.post?.requestBody as Json | undefined)?.content as Record<string, { schema: Json }> | undefined
+    )?.['application/json']?.schema;
     if (!schema) throw new Error(`no webhook schema ${name}`);
     return schema;
   }
@@ -110,7 +130,9 @@ export class OpenApiContracts {
         // Members are inlined and left open: the holder (this node) closes the union of their properties.
         out.allOf = v.map((member: Json) => this.convert(name, this.inline(name, member), false, depth + 1));
       } else if (k === 'properties' && v && typeof v === 'object') {
-        out.properties = Object.fromEntries(Object.entries(v).map(([p, s]) => [p, this.convert(name, s, true, depth + 1)]));
+        out.properties = Object.fromEntries(
+          Object.entries(v).map(([p, s]) => [p, this.convert(name, s, true, depth + 1)]),
+        );
       } else if (['items', 'additionalProperties', 'not'].includes(k) && v && typeof v === 'object') {
         out[k] = this.convert(name, v, true, depth + 1);
       } else if ((k === 'oneOf' || k === 'anyOf') && Array.isArray(v)) {
@@ -140,5 +162,7 @@ export class OpenApiContracts {
 }
 
 export function describeErrors(fn: ValidateFunction): string {
-  return (fn.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`).join('\n');
+  return (fn.errors ?? [])
+    .map((e) => `${e.instancePath || '(root)'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`)
+    .join('\n');
 }
