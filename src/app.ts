@@ -20,7 +20,7 @@ import rateLimitPlugin, { trustProxyOption } from './plugins/rate-limit.js';
 import redisPlugin from './plugins/redis.js';
 import securityHeadersPlugin from './plugins/security-headers.js';
 import swaggerPlugin from './plugins/swagger.js';
-import lightspeedPlugin from './integrations/lightspeed/plugin.js';
+import lightspeedPlugin from './plugins/lightspeed.js';
 import backofficeRoutes from './routes/backoffice/index.js';
 import lightspeedCallbackRoutes from './routes/lightspeed-callback.js';
 import adminRoutes from './routes/admin/index.js';

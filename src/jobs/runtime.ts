@@ -4,7 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import { createPrisma, type PrismaClient } from '../db/prisma.js';
-import { createLightspeedCore, type LightspeedCore } from '../integrations/lightspeed/core.js';
+import { createLightspeedCore, type LightspeedCore } from '../services/connections/lightspeed-core.js';
 import { repeatQuietErrorLog } from '../lib/error-log.js';
 import { closeRedis, createRedis, redisKey } from '../lib/redis.js';
 import { createProcessors } from './processors/index.js';

@@ -3,7 +3,7 @@
 // the vendor's own back office (returnTo with lightspeed=connected|error), or a plain page.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { CallbackResult } from '../integrations/lightspeed/connect-flow.js';
+import type { CallbackResult } from '../services/connections/oauth-connect-flow.js';
 import { html, layout } from './backoffice/html.js';
 import { sendHtml } from './backoffice/page.js';
 import { CONNECT_COOKIE, readSignedCookie, sessionStore } from './backoffice/session.js';

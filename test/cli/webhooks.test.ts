@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import type { ReregisterResult } from '../../src/integrations/lightspeed/webhook-registration.js';
+import type { ReregisterResult } from '../../src/services/connections/webhook-reregistration.js';
 import { SANDBOX_SEED } from '../../src/sandbox/app.js';
 import { connectedVendor, createConnectContext, type ConnectContext } from '../connect/helpers.js';
 import { envFor } from '../helpers/child-worker.js';

@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Config } from '../../config.js';
 import type { PrismaClient } from '../../db/prisma.js';
-import type { LightspeedCore } from '../../integrations/lightspeed/core.js';
+import type { LightspeedCore } from '../../services/connections/lightspeed-core.js';
 import type { CacheKeys } from '../../services/catalog-cache.js';
 import { catalogInvalidator } from '../../services/catalog.js';
 import { cipherSealer } from '../../services/callbacks/service.js';

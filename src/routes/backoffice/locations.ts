@@ -2,7 +2,7 @@
 // from the connected Lightspeed business (never imported automatically).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { BusinessSummary } from '../../integrations/lightspeed/connect-calls.js';
+import type { BusinessSummary } from '../../services/connections/kseries-calls.js';
 import { AppError } from '../../lib/errors.js';
 import { createLocationService } from '../../services/locations.js';
 import { csrfField, html, type SafeHtml } from './html.js';

@@ -1,13 +1,13 @@
-// The API's Lightspeed pieces on `app.lightspeed`: the shared core (./core.ts: OAuth client,
+// The API's Lightspeed pieces on `app.lightspeed`: the shared core (../services/connections/lightspeed-core.ts: OAuth client,
 // token cipher, integration log, token manager, typed K-Series client) plus the connection
 // services only the API needs (connect flow, status/test/disconnect).
 // Other features call K-Series through `app.lightspeed.kseries` (tokens from `.tokens`).
 import fp from 'fastify-plugin';
-import { createConnectCalls, type ConnectCalls } from './connect-calls.js';
-import { createConnectFlow, type ConnectFlow } from './connect-flow.js';
-import { createConnectionService, type ConnectionService } from './connection-service.js';
-import { createConnectionSetup } from './connection-setup.js';
-import { createLightspeedCore, type LightspeedCore } from './core.js';
+import { createConnectCalls, type ConnectCalls } from '../services/connections/kseries-calls.js';
+import { createConnectFlow, type ConnectFlow } from '../services/connections/oauth-connect-flow.js';
+import { createConnectionService, type ConnectionService } from '../services/connections/manage-connection.js';
+import { createConnectionSetup } from '../services/connections/establish-connection.js';
+import { createLightspeedCore, type LightspeedCore } from '../services/connections/lightspeed-core.js';
 
 export interface LightspeedServices extends Omit<LightspeedCore, 'close'> {
   calls: ConnectCalls;
