@@ -26,7 +26,7 @@ import lightspeedCallbackRoutes from './routes/lightspeed-callback.js';
 import adminRoutes from './routes/admin/index.js';
 import healthRoutes from './routes/health.js';
 import v1Routes from './routes/v1/index.js';
-import webhookRoutes from './webhooks/routes.js';
+import webhookRoutes from './webhooks/verify-and-acknowledge.js';
 
 declare module 'fastify' {
   interface FastifyInstance {

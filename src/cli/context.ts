@@ -8,7 +8,7 @@ import { Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import { createPrisma, type PrismaClient } from '../db/prisma.js';
 import { createLightspeedCore, type LightspeedCore } from '../services/connections/lightspeed-core.js';
-import { createProducers, type QueueProducers } from '../jobs/producers.js';
+import { createProducers, type QueueProducers } from '../queues/producers.js';
 import { loggerOptions } from '../lib/logger.js';
 import { closeRedis, createRedis, redisKey } from '../lib/redis.js';
 import type { Output } from './output.js';

@@ -8,7 +8,7 @@ import { createLightspeedCore, type LightspeedCore } from '../services/connectio
 import { repeatQuietErrorLog } from '../lib/error-log.js';
 import { closeRedis, createRedis, redisKey } from '../lib/redis.js';
 import { createProcessors } from './processors/index.js';
-import { createProducers, queueSettings, type QueueProducers } from './producers.js';
+import { createProducers, queueSettings, type QueueProducers } from '../queues/producers.js';
 import { recordJobOutcomes, registerQueueMetrics } from './queue-metrics.js';
 import { startWorkers, type WorkerHost } from './worker-host.js';
 

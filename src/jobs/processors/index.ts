@@ -1,4 +1,4 @@
-// Pairs every queue in ../queues.ts with its processor, and declares the periodic schedules.
+// Pairs every queue in src/queues/definitions.ts with its processor, and declares the periodic schedules.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Config } from '../../config.js';
@@ -7,10 +7,10 @@ import type { LightspeedCore } from '../../services/connections/lightspeed-core.
 import type { CacheKeys } from '../../services/catalog-cache.js';
 import { catalogInvalidator } from '../../services/catalog.js';
 import { cipherSealer } from '../../services/callbacks/service.js';
-import { createOutcomeHandlers } from '../../services/orders/outcomes.js';
-import { createWebhookProcessor, markWebhookFailed } from '../../webhooks/process-event.js';
-import type { QueueProducers } from '../producers.js';
-import { QUEUES } from '../queues.js';
+import { createOutcomeHandlers } from '../../services/orders/apply-notifications.js';
+import { createWebhookProcessor, markWebhookFailed } from './apply-webhook-events.js';
+import type { QueueProducers } from '../../queues/producers.js';
+import { QUEUES } from '../../queues/definitions.js';
 import { defineProcessor, type ProcessorEntry, type ScheduleEntry } from '../worker-host.js';
 import { createApplyPaymentProcessor } from './apply-payment.js';
 import { financialJobs } from './financial-sync.js';

@@ -9,7 +9,7 @@ import { ConnectionUnavailableError } from '../../integrations/lightspeed/access
 import type { TokenCipher } from '../../integrations/lightspeed/token-crypto.js';
 import type { TokenManager } from '../../services/connections/token-manager.js';
 import { reencryptStaleTokens } from '../../services/connections/reencrypt-with-rotated-key.js';
-import type { QueueProducers } from '../producers.js';
+import type { QueueProducers } from '../../queues/producers.js';
 
 const BATCH = 500;
 

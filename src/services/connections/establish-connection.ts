@@ -11,7 +11,7 @@ import type { BusinessSummary, ConnectCalls, WebhookEndpointRegistration } from 
 import { toDbEnvironment, type EnvironmentName } from '../../integrations/lightspeed/environments.js';
 import type { TokenSet } from '../../integrations/lightspeed/oauth-client.js';
 import type { TokenCipher } from '../../integrations/lightspeed/token-crypto.js';
-import { webhookUrl } from '../../webhooks/credentials.js';
+import { webhookUrl } from './webhook-url.js';
 import type { Log, TokenManager } from './token-manager.js';
 
 export interface ConnectionSetupDeps {

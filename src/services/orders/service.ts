@@ -4,7 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../../db/prisma.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { OrderStatus } from '../../generated/prisma/enums.js';
-import type { QueueProducers } from '../../jobs/producers.js';
+import type { QueueProducers } from '../../queues/producers.js';
 import { canonicalJson, sha256Hex } from '../../lib/canonical-json.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import { enqueuePush } from './enqueue.js';
@@ -12,7 +12,7 @@ import { insertOrder, isUniqueViolation } from './insert.js';
 import { newOrderReferences } from './references.js';
 import { createReplay } from './replay.js';
 import type { CreateOrderInput } from './schema.js';
-import { createOrderStore } from './store.js';
+import { createOrderStore } from './hot-path-queries.js';
 
 export interface OrderServiceDeps {
   prisma: PrismaClient;

@@ -7,7 +7,7 @@
 //   after acceptance:  PAYMENT_FAILED; CANCELLED / ABANDONED end everything
 // Only a replay (replay.ts) moves an order back, outside this machine: FAILED / NEEDS_ATTENTION
 // to RECEIVED, PAYMENT_FAILED to ACCEPTED (with a new payment reference, so that a late FAILURE
-// of the refused payment cannot move it again: see outcomes.ts).
+// of the refused payment cannot move it again: see apply-notifications.ts).
 import type { OrderStatus } from '../../generated/prisma/enums.js';
 
 // Position on the happy path. Failure states sit where they can happen.
