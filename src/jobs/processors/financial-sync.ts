@@ -12,7 +12,7 @@ import type { QueueProducers } from '../../queues/producers.js';
 import { QUEUES } from '../../queues/definitions.js';
 import { defineProcessor } from '../worker-host.js';
 import { createFinancialScheduler } from './financial-schedules.js';
-import type { ProcessorDeps, ProcessorSet } from './index.js';
+import type { ProcessorDeps, ProcessorSet } from './processor-deps.js';
 
 export function createFinancialSyncProcessor(deps: {
   sync: FinancialSync;

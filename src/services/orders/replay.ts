@@ -12,7 +12,7 @@ import type { QueueProducers } from '../../queues/producers.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import { enqueueAfterTransition, enqueuePayment, enqueuePush } from './enqueue.js';
 import { attemptOfReference, referenceForAttempt } from './references.js';
-import type { OrderWithEvents } from './service.js';
+import type { OrderWithEvents } from './order-with-events.js';
 
 export const REPLAYABLE_STATUSES: readonly OrderStatus[] = ['FAILED', 'NEEDS_ATTENTION', 'PAYMENT_FAILED'];
 

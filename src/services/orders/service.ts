@@ -11,6 +11,7 @@ import { enqueuePush } from './enqueue.js';
 import { insertOrder, isUniqueViolation } from './insert.js';
 import { newOrderReferences } from './references.js';
 import { createReplay } from './replay.js';
+import type { OrderWithEvents } from './order-with-events.js';
 import type { CreateOrderInput } from './schema.js';
 import { createOrderStore } from './hot-path-queries.js';
 
@@ -22,7 +23,8 @@ export interface OrderServiceDeps {
   deliveryDeadlineMs: number;
 }
 
-export type OrderWithEvents = Prisma.OrderGetPayload<{ include: { events: true } }>;
+// Defined apart so insert.ts and replay.ts can use it without importing this file back.
+export type { OrderWithEvents } from './order-with-events.js';
 
 const withEvents = { events: { orderBy: { id: 'asc' } } } as const;
 
