@@ -20,7 +20,7 @@ import rateLimitPlugin, { trustProxyOption } from './plugins/rate-limit.js';
 import redisPlugin from './plugins/redis.js';
 import securityHeadersPlugin from './plugins/security-headers.js';
 import swaggerPlugin from './plugins/swagger.js';
-import lightspeedPlugin from './plugins/lightspeed.js';
+import servicesPlugin from './plugins/services.js';
 import backofficeRoutes from './routes/backoffice/index.js';
 import lightspeedCallbackRoutes from './routes/lightspeed-callback.js';
 import adminRoutes from './routes/admin/index.js';
@@ -76,7 +76,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(cookie, { secret: config.SESSION_SECRET });
   await app.register(authPlugin, { adminToken: config.ADMIN_TOKEN });
   await app.register(swaggerPlugin, { publicUrl: config.PUBLIC_URL });
-  await app.register(lightspeedPlugin);
+  await app.register(servicesPlugin);
   // Operator tooling: queue and order metrics on /metrics; rate limits and the pages' security headers
   // attach to the routes registered below (they must come first).
   await app.register(queueMetricsPlugin);

@@ -146,4 +146,20 @@ describe('architecture of src/', () => {
     const found = circles().map(key).sort();
     expect(found).toEqual(KNOWN_CIRCLES.map(key).sort());
   });
+
+  it('keeps the database out of src/routes/', () => {
+    // Enums from the generated client are plain values and may be used; the client itself may not.
+    const DB_USE =
+      /\.prisma\b|prisma\.|\$queryRaw|\$executeRaw|\bpoolOf\b|\bPrisma\.|\/db\/|generated\/prisma\/client|\bsql`|\.query\(/;
+    const offenders = files
+      .filter((file) => file.startsWith('routes/'))
+      .flatMap((file) =>
+        readFileSync(join(SRC, file), 'utf8')
+          .split('\n')
+          .map((line, i) => ({ line: line.replace(/\/\/.*$/, ''), at: `${file}:${i + 1}` }))
+          .filter(({ line }) => DB_USE.test(line))
+          .map(({ at, line }) => `${at}: ${line.trim()}`),
+      );
+    expect(offenders).toEqual([]);
+  });
 });

@@ -43,7 +43,7 @@ const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
       const session = await sessions.load(request);
       let result: CallbackResult;
       try {
-        result = await app.lightspeed.connect.complete(request.query, {
+        result = await app.services.lightspeed.connect.complete(request.query, {
           cookieNonce: readSignedCookie(request, CONNECT_COOKIE),
           sessionVendorId: session?.vendorId ?? null,
         });

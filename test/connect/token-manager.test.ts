@@ -54,7 +54,7 @@ describe('token manager', () => {
   }
 
   const prisma = () => c.ctx.db.prisma;
-  const cipher = () => c.ctx.app.lightspeed.cipher;
+  const cipher = () => c.ctx.app.services.lightspeed.cipher;
   const row = (id: string) => prisma().lightspeedConnection.findUniqueOrThrow({ where: { id } });
   const storedTokens = async (id: string) => {
     const r = await row(id);

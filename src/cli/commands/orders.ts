@@ -3,7 +3,7 @@
 // one (the same replay as POST /v1/orders/:id/replay, recorded as "operator").
 import type { Command } from 'commander';
 import type { OrderStatus } from '../../generated/prisma/enums.js';
-import { ATTENTION_STATUSES } from '../../plugins/order-metrics.js';
+import { ATTENTION_STATUSES } from '../../services/orders/state-machine.js';
 import { attemptOfReference } from '../../services/orders/references.js';
 import { intArg, listArg, uuidArg } from '../args.js';
 import { record, table } from '../output.js';

@@ -65,8 +65,8 @@ export function financialJobs(deps: ProcessorDeps): ProcessorSet {
   const sync = createFinancialSync({
     prisma,
     ...deps.keys,
-    kseries: deps.lightspeed.kseries,
-    integrationLog: deps.lightspeed.integrationLog,
+    kseries: deps.services.core.kseries,
+    integrationLog: deps.services.core.integrationLog,
     log: log.child({ component: 'financial-sync' }),
     registry: deps.registry,
     settings: {

@@ -2,7 +2,6 @@
 // schedules.
 import { catalogInvalidator } from '../../services/catalog.js';
 import { cipherSealer } from '../../services/callbacks/service.js';
-import { createOutcomeHandlers } from '../../services/orders/apply-notifications.js';
 import { createWebhookProcessor, markWebhookFailed } from './apply-webhook-events.js';
 import { QUEUES } from '../../queues/definitions.js';
 import { defineProcessor, type ProcessorEntry, type ScheduleEntry } from '../worker-host.js';
@@ -20,8 +19,8 @@ export type { ProcessorDeps, ProcessorSet } from './processor-deps.js';
 
 export function createProcessors(deps: ProcessorDeps): ProcessorSet {
   const { config, prisma, log, queues } = deps;
-  const { kseries } = deps.lightspeed;
-  const outcomes = createOutcomeHandlers({ prisma, queues, log });
+  const { kseries, cipher, tokens } = deps.services.core;
+  const outcomes = deps.services.notifications;
   const processWebhook = createWebhookProcessor({
     prisma,
     outcomes,
@@ -37,7 +36,7 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
     log,
     giveUpAfterMs: config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000,
   });
-  const callback = createVendorCallbackProcessor({ prisma, sealer: cipherSealer(deps.lightspeed.cipher), log });
+  const callback = createVendorCallbackProcessor({ prisma, sealer: cipherSealer(cipher), log });
   const sweep = createOrderSweeper({
     prisma,
     queues,
@@ -48,8 +47,8 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
   const tokenJobs = createTokenJobs({
     prisma,
     queues,
-    tokens: deps.lightspeed.tokens,
-    cipher: deps.lightspeed.cipher,
+    tokens,
+    cipher,
     log,
     refreshAheadMs: config.LIGHTSPEED_TOKEN_REFRESH_AHEAD_SECONDS * 1000,
     sweepIntervalMs: config.LIGHTSPEED_TOKEN_SWEEP_SECONDS * 1000,

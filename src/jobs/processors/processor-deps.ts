@@ -6,7 +6,7 @@ import type { Config } from '../../config.js';
 import type { PrismaClient } from '../../db/prisma.js';
 import type { QueueProducers } from '../../queues/producers.js';
 import type { CacheKeys } from '../../services/catalog-cache.js';
-import type { LightspeedCore } from '../../services/connections/lightspeed-core.js';
+import type { Services } from '../../services/index.js';
 import type { ProcessorEntry, ScheduleEntry } from '../worker-host.js';
 
 export interface ProcessorDeps {
@@ -14,7 +14,8 @@ export interface ProcessorDeps {
   prisma: PrismaClient;
   log: FastifyBaseLogger;
   queues: QueueProducers;
-  lightspeed: LightspeedCore;
+  /** The composition root's services (src/services/index.ts). */
+  services: Services;
   /** Redis and the key builder, for the catalog cache the webhook processor invalidates. */
   keys: CacheKeys;
   /** The worker's /metrics registry. */

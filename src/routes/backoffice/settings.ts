@@ -11,7 +11,7 @@ const csrfBody = z.object({ _csrf: z.string().optional() });
 
 export function settingsRoutes(ctx: BackofficeContext): FastifyPluginAsyncZod {
   return async (app) => {
-    const { connect, connections } = app.lightspeed;
+    const { connect, connections } = app.services.lightspeed;
 
     app.get('/settings', {
       schema: { hide: true, response: { 200: z.string() } },

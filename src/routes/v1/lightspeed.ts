@@ -56,7 +56,7 @@ const businessSchema = z
   .meta({ id: 'LightspeedBusiness' });
 
 const lightspeedRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { connect, connections, integrationLog } = app.lightspeed;
+  const { connect, connections, integrationLog } = app.services.lightspeed;
 
   app.post('/lightspeed/connect', {
     schema: {

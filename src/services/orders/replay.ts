@@ -13,8 +13,9 @@ import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import { enqueueAfterTransition, enqueuePayment, enqueuePush } from './enqueue.js';
 import { attemptOfReference, referenceForAttempt } from './references.js';
 import type { OrderWithEvents } from './order-with-events.js';
+import { ATTENTION_STATUSES } from './state-machine.js';
 
-export const REPLAYABLE_STATUSES: readonly OrderStatus[] = ['FAILED', 'NEEDS_ATTENTION', 'PAYMENT_FAILED'];
+export const REPLAYABLE_STATUSES: readonly OrderStatus[] = ATTENTION_STATUSES;
 
 export type ReplaySource = 'operator' | 'api';
 

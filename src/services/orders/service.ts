@@ -13,6 +13,7 @@ import { newOrderReferences } from './references.js';
 import { createReplay } from './replay.js';
 import type { OrderWithEvents } from './order-with-events.js';
 import type { CreateOrderInput } from './schema.js';
+import { ATTENTION_STATUSES } from './state-machine.js';
 import { createOrderStore } from './hot-path-queries.js';
 
 export interface OrderServiceDeps {
@@ -144,6 +145,19 @@ export function createOrderService(deps: OrderServiceDeps) {
       });
       const items = rows.slice(0, filter.limit);
       return { items, nextCursor: rows.length > filter.limit ? items[items.length - 1]!.id : null };
+    },
+
+    /** Orders waiting for an operator, across vendors unless one is given; most recently changed first. */
+    async needingAttention(filter: { limit: number; vendorId?: string; status?: readonly OrderStatus[] }) {
+      return prisma.order.findMany({
+        where: {
+          status: { in: [...(filter.status ?? ATTENTION_STATUSES)] },
+          ...(filter.vendorId ? { vendorId: filter.vendorId } : {}),
+        },
+        orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
+        take: filter.limit,
+        include: { ...withEvents, vendor: { select: { name: true } }, location: { select: { name: true } } },
+      });
     },
 
     /** Replays a FAILED or NEEDS_ATTENTION order's delivery, or a PAYMENT_FAILED order's payment (see replay.ts). */
