@@ -62,7 +62,9 @@ const envSchema = z.object({
   LIGHTSPEED_CLIENT_ID: z.string().min(1).default('dev-client'),
   LIGHTSPEED_CLIENT_SECRET: z.string().min(1).default('dev-secret'),
   LIGHTSPEED_SCOPES: z.string().min(1).default('orders-api financial-api items'),
-  LIGHTSPEED_SANDBOX_URL: httpUrl.default('http://127.0.0.1:4010'),
+  // Unset: http://127.0.0.1:SANDBOX_PORT, so every process (API, worker, CLI) finds a sandbox
+  // that was moved with SANDBOX_PORT alone.
+  LIGHTSPEED_SANDBOX_URL: httpUrl.optional(),
   LIGHTSPEED_WEBHOOK_USER: z.string().min(1).default('lightspeed'),
   LIGHTSPEED_WEBHOOK_PASSWORD: z.string().min(12, 'must be at least 12 characters').default('dev-webhook-password'),
   // The previous pair stays valid while Lightspeed's registration is being rotated.
@@ -148,9 +150,11 @@ const envSchema = z.object({
 
 type Env = z.infer<typeof envSchema>;
 
-export type Config = Omit<Env, 'PUBLIC_URL'> & {
+export type Config = Omit<Env, 'PUBLIC_URL' | 'LIGHTSPEED_SANDBOX_URL'> & {
   /** Without a trailing slash; http://localhost:PORT when unset. */
   PUBLIC_URL: string;
+  /** http://127.0.0.1:SANDBOX_PORT when unset. */
+  LIGHTSPEED_SANDBOX_URL: string;
   /** Scopes requested at connect, split. */
   lightspeedScopes: string[];
   /** The OAuth redirect URI registered at Lightspeed. */
@@ -220,6 +224,7 @@ export function loadConfig(raw: Record<string, string | undefined> = environment
   return {
     ...env,
     PUBLIC_URL: publicUrl,
+    LIGHTSPEED_SANDBOX_URL: env.LIGHTSPEED_SANDBOX_URL ?? `http://127.0.0.1:${env.SANDBOX_PORT}`,
     lightspeedScopes: env.LIGHTSPEED_SCOPES.split(/\s+/).filter(Boolean),
     oauthRedirectUri: `${publicUrl}/lightspeed/callback`,
   };

@@ -83,6 +83,14 @@ describe('configuration', () => {
     expect(loadConfig({ PORT: '5801', PUBLIC_URL: 'http://dev.test:8080/' }).PUBLIC_URL).toBe('http://dev.test:8080');
   });
 
+  it('the sandbox URL follows SANDBOX_PORT unless it is set', () => {
+    expect(loadConfig({}).LIGHTSPEED_SANDBOX_URL).toBe('http://127.0.0.1:4010');
+    expect(loadConfig({ SANDBOX_PORT: '5803' }).LIGHTSPEED_SANDBOX_URL).toBe('http://127.0.0.1:5803');
+    expect(
+      loadConfig({ SANDBOX_PORT: '5803', LIGHTSPEED_SANDBOX_URL: 'http://sandbox.test:9' }).LIGHTSPEED_SANDBOX_URL,
+    ).toBe('http://sandbox.test:9');
+  });
+
   it('reads .env under the real environment: a real variable wins', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'env-'));
     const file = path.join(dir, '.env');

@@ -27,6 +27,13 @@ const RANK: Record<OrderStatus, number> = {
 };
 
 /** States no event can leave. */
+/** Orders that wait for an operator: the metrics gauge, the admin API and the CLI list these. */
+export const ATTENTION_STATUSES = [
+  'NEEDS_ATTENTION',
+  'FAILED',
+  'PAYMENT_FAILED',
+] as const satisfies readonly OrderStatus[];
+
 export const FINAL_STATES: readonly OrderStatus[] = ['CLOSED', 'CANCELLED', 'ABANDONED'];
 
 /** States that mean the POS has the order. */
