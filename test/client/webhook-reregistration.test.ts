@@ -26,9 +26,18 @@ function service() {
     KSeriesClient,
     'getWebhookEndpoint' | 'updateWebhookEndpoint' | 'createWebhookEndpoint' | 'linkWebhookLocation'
   > = {
-    getWebhookEndpoint: (...a) => (calls.push('GET'), real.getWebhookEndpoint(...a)),
-    updateWebhookEndpoint: (...a) => (calls.push('POST'), real.updateWebhookEndpoint(...a)),
-    createWebhookEndpoint: (...a) => (calls.push('PUT'), real.createWebhookEndpoint(...a)),
+    getWebhookEndpoint: (...a) => {
+      calls.push('GET');
+      return real.getWebhookEndpoint(...a);
+    },
+    updateWebhookEndpoint: (...a) => {
+      calls.push('POST');
+      return real.updateWebhookEndpoint(...a);
+    },
+    createWebhookEndpoint: (...a) => {
+      calls.push('PUT');
+      return real.createWebhookEndpoint(...a);
+    },
     linkWebhookLocation: (...a) => real.linkWebhookLocation(...a),
   };
   const app = cc.ctx.app;
