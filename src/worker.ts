@@ -17,6 +17,7 @@ const http = await startWorkerHttp({
   log,
   workers: runtime.host,
   registry: runtime.registry,
+  metricsToken: config.METRICS_TOKEN,
 });
 closeOnSignals(log, config.SHUTDOWN_TIMEOUT_MS, async () => {
   await http.close();
