@@ -6,7 +6,7 @@ import type { OrderStatus } from '../../generated/prisma/enums.js';
 import type { QueueProducers } from '../../jobs/producers.js';
 import { createIntegrationLog } from '../integration-log.js';
 import { enqueueAfterTransition, enqueuePayment } from './enqueue.js';
-import { orderLogEntry } from './order-log.js';
+import { orderLogEntry, recordOrderLog } from './order-log.js';
 import { attemptOfReference } from './references.js';
 import { createOrderStore, type OrderOutcomeView } from './store.js';
 import { transitionOrder, type OrderEventSource, type TransitionColumns } from './transitions.js';
@@ -66,9 +66,9 @@ export function createOutcomeHandlers(deps: OutcomeDeps) {
     const entry = result && orderLogEntry({ orderId, reference: result.displayReference, to, source, reason });
     if (result && entry) {
       // The transition is committed: a log that cannot be written must not fail (and retry) the job.
-      await integrationLog
-        .record(result.vendorId, entry)
-        .catch((err: unknown) => log.warn({ err, orderId, event: entry.event }, 'integration log write failed'));
+      await recordOrderLog({ prisma, integrationLog }, result.vendorId, entry).catch((err: unknown) =>
+        log.warn({ err, orderId, event: entry.event }, 'integration log write failed'),
+      );
     }
     return result;
   }
