@@ -156,7 +156,7 @@ describe('pre-flight validation at accept', () => {
       liveTtlSeconds: 10,
       loadTimeoutMs: 10_000,
     });
-    const snapshots = createMenuSnapshots(catalog, { freshMs: 60_000, staleOnErrorMs: 60_000 });
+    const snapshots = createMenuSnapshots(catalog, { freshMs: 60_000, staleMs: 60_000 });
     const input = {
       items: [
         { sku: S.classicBurger, quantity: 2, modifiers: [{ modifierId: String(AMS.modifiers['Medium rare']) }] },

@@ -2,7 +2,8 @@
 // order's profile, whose price list it shows), the discounts and the item restrictions, indexed
 // once. Kept in this process for a few seconds per (vendor, location, profile), so a warm order
 // costs a map lookup: no Redis round trip, no JSON parse, no DB query. Loads go through the
-// catalog service (its Redis cache is single-flight across processes) and are single-flight here.
+// catalog service (its Redis cache is single-flight across processes) and are single-flight here; a
+// stale snapshot is served while it reloads.
 import { AppError } from '../../lib/errors.js';
 import type { CatalogService } from '../catalog.js';
 import type { MenuSnapshot, Restriction } from './preflight.js';
@@ -11,8 +12,8 @@ import { buildMenuIndex } from './pricing.js';
 export interface MenuSnapshotOptions {
   /** How long a snapshot is served before it is reloaded: availability changes show after this. */
   freshMs: number;
-  /** A snapshot this old is still served when reloading fails (K-Series or Redis away). */
-  staleOnErrorMs: number;
+  /** Up to this age a snapshot is served while a reload runs behind (or fails: K-Series or Redis away). */
+  staleMs: number;
 }
 
 interface Held {
@@ -53,28 +54,36 @@ export function createMenuSnapshots(
     return { index, restrictions };
   }
 
+  function refresh(key: string, vendorId: string, locationId: string, profile: string | undefined) {
+    let running = loading.get(key);
+    if (!running) {
+      running = load(vendorId, locationId, profile)
+        .then((snapshot) => {
+          held.set(key, { at: Date.now(), snapshot });
+          return snapshot;
+        })
+        .finally(() => loading.delete(key));
+      loading.set(key, running);
+    }
+    return running;
+  }
+
   return {
     async get(vendorId: string, locationId: string, profile: string | undefined): Promise<MenuSnapshot> {
       const key = `${vendorId}|${locationId}|${profile ?? ''}`;
-      const now = Date.now();
       const current = held.get(key);
-      if (current && now - current.at < options.freshMs) return current.snapshot;
-      let running = loading.get(key);
-      if (!running) {
-        running = load(vendorId, locationId, profile).finally(() => loading.delete(key));
-        loading.set(key, running);
+      const age = current ? Date.now() - current.at : Number.POSITIVE_INFINITY;
+      if (current && age < options.freshMs) return current.snapshot;
+      // Stale: answer with it and reload behind. An order never waits for Redis or K-Series
+      // while a recent snapshot exists (Redis away makes every command wait for its return).
+      // A refusal (4xx: disconnected, unmapped) is not an outage: it drops the snapshot.
+      if (current && age < options.staleMs) {
+        refresh(key, vendorId, locationId, profile).catch((err: unknown) => {
+          if (err instanceof AppError && err.statusCode < 500) held.delete(key);
+        });
+        return current.snapshot;
       }
-      try {
-        const snapshot = await running;
-        held.set(key, { at: Date.now(), snapshot });
-        return snapshot;
-      } catch (err) {
-        // Only an outage falls back to the last snapshot; a refusal (not connected, not mapped,
-        // missing scope: 4xx) is the answer.
-        const outage = !(err instanceof AppError) || err.statusCode >= 500;
-        if (outage && current && now - current.at < options.staleOnErrorMs) return current.snapshot;
-        throw err;
-      }
+      return refresh(key, vendorId, locationId, profile);
     },
   };
 }

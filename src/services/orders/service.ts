@@ -185,7 +185,7 @@ export function orderServiceFor(app: FastifyInstance): OrderService {
     // Availability must show within seconds: a snapshot lives no longer than the live data's TTL.
     menus: createMenuSnapshots(catalog, {
       freshMs: Math.min(2_000, app.config.CATALOG_LIVE_TTL_SECONDS * 1000),
-      staleOnErrorMs: 60_000,
+      staleMs: 60_000,
     }),
   });
 }
