@@ -1,4 +1,4 @@
-// cli webhooks reregister as a child process against a listening K-Series sandbox: after a
+// cli webhooks reregister (in-process) against a listening K-Series sandbox: after a
 // rotation of the webhook pair the registration at Lightspeed carries the new pair (and our API
 // accepts it), a registration lost at Lightspeed is re-created under the same id, locations
 // mapped after connect get linked, a failing vendor does not stop the others, a vendor that is

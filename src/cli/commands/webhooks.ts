@@ -8,7 +8,7 @@ import { NotFoundError } from '../../lib/errors.js';
 import { uuidArg } from '../args.js';
 import type { CliContext } from '../context.js';
 import { CliError, table } from '../output.js';
-import type { CliBuilder } from '../program.js';
+import type { CliBuilder } from '../builder.js';
 
 const registered = { id: true, vendorId: true, webhookEndpointId: true, status: true } as const;
 
@@ -60,7 +60,7 @@ export function registerWebhookCommands(program: Command, cli: CliBuilder): void
       cli.action(async (ctx, vendorId: string | undefined) => {
         const connections = vendorId ? [await oneConnection(ctx, vendorId)] : await allConnections(ctx);
         const { createWebhookReregistration } = await import('../../services/connections/webhook-reregistration.js');
-        const { kseries, integrationLog } = ctx.lightspeed;
+        const { kseries, integrationLog } = await ctx.lightspeed();
         const service = createWebhookReregistration({
           prisma: ctx.prisma,
           kseries,

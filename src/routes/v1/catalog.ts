@@ -130,7 +130,8 @@ const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags,
       security,
-      summary: 'Availability of SKUs (comma separated or repeated `skus`); cached for seconds',
+      summary:
+        'Availability of SKUs (comma separated or repeated `skus`): K-Series lists only restricted SKUs, so an unlisted SKU is available (count null); cached for seconds, dropped by ITEM webhooks',
       params,
       querystring: readQuery.extend({ skus: skuList }),
       response: {
@@ -138,9 +139,8 @@ const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
           z.array(
             z.object({
               sku: z.string(),
-              known: z.boolean().describe('false when K-Series has no item with this SKU'),
-              restricted: z.boolean(),
-              count: z.number().nullable().describe('units left when restricted (0 = sold out)'),
+              restricted: z.boolean().describe('K-Series lists an availability restriction for this SKU'),
+              count: z.number().nullable().describe('units left when restricted (0 = sold out); null = unrestricted'),
               available: z.boolean(),
               updatedAt: z.string().nullable(),
             }),
