@@ -20,7 +20,9 @@ import { createFinancialService } from './financial/service.js';
 import { createHealthService } from './health.js';
 import { createLocationService } from './locations.js';
 import { createOutcomeHandlers } from './orders/apply-notifications.js';
+import { createMenuSnapshots } from './orders/menu-snapshot.js';
 import { createOrderService } from './orders/service.js';
+import { createOrderViews } from './orders/views.js';
 import { createVendorService } from './vendors.js';
 
 export interface ServiceDeps {
@@ -82,8 +84,19 @@ export function buildServices(deps: ServiceDeps) {
     return createConnectionService({ prisma, tokens, calls: calls(), integrationLog, log: lightspeedLog });
   });
   const orders = lazy(() =>
-    createOrderService({ prisma, queues, log, deliveryDeadlineMs: config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000 }),
+    createOrderService({
+      prisma,
+      queues,
+      log,
+      deliveryDeadlineMs: config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000,
+      // Availability must show within seconds: a snapshot lives no longer than the live data's TTL.
+      menus: createMenuSnapshots(catalog(), {
+        freshMs: Math.min(2_000, config.CATALOG_LIVE_TTL_SECONDS * 1000),
+        staleMs: 60_000,
+      }),
+    }),
   );
+  const orderViews = lazy(() => createOrderViews({ prisma }));
   const notifications = lazy(() => createOutcomeHandlers({ prisma, queues, log }));
   const catalog = lazy(() =>
     createCatalogService({
@@ -124,6 +137,10 @@ export function buildServices(deps: ServiceDeps) {
     },
     get orders() {
       return orders();
+    },
+    /** Orders as the back office shows them (list, detail, plain-words failure). */
+    get orderViews() {
+      return orderViews();
     },
     /** What ORDER and PAYMENT outcomes do to our orders (webhooks and reconciliation alike). */
     get notifications() {
