@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SANDBOX_SEED } from '../../src/sandbox/app.js';
 import { explainFailure } from '../../src/services/orders/explain.js';
 import { orderLogEntry, PAID_MESSAGE } from '../../src/services/orders/order-log.js';
+import { waitFor } from '../helpers/workers.js';
 import { AMS, createPipelineContext, type PipelineContext } from './pipeline-context.js';
 
 describe('plain-words reasons', () => {
@@ -74,7 +75,10 @@ describe('order events in the integration log, against the sandbox', () => {
     const placed = [await p.placeOrder(), await p.placeOrder(), await p.placeOrder()];
     for (const o of placed) await p.waitForStatus(o.id, ['CLOSED']);
     await p.sandboxControl('GET', '/idle?timeoutMs=5000');
-    const log = await logOf();
+    const log = await waitFor(async () => {
+      const entries = await logOf();
+      return entries[0]?.count === 3 ? entries : null;
+    }, 'three paid orders in the log');
     expect(log.map((e) => [e.event, e.count])).toEqual([['payment.paid', 3]]);
   });
 
@@ -95,7 +99,12 @@ describe('order events in the integration log, against the sandbox', () => {
       await p.sandboxControl('POST', '/readiness', { businessLocationId: AMS.id, status: 'READY' });
     }
 
-    const log = await logOf();
+    // The log is written just after the transition commits: wait for both entries.
+    const log = await waitFor(async () => {
+      const entries = await logOf();
+      const events = entries.map((e) => e.event);
+      return events.includes('order.failed') && events.includes('payment.failed') ? entries : null;
+    }, 'both failures in the log');
     const failed = log.filter((e) => e.event === 'order.failed');
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ level: 'ERROR', count: 1, details: { orderId: refused.id } });

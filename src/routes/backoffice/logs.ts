@@ -18,7 +18,7 @@ export function logRoutes(ctx: BackofficeContext): FastifyPluginAsyncZod {
       schema: { hide: true, response: { 200: z.string() } },
       handler: async (request, reply) => {
         const session = sessionOf(request);
-        const entries = await app.lightspeed.integrationLog.list(session.vendorId);
+        const entries = await app.services.lightspeed.integrationLog.list(session.vendorId);
         const body = html`<section><h2>Integration log</h2>
 <p class="muted">Newest first; the last 100 entries are kept. Identical entries in a row are shown once with a count.</p>
 ${

@@ -8,14 +8,15 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../../db/prisma.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { OrderStatus } from '../../generated/prisma/enums.js';
-import type { QueueProducers } from '../../jobs/producers.js';
+import type { QueueProducers } from '../../queues/producers.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import { createIntegrationLog } from '../integration-log.js';
 import { enqueueAfterTransition, enqueuePayment, enqueuePush } from './enqueue.js';
 import { attemptOfReference, referenceForAttempt } from './references.js';
-import type { OrderWithEvents } from './service.js';
+import type { OrderWithEvents } from './order-with-events.js';
+import { ATTENTION_STATUSES } from './state-machine.js';
 
-export const REPLAYABLE_STATUSES: readonly OrderStatus[] = ['FAILED', 'NEEDS_ATTENTION', 'PAYMENT_FAILED'];
+export const REPLAYABLE_STATUSES: readonly OrderStatus[] = ATTENTION_STATUSES;
 
 export type ReplaySource = 'operator' | 'api' | 'backoffice';
 

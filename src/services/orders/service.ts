@@ -4,15 +4,17 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../../db/prisma.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { OrderStatus } from '../../generated/prisma/enums.js';
-import type { QueueProducers } from '../../jobs/producers.js';
+import type { QueueProducers } from '../../queues/producers.js';
 import { canonicalJson, sha256Hex } from '../../lib/canonical-json.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import { enqueuePush } from './enqueue.js';
 import { insertOrder, isUniqueViolation } from './insert.js';
 import { newOrderReferences } from './references.js';
 import { createReplay } from './replay.js';
+import type { OrderWithEvents } from './order-with-events.js';
 import type { CreateOrderInput } from './schema.js';
-import { createOrderStore } from './store.js';
+import { ATTENTION_STATUSES } from './state-machine.js';
+import { createOrderStore } from './hot-path-queries.js';
 
 export interface OrderServiceDeps {
   prisma: PrismaClient;
@@ -22,7 +24,8 @@ export interface OrderServiceDeps {
   deliveryDeadlineMs: number;
 }
 
-export type OrderWithEvents = Prisma.OrderGetPayload<{ include: { events: true } }>;
+// Defined apart so insert.ts and replay.ts can use it without importing this file back.
+export type { OrderWithEvents } from './order-with-events.js';
 
 const withEvents = { events: { orderBy: { id: 'asc' } } } as const;
 
@@ -142,6 +145,19 @@ export function createOrderService(deps: OrderServiceDeps) {
       });
       const items = rows.slice(0, filter.limit);
       return { items, nextCursor: rows.length > filter.limit ? items[items.length - 1]!.id : null };
+    },
+
+    /** Orders waiting for an operator, across vendors unless one is given; most recently changed first. */
+    async needingAttention(filter: { limit: number; vendorId?: string; status?: readonly OrderStatus[] }) {
+      return prisma.order.findMany({
+        where: {
+          status: { in: [...(filter.status ?? ATTENTION_STATUSES)] },
+          ...(filter.vendorId ? { vendorId: filter.vendorId } : {}),
+        },
+        orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
+        take: filter.limit,
+        include: { ...withEvents, vendor: { select: { name: true } }, location: { select: { name: true } } },
+      });
     },
 
     /** Replays a FAILED or NEEDS_ATTENTION order's delivery, or a PAYMENT_FAILED order's payment (see replay.ts). */

@@ -3,12 +3,12 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../../db/prisma.js';
 import type { OrderStatus } from '../../generated/prisma/enums.js';
-import type { QueueProducers } from '../../jobs/producers.js';
+import type { QueueProducers } from '../../queues/producers.js';
 import { createIntegrationLog } from '../integration-log.js';
 import { enqueueAfterTransition, enqueuePayment } from './enqueue.js';
 import { orderLogEntry, recordOrderLog } from './order-log.js';
 import { attemptOfReference } from './references.js';
-import { createOrderStore, type OrderOutcomeView } from './store.js';
+import { createOrderStore, type OrderOutcomeView } from './hot-path-queries.js';
 import { transitionOrder, type OrderEventSource, type TransitionColumns } from './transitions.js';
 
 export interface OutcomeDeps {
