@@ -4,7 +4,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { OrderStatus } from '../../generated/prisma/enums.js';
-import { orderServiceFor } from '../../services/orders/service.js';
+
 import {
   createOrderViews,
   ORDER_STATUSES,
@@ -77,7 +77,7 @@ ${
 export function orderRoutes(ctx: BackofficeContext): FastifyPluginAsyncZod {
   return async (app) => {
     const views = createOrderViews({ prisma: app.prisma });
-    const orders = orderServiceFor(app);
+    const orders = app.services.orders;
 
     app.get('/orders', {
       schema: {

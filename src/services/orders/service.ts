@@ -1,16 +1,15 @@
 // Accepting, reading and replaying orders. Accepting stores the order (the outbox) before
 // anything else; delivery to K-Series happens in the push-order job, replays in ./replay.ts.
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../../db/prisma.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { OrderStatus } from '../../generated/prisma/enums.js';
 import type { QueueProducers } from '../../queues/producers.js';
 import { canonicalJson, sha256Hex } from '../../lib/canonical-json.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
-import { createCatalogService } from '../catalog.js';
 import { enqueuePush } from './enqueue.js';
 import { insertOrder, isUniqueViolation } from './insert.js';
-import { createMenuSnapshots, type MenuSnapshots } from './menu-snapshot.js';
+import type { MenuSnapshots } from './menu-snapshot.js';
 import { assertPreflight, preflightOrder } from './preflight.js';
 import { newOrderReferences } from './references.js';
 import { createReplay } from './replay.js';
@@ -180,28 +179,3 @@ export function createOrderService(deps: OrderServiceDeps) {
 }
 
 export type OrderService = ReturnType<typeof createOrderService>;
-
-/** The order service of an app: the routes of vendors and of operators use the same one. */
-export function orderServiceFor(app: FastifyInstance): OrderService {
-  const catalog = createCatalogService({
-    prisma: app.prisma,
-    redis: app.redis,
-    redisKey: (...parts: string[]) => app.redisKey(...parts),
-    kseries: app.lightspeed.kseries,
-    registry: app.metrics.registry,
-    ttlSeconds: app.config.CATALOG_CACHE_TTL_SECONDS,
-    liveTtlSeconds: app.config.CATALOG_LIVE_TTL_SECONDS,
-    loadTimeoutMs: app.config.KSERIES_TOTAL_TIMEOUT_MS,
-  });
-  return createOrderService({
-    prisma: app.prisma,
-    queues: app.queues,
-    log: app.log,
-    deliveryDeadlineMs: app.config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000,
-    // Availability must show within seconds: a snapshot lives no longer than the live data's TTL.
-    menus: createMenuSnapshots(catalog, {
-      freshMs: Math.min(2_000, app.config.CATALOG_LIVE_TTL_SECONDS * 1000),
-      staleMs: 60_000,
-    }),
-  });
-}
