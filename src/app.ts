@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import type { PrismaClient } from './db/prisma.js';
 import { loggerOptions } from './lib/logger.js';
 import authPlugin from './plugins/auth.js';
+import csrfPlugin from './plugins/csrf.js';
 import errorHandlerPlugin from './plugins/error-handler.js';
 import metricsPlugin from './plugins/metrics.js';
 import prismaPlugin from './plugins/prisma.js';
@@ -74,6 +75,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(redisPlugin, { url: config.REDIS_URL, prefix: config.REDIS_PREFIX });
   await app.register(queuesPlugin);
   await app.register(cookie, { secret: config.SESSION_SECRET });
+  // Before any route: refuses cross-site back-office form posts (sign-in included).
+  await app.register(csrfPlugin);
   await app.register(authPlugin, { adminToken: config.ADMIN_TOKEN });
   await app.register(swaggerPlugin, { publicUrl: config.PUBLIC_URL });
   await app.register(servicesPlugin);

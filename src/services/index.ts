@@ -20,6 +20,7 @@ import { createFinancialService } from './financial/service.js';
 import { createHealthService } from './health.js';
 import { createLocationService } from './locations.js';
 import { createOutcomeHandlers } from './orders/apply-notifications.js';
+import { createMenuSnapshots } from './orders/menu-snapshot.js';
 import { createOrderService } from './orders/service.js';
 import { createOrderViews } from './orders/views.js';
 import { createVendorService } from './vendors.js';
@@ -83,7 +84,17 @@ export function buildServices(deps: ServiceDeps) {
     return createConnectionService({ prisma, tokens, calls: calls(), integrationLog, log: lightspeedLog });
   });
   const orders = lazy(() =>
-    createOrderService({ prisma, queues, log, deliveryDeadlineMs: config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000 }),
+    createOrderService({
+      prisma,
+      queues,
+      log,
+      deliveryDeadlineMs: config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000,
+      // Availability must show within seconds: a snapshot lives no longer than the live data's TTL.
+      menus: createMenuSnapshots(catalog(), {
+        freshMs: Math.min(2_000, config.CATALOG_LIVE_TTL_SECONDS * 1000),
+        staleMs: 60_000,
+      }),
+    }),
   );
   const notifications = lazy(() => createOutcomeHandlers({ prisma, queues, log }));
   const catalog = lazy(() =>

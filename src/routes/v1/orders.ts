@@ -27,9 +27,14 @@ const orderRoutes: FastifyPluginAsyncZod = async (app) => {
       tags,
       security,
       summary: 'Submit a paid order; it is stored before the 202 and delivered to the POS exactly once',
+      description:
+        "Checked against the location's current menu before the 202: 422 ORDER_LINES_REFUSED names each line " +
+        '(index, sku, reason) that is unknown, sold out, not sold alone, or has a modifier, discount or custom ' +
+        'price the item does not offer; 422 PAYMENT_AMOUNT_MISMATCH names the expected total when payment.amount ' +
+        '(without the tip) is not what the POS check will ask.',
       headers: z.object({ 'idempotency-key': z.string().trim().min(1).max(255).optional() }),
       body: createOrderBody,
-      response: { 200: orderSchema, 202: orderSchema, ...errorResponses(400, 401, 404, 409) },
+      response: { 200: orderSchema, 202: orderSchema, ...errorResponses(400, 401, 404, 409, 422, 502, 503, 504) },
     },
     handler: async (request, reply) => {
       const vendor = vendorOf(request);

@@ -9,6 +9,8 @@ import { canonicalJson, sha256Hex } from '../../lib/canonical-json.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import { enqueuePush } from './enqueue.js';
 import { insertOrder, isUniqueViolation } from './insert.js';
+import type { MenuSnapshots } from './menu-snapshot.js';
+import { assertPreflight, preflightOrder } from './preflight.js';
 import { newOrderReferences } from './references.js';
 import { createReplay } from './replay.js';
 import type { OrderWithEvents } from './order-with-events.js';
@@ -22,6 +24,11 @@ export interface OrderServiceDeps {
   log: FastifyBaseLogger;
   /** How long we keep trying to get an order onto the POS. */
   deliveryDeadlineMs: number;
+  /**
+   * The location's menus, discounts and restrictions, for pre-flight validation at accept.
+   * Only accepting needs it (the CLI builds this service for replays alone).
+   */
+  menus?: MenuSnapshots;
 }
 
 // Defined apart so insert.ts and replay.ts can use it without importing this file back.
@@ -85,11 +92,17 @@ export function createOrderService(deps: OrderServiceDeps) {
       if (!location.mapped) {
         throw new ConflictError('The location is not mapped to a K-Series business location', 'LOCATION_NOT_MAPPED');
       }
-      // A DISCONNECTED vendor's orders wait for the reconnect (up to their deadline); a vendor
-      // that never connected cannot take orders at all.
-      if (!location.connectionStatus || location.connectionStatus === 'NOT_CONNECTED') {
+      // Only a connected vendor takes new orders: we cannot check one against the menu without
+      // K-Series. Orders accepted before a disconnect wait for the reconnect (up to their deadline).
+      if (location.connectionStatus !== 'CONNECTED') {
         throw new ConflictError('The vendor has not connected Lightspeed', 'VENDOR_NOT_CONNECTED');
       }
+      // Before the 202: a line the POS would refuse, or a payment that is not the check total,
+      // is refused now, while the caller can still tell the customer (see preflight.ts).
+      const profile = input.accountProfileCode ?? location.defaultOrderProfile ?? undefined;
+      if (!deps.menus) throw new Error('createOrderService: accepting orders needs `menus`');
+      const snapshot = await deps.menus.get(vendorId, location.id, profile);
+      assertPreflight(preflightOrder(input, snapshot), input.payment);
 
       const { reference, paymentReference } = newOrderReferences();
       let order: OrderWithEvents;
@@ -166,18 +179,3 @@ export function createOrderService(deps: OrderServiceDeps) {
 }
 
 export type OrderService = ReturnType<typeof createOrderService>;
-
-/** The order service of an app: the routes of vendors and of operators use the same one. */
-export function orderServiceFor(app: {
-  prisma: PrismaClient;
-  queues: QueueProducers;
-  log: FastifyBaseLogger;
-  config: { ORDER_DELIVERY_DEADLINE_SECONDS: number };
-}): OrderService {
-  return createOrderService({
-    prisma: app.prisma,
-    queues: app.queues,
-    log: app.log,
-    deliveryDeadlineMs: app.config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000,
-  });
-}
