@@ -22,6 +22,7 @@ import { createLocationService } from './locations.js';
 import { createOutcomeHandlers } from './orders/apply-notifications.js';
 import { createMenuSnapshots } from './orders/menu-snapshot.js';
 import { createOrderService } from './orders/service.js';
+import { createOrderViews } from './orders/views.js';
 import { createVendorService } from './vendors.js';
 
 export interface ServiceDeps {
@@ -111,6 +112,7 @@ export function buildServices(deps: ServiceDeps) {
   const financial = lazy(() => createFinancialService({ prisma, queues }));
   const locations = lazy(() => createLocationService({ prisma }));
   const vendors = lazy(() => createVendorService({ prisma }));
+  const orderViews = lazy(() => createOrderViews({ prisma }));
   const callbacks = lazy(() => createCallbackService({ prisma, sealer: cipherSealer(core().cipher) }));
   const health = lazy(() => createHealthService({ prisma, redis }));
 
@@ -135,6 +137,10 @@ export function buildServices(deps: ServiceDeps) {
     },
     get orders() {
       return orders();
+    },
+    /** Read models of orders for the back office (lists, an order's page). */
+    get orderViews() {
+      return orderViews();
     },
     /** What ORDER and PAYMENT outcomes do to our orders (webhooks and reconciliation alike). */
     get notifications() {
