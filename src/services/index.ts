@@ -110,9 +110,9 @@ export function buildServices(deps: ServiceDeps) {
     }),
   );
   const financial = lazy(() => createFinancialService({ prisma, queues }));
-  const orderViews = lazy(() => createOrderViews({ prisma }));
   const locations = lazy(() => createLocationService({ prisma }));
   const vendors = lazy(() => createVendorService({ prisma }));
+  const orderViews = lazy(() => createOrderViews({ prisma }));
   const callbacks = lazy(() => createCallbackService({ prisma, sealer: cipherSealer(core().cipher) }));
   const health = lazy(() => createHealthService({ prisma, redis }));
 
@@ -138,7 +138,7 @@ export function buildServices(deps: ServiceDeps) {
     get orders() {
       return orders();
     },
-    /** The back office's reads of orders (list, one order with lines and timeline). */
+    /** Read models of orders for the back office (lists, an order's page). */
     get orderViews() {
       return orderViews();
     },
