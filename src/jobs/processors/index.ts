@@ -13,6 +13,7 @@ import type { QueueProducers } from '../producers.js';
 import { QUEUES } from '../queues.js';
 import { defineProcessor, type ProcessorEntry, type ScheduleEntry } from '../worker-host.js';
 import { createApplyPaymentProcessor } from './apply-payment.js';
+import { availabilityPusher, createAvailabilityCallbackProcessor } from './availability-callback.js';
 import { financialJobs } from './financial-sync.js';
 import { createTokenJobs } from './lightspeed-tokens.js';
 import { createOrderSweeper } from './order-sweeper.js';
@@ -47,6 +48,7 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
     outcomes,
     log,
     invalidateLocationCache: catalogInvalidator(deps.keys),
+    pushAvailability: availabilityPusher({ prisma, queues }),
   });
   const push = createPushOrderProcessor({ prisma, kseries, outcomes, log });
   const pay = createApplyPaymentProcessor({ prisma, kseries, outcomes, log });
@@ -58,6 +60,11 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
     giveUpAfterMs: config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000,
   });
   const callback = createVendorCallbackProcessor({ prisma, sealer: cipherSealer(deps.lightspeed.cipher), log });
+  const availabilityCallback = createAvailabilityCallbackProcessor({
+    prisma,
+    sealer: cipherSealer(deps.lightspeed.cipher),
+    log,
+  });
   const sweep = createOrderSweeper({
     prisma,
     queues,
@@ -93,6 +100,7 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
     defineProcessor(QUEUES.applyPayment, pay.process, pay.onFinalFailure),
     defineProcessor(QUEUES.reconcileOrder, reconcile),
     defineProcessor(QUEUES.vendorCallback, callback.process, callback.onFinalFailure),
+    defineProcessor(QUEUES.availabilityCallback, availabilityCallback.process, availabilityCallback.onFinalFailure),
     defineProcessor(QUEUES.orderSweeper, async () => sweep()),
     defineProcessor(QUEUES.lightspeedTokenSweep, async () => tokenJobs.sweep()),
     defineProcessor(QUEUES.lightspeedTokenRefresh, async (payload) => tokenJobs.refresh(payload)),
