@@ -210,7 +210,7 @@ async function exerciseEveryEndpoint(): Promise<void> {
 
   const items = await r('items', c.listItems(conn, bl, { offset: 0, amount: 5 }));
   await r('itemsBySku', c.listItems(conn, bl, { sku: SANDBOX_SEED.skus.cola }));
-  await r('item', c.getItem(conn, bl, items[0]!.id));
+  await r('item', c.getItem(conn, bl, items[0]!.id!));
   const sku = `CT-${randomBytes(3).toString('hex').toUpperCase()}`;
   const created = await r(
     'itemCreate',
@@ -225,7 +225,7 @@ async function exerciseEveryEndpoint(): Promise<void> {
   );
   await r(
     'itemUpdate',
-    c.updateItem(conn, created.id, {
+    c.updateItem(conn, created.id!, {
       businessLocationId: bl,
       name: 'Contract lemonade (large)',
       sku,

@@ -91,7 +91,7 @@ describe('divergences from the spec, fixed', () => {
     let pages = 0;
     for await (const items of client.iterateRichItems(conn, BUSINESS, { size: 3 })) {
       pages++;
-      paged.push(...items.map((r) => r.sku));
+      paged.push(...items.map((r) => r.sku ?? ''));
     }
     expect(paged.sort()).toEqual([...all].sort());
     expect(pages).toBe(Math.floor(all.length / 3) + 1);
