@@ -54,7 +54,10 @@ export function financialApi(call: Call) {
 
   return {
     getFinancialBusinesses: (connectionId: string, page: { page?: number; size?: number } = {}) =>
-      call(connectionId, ENDPOINTS.businesses, { path: '/f/data/businesses', query: { page: page.page, size: page.size } }),
+      call(connectionId, ENDPOINTS.businesses, {
+        path: '/f/data/businesses',
+        query: { page: page.page, size: page.size },
+      }),
 
     getTaxRates: (connectionId: string, businessLocationId: IdInput) =>
       call(connectionId, ENDPOINTS.taxRates, { path: `/f/finance/${seg(businessLocationId)}/tax-rates` }),
@@ -63,7 +66,9 @@ export function financialApi(call: Call) {
       call(connectionId, ENDPOINTS.paymentMethods, { path: `/f/finance/${seg(businessLocationId)}/paymentMethods` }),
 
     getAccountingGroups: (connectionId: string, businessLocationId: IdInput) =>
-      call(connectionId, ENDPOINTS.accountingGroups, { path: `/f/finance/${seg(businessLocationId)}/accountingGroups` }),
+      call(connectionId, ENDPOINTS.accountingGroups, {
+        path: `/f/finance/${seg(businessLocationId)}/accountingGroups`,
+      }),
 
     /** One page; follow `nextPageToken` (null on the last page) or use iterateFinancials. */
     getFinancials,

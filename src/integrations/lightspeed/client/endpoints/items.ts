@@ -125,8 +125,12 @@ export function itemsApi(call: Call) {
       call(connectionId, ENDPOINTS.richDelete, { path: `/i/richItem/${seg(businessId)}/${seg(sku)}` }),
 
     getRichItemsBySkus: async (connectionId: string, businessId: IdInput, skus: readonly string[]) =>
-      (await call(connectionId, ENDPOINTS.richBySkus, { path: `/i/richItem/${seg(businessId)}/itemsBySkus`, body: skus }))
-        .items,
+      (
+        await call(connectionId, ENDPOINTS.richBySkus, {
+          path: `/i/richItem/${seg(businessId)}/itemsBySkus`,
+          body: skus,
+        })
+      ).items,
 
     getRichItemPictureSpec: (connectionId: string, businessId: IdInput) =>
       call(connectionId, ENDPOINTS.pictureSpec, { path: `/i/richItem/${seg(businessId)}/pictureSpec` }),

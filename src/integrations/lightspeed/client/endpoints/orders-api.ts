@@ -67,7 +67,8 @@ export function ordersApi(call: Call) {
   }
 
   return {
-    getBusinesses: (connectionId: string) => call(connectionId, ENDPOINTS.businesses, { path: '/o/op/data/businesses' }),
+    getBusinesses: (connectionId: string) =>
+      call(connectionId, ENDPOINTS.businesses, { path: '/o/op/data/businesses' }),
 
     getFloorPlans: (connectionId: string, businessLocationId: IdInput, options: { expandTables?: boolean } = {}) =>
       call(connectionId, ENDPOINTS.floorPlans, {
