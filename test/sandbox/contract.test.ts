@@ -14,7 +14,9 @@ import {
   SANDBOX_SEED,
   WebhookListener,
 } from './helpers.js';
+import { webhookExamples } from '../helpers/openapi.js';
 import { describeErrors, OpenApiContracts, SPEC_FILES, UNDECLARED_BUT_DOCUMENTED, type SpecName } from './openapi.js';
+import { renderTable, writeReadmeBlock } from './spec-table.js';
 
 const contracts = new OpenApiContracts();
 /** Documented error answers the seeded sandbox cannot give, and why. */
@@ -643,6 +645,25 @@ describe('sandbox responses and webhooks match the published OpenAPI schemas', (
         .filter((e) => !coveredErrors.has(e)),
     );
     expect(missing).toEqual(Object.keys(UNPRODUCIBLE_ERRORS));
+  });
+
+  it('writes the coverage table of src/sandbox/README.md from what this run validated', () => {
+    const examples = webhookExamples();
+    const valid = examples.filter(({ webhook, value }) =>
+      contracts.validator('orders', `webhook ${webhook}`, contracts.webhookSchema(webhook), {
+        extraProps: UNDECLARED_BUT_DOCUMENTED[webhook] ?? [],
+      })(value),
+    ).length;
+    const { block, counts } = renderTable({
+      contracts,
+      specs: Object.keys(SPEC_FILES) as SpecName[],
+      success: covered,
+      errors: coveredErrors,
+      webhookExamples: { valid, total: examples.length },
+    });
+    console.log('spec coverage', counts);
+    // Rewritten when stale, and the run fails once so the new table gets committed.
+    expect(writeReadmeBlock(block), 'src/sandbox/README.md coverage table was stale: rewritten, commit it').toBe(false);
   });
 
   it('exercised every documented operation of the five specs with a successful response', () => {
