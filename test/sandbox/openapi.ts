@@ -83,6 +83,13 @@ export class OpenApiContracts {
     );
   }
 
+  /** The JSON request body schema of an operation, or undefined when it takes none. */
+  requestBodySchema(name: SpecName, method: string, specPath: string): Json | undefined {
+    const op = this.docs.get(name)!.paths[specPath]?.[method.toLowerCase()] as Json | undefined;
+    const content = (op?.requestBody as Json | undefined)?.content as Record<string, { schema?: Json }> | undefined;
+    return content?.['application/json']?.schema;
+  }
+
   /** The response schema of an operation, or undefined when the spec documents no body for it. */
   responseSchema(name: SpecName, method: string, specPath: string, status: number): Json | undefined | null {
     const op = this.docs.get(name)!.paths[specPath]?.[method.toLowerCase()] as Json | undefined;
