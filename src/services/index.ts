@@ -138,7 +138,7 @@ export function buildServices(deps: ServiceDeps) {
     get orders() {
       return orders();
     },
-    /** Orders as the back office shows them (list, detail, plain-words failure). */
+    /** Read models of orders for the back office (lists, an order's page). */
     get orderViews() {
       return orderViews();
     },

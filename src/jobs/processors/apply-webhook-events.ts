@@ -16,6 +16,11 @@ export interface WebhookProcessorDeps {
   log: FastifyBaseLogger;
   /** Item availability or readiness changed at a K-Series location: drop cached catalog data. */
   invalidateLocationCache: (businessLocationId: bigint, kind: 'availability' | 'readiness') => Promise<void>;
+  /**
+   * An ITEM event changed an item's availability at a K-Series location: queue a signed
+   * `item.availability` callback to every vendor serving it. Resolves to the number queued.
+   */
+  pushAvailability: (businessLocationId: bigint, eventId: string) => Promise<number>;
 }
 
 type Body = Record<string, unknown>;
@@ -122,11 +127,18 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     };
   }
 
-  async function itemAvailability(body: Body): Promise<OutcomeResult> {
+  async function itemAvailability(body: Body, eventId: string): Promise<OutcomeResult> {
     const blId = toBigInt(body.businessLocationId);
     if (blId === null) return { applied: false, orderId: null, vendorId: null, note: 'item event without location' };
+    // Invalidate first: a vendor reacting to the callback must read the new availability.
     await deps.invalidateLocationCache(blId, 'availability');
-    return { applied: true, orderId: null, vendorId: null, note: `availability of ${String(body.sku)} changed` };
+    const pushed = await deps.pushAvailability(blId, eventId);
+    return {
+      applied: true,
+      orderId: null,
+      vendorId: null,
+      note: `availability of ${String(body.sku)} changed; ${pushed} vendor callback(s) queued`,
+    };
   }
 
   async function dispatch(
@@ -134,6 +146,7 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     body: Body,
     receivedAt: Date,
     known: OrderOutcomeView | undefined,
+    eventId: string,
   ): Promise<OutcomeResult> {
     switch (kind) {
       case 'ORDER':
@@ -143,7 +156,7 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
       case 'ORDER_API':
         return readiness(body, receivedAt);
       case 'ITEM':
-        return itemAvailability(body);
+        return itemAvailability(body, eventId);
       case 'RESERVATION':
         // Reservations-platform notifications are kept for the record; no feature consumes them yet.
         return {
@@ -165,6 +178,7 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
         bodyOf(event),
         event.received_at,
         fresh ? knownOrder(event) : undefined,
+        event.id,
       );
       const ignored =
         result.orderId === null && (event.type === 'ORDER' || event.type === 'PAYMENT' || event.type === 'UNKNOWN');
