@@ -2,9 +2,14 @@
 import { z } from 'zod';
 import { attemptOfReference } from '../services/orders/references.js';
 import type { OrderWithEvents } from '../services/orders/service.js';
+import { formatCents, orderLineSchema, orderLines, orderTotals, orderTotalsSchema, toCents } from './order-lines.js';
 import { iso, isoDate } from './schemas.js';
 
-const status = z.string();
+const status = z.string().meta({ example: 'CLOSED' });
+const money = z
+  .string()
+  .regex(/^-?\d+\.\d{2}$/)
+  .meta({ description: 'An exact amount as a decimal string', example: '25.50' });
 
 export const orderSchema = z
   .object({
@@ -16,12 +21,13 @@ export const orderSchema = z
     reference: z.string(),
     callerReference: z.string().nullable(),
     idempotencyKey: z.string().nullable(),
+    /** The POS account (check) K-Series opened for the order; null until the POS accepted it. */
     accountIdentifier: z.string().nullable(),
     failureReason: z.string().nullable(),
     payment: z.object({
       method: z.string(),
-      amount: z.number(),
-      tip: z.number(),
+      amount: money,
+      tip: money,
       /** The thirdPartyPaymentReference of the current payment attempt at K-Series. */
       reference: z.string(),
       /** 1, plus one per payment replay of a PAYMENT_FAILED order. */
@@ -29,6 +35,8 @@ export const orderSchema = z
       submittedAt: isoDate.nullable(),
       paidAt: isoDate.nullable(),
     }),
+    lines: z.array(orderLineSchema),
+    totals: orderTotalsSchema,
     attempt: z.number().int(),
     deadlineAt: isoDate,
     createdAt: isoDate,
@@ -46,6 +54,7 @@ export const orderSchema = z
   .meta({ id: 'Order' });
 
 export function orderView(order: OrderWithEvents): z.infer<typeof orderSchema> {
+  const lines = orderLines(order.payload);
   return {
     id: order.id,
     status: order.status,
@@ -58,13 +67,15 @@ export function orderView(order: OrderWithEvents): z.infer<typeof orderSchema> {
     failureReason: order.failureReason,
     payment: {
       method: order.paymentMethod,
-      amount: Number(order.paymentAmount),
-      tip: Number(order.tipAmount),
+      amount: formatCents(toCents(order.paymentAmount) ?? 0),
+      tip: formatCents(toCents(order.tipAmount) ?? 0),
       reference: order.paymentReference,
       attempt: attemptOfReference(order.paymentReference),
       submittedAt: iso(order.paymentSubmittedAt),
       paidAt: iso(order.paidAt),
     },
+    lines,
+    totals: orderTotals(lines, { amount: order.paymentAmount, tip: order.tipAmount }),
     attempt: order.attempt,
     deadlineAt: iso(order.deadlineAt),
     createdAt: iso(order.createdAt),
