@@ -22,6 +22,7 @@ await startOrExit(async () => {
         log,
         workers: runtime.host,
         registry: runtime.registry,
+        metricsToken: config.METRICS_TOKEN,
       }),
     config.WORKER_METRICS_PORT,
     'WORKER_METRICS_PORT',

@@ -5,7 +5,6 @@ import fp from 'fastify-plugin';
 import { Gauge } from 'prom-client';
 import { ATTENTION_STATUSES } from '../services/orders/state-machine.js';
 
-export { ATTENTION_STATUSES };
 const TIMEOUT_MS = 2_000;
 
 export default fp(

@@ -12,7 +12,8 @@ import { ADMIN_TOKEN, bearer } from '../helpers/context.js';
 
 type Json = Record<string, any>;
 
-describe('OpenAPI document and its examples', () => {
+// 14 requests, some to K-Series (the sandbox): about 7 s on a quiet machine, 20-30 s at a load of 50.
+describe('OpenAPI document and its examples', { timeout: 90_000 }, () => {
   let c: ConnectContext;
   let doc: Json;
   beforeAll(async () => {

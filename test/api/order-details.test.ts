@@ -1,6 +1,7 @@
 // GET /v1/orders/:id tells a vendor everything about its order: lines (sku, name, quantity,
 // unit price, modifiers), totals, payment, status history and the POS account, money exact.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { orderLines, orderTotals } from '../../src/routes/order-lines.js';
 import { SANDBOX_SEED } from '../../src/sandbox/app.js';
 import { bearer } from '../helpers/context.js';
 import { createPipelineContext, type PipelineContext } from '../orders/pipeline-context.js';
@@ -54,9 +55,13 @@ describe('GET /v1/orders/:id', () => {
     );
     expect(order.timeline[0]).toMatchObject({ from: null, to: 'RECEIVED', source: 'api' });
   });
+});
 
-  it('priced lines with modifiers and sub-items, totals in exact cents', async () => {
-    const placed = await p.placeOrder({
+// Catalog lines are priced by the POS, so a stored order carries prices only for lines the caller
+// priced (custom items); the view must keep those exact and total them in cents.
+describe('order lines and totals from a stored order', () => {
+  it('priced lines with modifiers and sub-items, totals in exact cents', () => {
+    const lines = orderLines({
       items: [
         {
           sku: 'CAKE-SLICE',
@@ -68,11 +73,9 @@ describe('GET /v1/orders/:id', () => {
         },
         { sku: 'COFFEE', quantity: 1, customItemName: 'Coffee', customItemPrice: 0.3 },
       ],
-      payment: { method: SANDBOX_SEED.paymentMethods.online, amount: 13.35 },
     });
-    const order = await get(placed.id);
     // 3 x 4.35 is 13.049999... in floating point; the API says 13.05.
-    expect(order.lines[0]).toEqual({
+    expect(lines[0]).toEqual({
       sku: 'CAKE-SLICE',
       name: 'Birthday cake slice',
       quantity: 3,
@@ -91,7 +94,15 @@ describe('GET /v1/orders/:id', () => {
         },
       ],
     });
-    expect(order.lines[1]).toMatchObject({ unitPrice: '0.30', lineTotal: '0.30' });
-    expect(order.totals).toEqual({ lines: '13.35', payment: '13.35', tip: '0.00' });
+    expect(lines[1]).toMatchObject({ unitPrice: '0.30', lineTotal: '0.30' });
+    expect(orderTotals(lines, { amount: '13.35', tip: 0 })).toEqual({ lines: '13.35', payment: '13.35', tip: '0.00' });
+    // One line the POS prices: no line total is claimed.
+    const mixed = orderLines({
+      items: [
+        { sku: 'BRG-CLASSIC', quantity: 1 },
+        { sku: 'X', quantity: 2, customItemPrice: 1 },
+      ],
+    });
+    expect(orderTotals(mixed, { amount: 16.5, tip: 0.5 })).toEqual({ lines: null, payment: '16.50', tip: '0.50' });
   });
 });

@@ -1,9 +1,9 @@
 // cli webhooks reregister: rewrites our webhook registration at Lightspeed with the current
 // configuration (after rotating LIGHTSPEED_WEBHOOK_USER/PASSWORD) and links every mapped
 // location, for one vendor or every connected one. The K-Series calls live in
-// src/integrations/lightspeed/webhook-registration.ts. Never prints a token or the password.
+// src/services/connections/webhook-reregistration.ts. Never prints a token or the password.
 import type { Command } from 'commander';
-import type { RegisteredConnection, ReregisterResult } from '../../integrations/lightspeed/webhook-registration.js';
+import type { RegisteredConnection, ReregisterResult } from '../../services/connections/webhook-reregistration.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { uuidArg } from '../args.js';
 import type { CliContext } from '../context.js';
@@ -59,7 +59,7 @@ export function registerWebhookCommands(program: Command, cli: CliBuilder): void
     .action(
       cli.action(async (ctx, vendorId: string | undefined) => {
         const connections = vendorId ? [await oneConnection(ctx, vendorId)] : await allConnections(ctx);
-        const { createWebhookReregistration } = await import('../../integrations/lightspeed/webhook-registration.js');
+        const { createWebhookReregistration } = await import('../../services/connections/webhook-reregistration.js');
         const { kseries, integrationLog } = await ctx.lightspeed();
         const service = createWebhookReregistration({
           prisma: ctx.prisma,
