@@ -18,14 +18,14 @@ export const orderSchema = z
     locationId: z.uuid(),
     type: z.enum(['local', 'toGo']),
     /** The thirdPartyReference the order carries in K-Series. */
-    reference: z.string(),
-    callerReference: z.string().nullable(),
+    reference: z.string().meta({ example: 'o5f0c2d9e8a7b6c5d4e3f2a1b' }),
+    callerReference: z.string().nullable().meta({ example: 'KIOSK2-20261208-0042' }),
     idempotencyKey: z.string().nullable(),
     /** The POS account (check) K-Series opened for the order; null until the POS accepted it. */
-    accountIdentifier: z.string().nullable(),
+    accountIdentifier: z.string().nullable().meta({ example: 'A45454565682156.1042' }),
     failureReason: z.string().nullable(),
     payment: z.object({
-      method: z.string(),
+      method: z.string().meta({ example: 'OOPAYMENT' }),
       amount: money,
       tip: money,
       /** The thirdPartyPaymentReference of the current payment attempt at K-Series. */
@@ -45,7 +45,7 @@ export const orderSchema = z
       z.object({
         from: status.nullable(),
         to: status,
-        source: z.string(),
+        source: z.string().meta({ example: 'webhook' }),
         reason: z.string().nullable(),
         at: isoDate,
       }),
