@@ -13,7 +13,7 @@ function envExample(): Record<string, string> {
 
 const strongProduction = {
   NODE_ENV: 'production',
-  ADMIN_TOKEN: 'a'.repeat(8) + 'Zq81-admin-own-secret',
+  ADMIN_TOKEN: 'aaaaaaaaZq81-admin-own-secret',
   SESSION_SECRET: 'own-session-secret-0f9e8d7c6b5a49382716',
   TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
   LIGHTSPEED_WEBHOOK_PASSWORD: 'own-webhook-password-42',
@@ -74,7 +74,7 @@ describe('configuration', () => {
       }),
     ).toEqual([expect.stringMatching(/^LIGHTSPEED_WEBHOOK_PASSWORD_PREVIOUS: is a published/)]);
     // The zero key in another spelling, and as a previous key.
-    expect(problemsOf({ ...strongProduction, TOKEN_ENCRYPTION_KEY: 'A'.repeat(43) + '=' })[0]).toMatch(
+    expect(problemsOf({ ...strongProduction, TOKEN_ENCRYPTION_KEY: `${'A'.repeat(43)}=` })[0]).toMatch(
       /^TOKEN_ENCRYPTION_KEY: is a published/,
     );
     expect(

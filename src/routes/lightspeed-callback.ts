@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CallbackResult } from '../integrations/lightspeed/connect-flow.js';
 import { html, layout } from './backoffice/html.js';
+import { errorBodySchema } from './schemas.js';
 import { sendHtml } from './backoffice/page.js';
 import { CONNECT_COOKIE, readSignedCookie, sessionStore } from './backoffice/session.js';
 
@@ -36,7 +37,8 @@ const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['lightspeed'],
       summary: "OAuth redirect URI (Lightspeed sends the merchant's browser here)",
       querystring: z.object({ code: param, state: param, error: param, error_description: param }).loose(),
-      response: { 200: z.string(), 303: z.null(), 400: z.string(), 500: z.string() },
+      // A refused callback is a page; malformed input (validation, NUL, 429) the usual error body.
+      response: { 200: z.string(), 303: z.null(), 400: z.union([z.string(), errorBodySchema]), 500: z.string() },
     },
     handler: async (request, reply) => {
       reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');

@@ -25,14 +25,15 @@ describe('back-office CSRF', () => {
       .find((c) => c.startsWith('bo_session='));
 
   it('refuses a cross-site sign-in with 403 and sets no session', async () => {
-    for (const headers of [
+    const crossSite: Record<string, string>[] = [
       { origin: 'https://evil.example' },
       { origin: 'null' },
       { 'sec-fetch-site': 'cross-site', origin: 'https://orders.example.com' },
       { 'sec-fetch-site': 'same-site' },
       { referer: 'https://evil.example/page.html' },
       { origin: 'https://orders.example.com.evil.example' },
-    ]) {
+    ];
+    for (const headers of crossSite) {
       const res = await signIn(headers);
       expect(res.statusCode, JSON.stringify(headers)).toBe(403);
       expect(res.headers['content-type']).toContain('text/html');
@@ -42,13 +43,14 @@ describe('back-office CSRF', () => {
   });
 
   it('lets our own pages and non-browser clients sign in', async () => {
-    for (const headers of [
+    const ours: Record<string, string>[] = [
       { origin: 'https://orders.example.com', 'sec-fetch-site': 'same-origin' },
       { referer: 'https://orders.example.com/backoffice' },
       // The Host the browser used (e.g. 127.0.0.1 while PUBLIC_URL names localhost).
       { origin: 'http://127.0.0.1:3000', host: '127.0.0.1:3000' },
       {},
-    ]) {
+    ];
+    for (const headers of ours) {
       const res = await signIn(headers);
       expect(res.statusCode, JSON.stringify(headers)).toBe(303);
       expect(sessionCookie(res)).toMatch(/SameSite=Lax/i);
