@@ -2,11 +2,12 @@
 // ./hostile-requests.ts) is answered 4xx or 2xx, with valid credentials where a route needs them
 // (one connected vendor with a mapped location, the admin token). Prints the count.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SANDBOX_SEED } from '../../src/sandbox/app.js';
 import { ADMIN_TOKEN, bearer } from '../helpers/context.js';
 import { connectedVendor, createConnectContext, type ConnectContext } from '../connect/helpers.js';
 import { hostileRequests, type HostileRequest } from './hostile-requests.js';
 
-const AMSTERDAM = 247158188015618;
+const AMSTERDAM = SANDBOX_SEED.locations.amsterdam.id;
 
 describe('hostile input from the OpenAPI document', () => {
   let c: ConnectContext;

@@ -22,7 +22,10 @@ ${options.map((o) => html`<option value="${o.id}"${String(o.id) === current ? ht
 export function locationRoutes(ctx: BackofficeContext): FastifyPluginAsyncZod {
   return async (app) => {
     const { connections } = app.lightspeed;
-    const locations = createLocationService({ prisma: app.prisma });
+    const locations = createLocationService({
+      prisma: app.prisma,
+      connectedBusiness: (vendorId) => app.lightspeed.connections.connectedBusiness(vendorId),
+    });
 
     /** The connected business's locations, or a sentence saying why there are none. */
     async function businessLocations(

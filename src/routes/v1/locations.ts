@@ -52,7 +52,10 @@ const security = [{ vendorApiKey: [] }];
 const tags = ['locations'];
 
 const locationRoutes: FastifyPluginAsyncZod = async (app) => {
-  const locations = createLocationService({ prisma: app.prisma });
+  const locations = createLocationService({
+    prisma: app.prisma,
+    connectedBusiness: (vendorId) => app.lightspeed.connections.connectedBusiness(vendorId),
+  });
 
   app.post('/locations', {
     schema: {
