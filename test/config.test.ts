@@ -86,6 +86,11 @@ describe('configuration', () => {
       expect.stringMatching(/^LIGHTSPEED_CLIENT_SECRET: is a published/),
     ]);
     expect(loadConfig({ ...strongProduction, LIGHTSPEED_CLIENT_SECRET: 'dev-secret' }).LIGHTSPEED_ENV).toBe('sandbox');
+    // Sharing one business between vendors is a sandbox convenience, never a production setting.
+    expect(problemsOf({ ...strongProduction, LIGHTSPEED_SHARED_BUSINESS_ALLOWED: 'true' })).toEqual([
+      expect.stringMatching(/^LIGHTSPEED_SHARED_BUSINESS_ALLOWED:/),
+    ]);
+    expect(loadConfig({}).LIGHTSPEED_SHARED_BUSINESS_ALLOWED).toBe(false);
     // Development keeps working with every published value.
     expect(loadConfig(published).ADMIN_TOKEN).toBe(published.ADMIN_TOKEN);
   });
