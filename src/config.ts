@@ -1,4 +1,6 @@
 // The only place that reads process.env. Everything else receives a validated Config.
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 
 const LOCAL_ADMIN_TOKEN = 'dev-admin-token-change-me';
@@ -30,7 +32,8 @@ const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  PUBLIC_URL: httpUrl.default('http://localhost:3000'),
+  // Unset: http://localhost:PORT, so changing PORT alone keeps the OAuth callback working.
+  PUBLIC_URL: httpUrl.optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
@@ -73,7 +76,9 @@ const envSchema = z.object({
   LIGHTSPEED_CLIENT_ID: z.string().min(1).default('dev-client'),
   LIGHTSPEED_CLIENT_SECRET: z.string().min(1).default(LOCAL_CLIENT_SECRET),
   LIGHTSPEED_SCOPES: z.string().min(1).default('orders-api financial-api items'),
-  LIGHTSPEED_SANDBOX_URL: httpUrl.default('http://127.0.0.1:4010'),
+  // Unset: http://127.0.0.1:SANDBOX_PORT, so every process (API, worker, CLI) finds a sandbox
+  // that was moved with SANDBOX_PORT alone.
+  LIGHTSPEED_SANDBOX_URL: httpUrl.optional(),
   // One K-Series business belongs to one vendor at a time. true lets several vendors connect the
   // same business: the built-in sandbox has two businesses for all of a developer's vendors.
   // Refused with NODE_ENV=production.
@@ -172,7 +177,11 @@ const envSchema = z.object({
 
 type Env = z.infer<typeof envSchema>;
 
-export type Config = Env & {
+export type Config = Omit<Env, 'PUBLIC_URL' | 'LIGHTSPEED_SANDBOX_URL'> & {
+  /** Without a trailing slash; http://localhost:PORT when unset. */
+  PUBLIC_URL: string;
+  /** http://127.0.0.1:SANDBOX_PORT when unset. */
+  LIGHTSPEED_SANDBOX_URL: string;
   /** Scopes requested at connect, split. */
   lightspeedScopes: string[];
   /** The OAuth redirect URI registered at Lightspeed. */
@@ -229,7 +238,7 @@ function productionProblems(env: Env, raw: Record<string, string | undefined>): 
       }
     }
   }
-  if (env.LIGHTSPEED_ENV !== 'sandbox' && !env.PUBLIC_URL.startsWith('https://')) {
+  if (env.LIGHTSPEED_ENV !== 'sandbox' && !env.PUBLIC_URL?.startsWith('https://')) {
     problems.push(
       `PUBLIC_URL: must be https:// when LIGHTSPEED_ENV=${env.LIGHTSPEED_ENV} (Lightspeed only accepts HTTPS redirect URIs)`,
     );
@@ -240,8 +249,25 @@ function productionProblems(env: Env, raw: Record<string, string | undefined>): 
   return problems;
 }
 
+/**
+ * The process environment over `.env` (of the working directory, if there is one): a real
+ * environment variable always wins, as with Node's --env-file. Read here rather than with
+ * --env-file-if-exists because that flag prints a notice on every run without a .env, and
+ * every entry point (dev, start, worker, migrate, cli) goes through loadConfig anyway.
+ */
+export function environment(envFile = '.env'): Record<string, string | undefined> {
+  let text: string;
+  try {
+    text = readFileSync(envFile, 'utf8');
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return process.env;
+    throw new ConfigError([`${envFile}: cannot be read (${(err as Error).message})`]);
+  }
+  return { ...parseEnv(text), ...process.env };
+}
+
 /** Parses and validates the environment. Throws ConfigError naming every bad variable. */
-export function loadConfig(raw: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(raw: Record<string, string | undefined> = environment()): Config {
   // An empty string means "not set", as in a .env file with `NAME=`.
   const cleaned = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(cleaned);
@@ -251,10 +277,11 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
   const env = parsed.data;
   const problems = productionProblems(env, cleaned);
   if (problems.length > 0) throw new ConfigError(problems);
-  const publicUrl = env.PUBLIC_URL.replace(/\/+$/, '');
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
   return {
     ...env,
     PUBLIC_URL: publicUrl,
+    LIGHTSPEED_SANDBOX_URL: env.LIGHTSPEED_SANDBOX_URL ?? `http://127.0.0.1:${env.SANDBOX_PORT}`,
     lightspeedScopes: env.LIGHTSPEED_SCOPES.split(/\s+/).filter(Boolean),
     oauthRedirectUri: `${publicUrl}/lightspeed/callback`,
   };

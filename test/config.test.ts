@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, environment, loadConfig } from '../src/config.js';
 
 /** .env.example as name -> value. */
 function envExample(): Record<string, string> {
@@ -135,5 +137,29 @@ describe('configuration', () => {
 
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '' }).PORT).toBe(3000);
+  });
+
+  it('PUBLIC_URL follows PORT unless it is set', () => {
+    expect(loadConfig({ PORT: '5801' }).oauthRedirectUri).toBe('http://localhost:5801/lightspeed/callback');
+    expect(loadConfig({ PORT: '5801', PUBLIC_URL: 'http://dev.test:8080/' }).PUBLIC_URL).toBe('http://dev.test:8080');
+  });
+
+  it('the sandbox URL follows SANDBOX_PORT unless it is set', () => {
+    expect(loadConfig({}).LIGHTSPEED_SANDBOX_URL).toBe('http://127.0.0.1:4010');
+    expect(loadConfig({ SANDBOX_PORT: '5803' }).LIGHTSPEED_SANDBOX_URL).toBe('http://127.0.0.1:5803');
+    expect(
+      loadConfig({ SANDBOX_PORT: '5803', LIGHTSPEED_SANDBOX_URL: 'http://sandbox.test:9' }).LIGHTSPEED_SANDBOX_URL,
+    ).toBe('http://sandbox.test:9');
+  });
+
+  it('reads .env under the real environment: a real variable wins', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'env-'));
+    const file = path.join(dir, '.env');
+    writeFileSync(file, '# local\nPORT=5802\nPATH=/from/the/file\nREDIS_PREFIX="quoted"\n');
+    const env = environment(file);
+    expect(loadConfig(env).PORT).toBe(5802);
+    expect(loadConfig(env).REDIS_PREFIX).toBe('quoted');
+    expect(env.PATH).toBe(process.env.PATH);
+    expect(environment(path.join(dir, 'missing'))).toBe(process.env);
   });
 });

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
-import { queueSettings } from '../../src/jobs/producers.js';
+import { queueSettings } from '../../src/queues/producers.js';
 import { recordJobOutcomes } from '../../src/jobs/queue-metrics.js';
 import { createRedis, closeRedis, redisKey } from '../../src/lib/redis.js';
 import { createTestContext, createVendor, testConfig, type TestContext } from '../helpers/context.js';

@@ -5,17 +5,21 @@
 // holding the nonce) and sends it on to Lightspeed. The back office sets that cookie itself.
 // complete(): the callback: state signature (constant time) and age, single use (GETDEL), the
 // browser binding (cookie nonce; for back-office connects also the signed-in vendor), then the
-// code exchange and the connection set-up (./connection-setup.ts), which refuses a business
+// code exchange and the connection set-up (./establish-connection.ts), which refuses a business
 // another vendor holds. Every refusal has a merchant-readable message and a log entry.
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config.js';
 import type { PrismaClient } from '../../db/prisma.js';
 import { BadRequestError } from '../../lib/errors.js';
-import type { IntegrationLog } from '../../services/integration-log.js';
+import type { IntegrationLog } from '../integration-log.js';
+import type { ConnectionSetup } from './establish-connection.js';
+import type { EnvironmentName } from '../../integrations/lightspeed/environments.js';
+import {
+  createPkcePair,
+  TokenEndpointError,
+  type LightspeedOAuth,
+} from '../../integrations/lightspeed/oauth-client.js';
 import { BusinessTakenError } from './business-claim.js';
-import type { ConnectionSetup } from './connection-setup.js';
-import type { EnvironmentName } from './environments.js';
-import { createPkcePair, TokenEndpointError, type LightspeedOAuth } from './oauth-client.js';
 import {
   newNonce,
   OAuthStateError,
@@ -23,7 +27,7 @@ import {
   STATE_MAX_AGE_MS,
   verifyState,
   type StatePayload,
-} from './oauth-state.js';
+} from '../../integrations/lightspeed/oauth-state.js';
 import type { Log } from './token-manager.js';
 
 export type ConnectOrigin = 'backoffice' | 'api';

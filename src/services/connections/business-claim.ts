@@ -1,5 +1,5 @@
 // One K-Series business belongs to at most one vendor at a time, and a vendor that reconnects to
-// another business keeps nothing of the old one. Used by ./connection-setup.ts once the new
+// another business keeps nothing of the old one. Used by ./establish-connection.ts once the new
 // tokens have read the business:
 // - claim(): under a Postgres advisory lock on the business id, refuse it when another vendor's
 //   connection is CONNECTED to it, else record it on this vendor's connection;
@@ -9,8 +9,8 @@
 //   mapping gone nothing reads them, and they expire within CATALOG_CACHE_TTL_SECONDS.
 import type { PrismaClient } from '../../db/prisma.js';
 import { ConflictError } from '../../lib/errors.js';
-import type { IntegrationLog } from '../../services/integration-log.js';
-import type { BusinessSummary } from './connect-calls.js';
+import type { IntegrationLog } from '../integration-log.js';
+import type { BusinessSummary } from './kseries-calls.js';
 import type { Log } from './token-manager.js';
 
 export class BusinessTakenError extends ConflictError {
