@@ -79,6 +79,10 @@ const envSchema = z.object({
   // Unset: http://127.0.0.1:SANDBOX_PORT, so every process (API, worker, CLI) finds a sandbox
   // that was moved with SANDBOX_PORT alone.
   LIGHTSPEED_SANDBOX_URL: httpUrl.optional(),
+  // One K-Series business belongs to one vendor at a time. true lets several vendors connect the
+  // same business: the built-in sandbox has two businesses for all of a developer's vendors.
+  // Refused with NODE_ENV=production.
+  LIGHTSPEED_SHARED_BUSINESS_ALLOWED: booleanFlag.default(false),
   LIGHTSPEED_WEBHOOK_USER: z.string().min(1).default('lightspeed'),
   LIGHTSPEED_WEBHOOK_PASSWORD: z.string().min(12, 'must be at least 12 characters').default(LOCAL_WEBHOOK_PASSWORD),
   // The previous pair stays valid while Lightspeed's registration is being rotated.
@@ -208,6 +212,9 @@ function productionProblems(env: Env, raw: Record<string, string | undefined>): 
       'LIGHTSPEED_WEBHOOK_PASSWORD',
     ] as const) {
       if (!raw[name]) problems.push(`${name}: must be set explicitly when NODE_ENV=production`);
+    }
+    if (env.LIGHTSPEED_SHARED_BUSINESS_ALLOWED) {
+      problems.push('LIGHTSPEED_SHARED_BUSINESS_ALLOWED: must be false when NODE_ENV=production');
     }
     // The sandbox registers the published client secret; real Lightspeed environments never should.
     const secrets: (keyof Env)[] = [
