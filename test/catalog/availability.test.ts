@@ -16,7 +16,7 @@ beforeAll(async () => {
     prisma: app.prisma,
     redis: app.redis,
     redisKey: (...parts: string[]) => app.redisKey(...parts),
-    kseries: app.lightspeed.kseries,
+    kseries: app.services.lightspeed.kseries,
     ttlSeconds: 300,
     liveTtlSeconds: 600,
     loadTimeoutMs: 5_000,

@@ -4,7 +4,7 @@
 // a 404, or with a create hoping for a 409.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KSeriesClient } from '../../src/integrations/lightspeed/client/index.js';
-import { createWebhookReregistration } from '../../src/integrations/lightspeed/webhook-registration.js';
+import { createWebhookReregistration } from '../../src/services/connections/webhook-reregistration.js';
 import { connectedVendor, createConnectContext, type ConnectContext } from '../connect/helpers.js';
 
 let cc: ConnectContext;
@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(async () => cc?.close());
 
 function service() {
-  const real = cc.ctx.app.lightspeed.kseries;
+  const real = cc.ctx.app.services.lightspeed.kseries;
   // The real client on the wire; the names record which operations were used, in order.
   const kseries: Pick<
     KSeriesClient,
@@ -44,7 +44,7 @@ function service() {
   return createWebhookReregistration({
     prisma: cc.ctx.db.prisma,
     kseries,
-    integrationLog: app.lightspeed.integrationLog,
+    integrationLog: app.services.lightspeed.integrationLog,
     config: app.config,
     log: app.log,
   });
@@ -60,13 +60,16 @@ describe('webhook re-registration', () => {
   });
 
   it('an endpoint Lightspeed lost: GET answers 404 (documented), then PUT (create); no update attempted', async () => {
-    await cc.ctx.app.lightspeed.kseries.deleteWebhookEndpoint(connection.id, connection.webhookEndpointId);
+    await cc.ctx.app.services.lightspeed.kseries.deleteWebhookEndpoint(connection.id, connection.webhookEndpointId);
     calls.length = 0;
     const result = await service().reregister(connection);
     expect(result).toMatchObject({ action: 'created' });
     expect(result.error).toBeUndefined();
     expect(calls).toEqual(['GET', 'PUT']);
-    const again = await cc.ctx.app.lightspeed.kseries.getWebhookEndpoint(connection.id, connection.webhookEndpointId);
+    const again = await cc.ctx.app.services.lightspeed.kseries.getWebhookEndpoint(
+      connection.id,
+      connection.webhookEndpointId,
+    );
     expect(again.endpointId).toBe(connection.webhookEndpointId);
   });
 });

@@ -9,7 +9,7 @@ import { request } from 'undici';
 import type { PrismaClient } from '../../db/prisma.js';
 import type { SecretSealer } from '../../services/callbacks/service.js';
 import { signCallback } from '../../services/callbacks/signing.js';
-import type { QueueProducers } from '../producers.js';
+import type { QueueProducers } from '../../queues/producers.js';
 
 const TIMEOUT_MS = 10_000;
 

@@ -7,9 +7,10 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../../db/prisma.js';
 import { ConnectionUnavailableError } from '../../integrations/lightspeed/access-token-provider.js';
 import type { TokenCipher } from '../../integrations/lightspeed/token-crypto.js';
-import type { TokenManager } from '../../integrations/lightspeed/token-manager.js';
-import { reencryptStaleTokens } from '../../integrations/lightspeed/token-rotation.js';
-import type { QueueProducers } from '../producers.js';
+import type { TokenManager } from '../../services/connections/token-manager.js';
+import { reencryptStaleTokens } from '../../services/connections/reencrypt-with-rotated-key.js';
+import { JOB_IDS } from '../../queues/definitions.js';
+import type { QueueProducers } from '../../queues/producers.js';
 
 const BATCH = 500;
 
@@ -38,7 +39,10 @@ export function createTokenJobs(deps: TokenJobsDeps) {
       });
       const tick = Math.floor(Date.now() / deps.sweepIntervalMs);
       for (const { id } of due) {
-        await deps.queues.lightspeedTokenRefresh.add({ connectionId: id }, { jobId: `token-refresh-${id}-${tick}` });
+        await deps.queues.lightspeedTokenRefresh.add(
+          { connectionId: id },
+          { jobId: JOB_IDS.lightspeedTokenRefresh(id, tick) },
+        );
       }
       const { reencrypted } = await reencryptStaleTokens({ prisma, cipher: deps.cipher });
       if (due.length > 0 || reencrypted > 0) log.info({ enqueued: due.length, reencrypted }, 'token sweep');

@@ -4,7 +4,6 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { vendorOf } from '../../plugins/auth.js';
-import { createCatalogService } from '../../services/catalog.js';
 import type { CachedValue } from '../../services/catalog-cache.js';
 import { statusResponse } from '../../integrations/lightspeed/client/schemas/common.js';
 import * as fin from '../../integrations/lightspeed/client/schemas/financial.js';
@@ -58,16 +57,7 @@ const itemWrite = {
 };
 
 const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
-  const catalog = createCatalogService({
-    prisma: app.prisma,
-    redis: app.redis,
-    redisKey: (...parts: string[]) => app.redisKey(...parts),
-    kseries: app.lightspeed.kseries,
-    registry: app.metrics.registry,
-    ttlSeconds: app.config.CATALOG_CACHE_TTL_SECONDS,
-    liveTtlSeconds: app.config.CATALOG_LIVE_TTL_SECONDS,
-    loadTimeoutMs: app.config.KSERIES_TOTAL_TIMEOUT_MS,
-  });
+  const catalog = app.services.catalog;
 
   type Read<T> = (vendorId: string, locationId: string, options: { refresh?: boolean }) => Promise<CachedValue<T>>;
   // The simple cached reads: one K-Series resource each, no parameters besides `refresh`.

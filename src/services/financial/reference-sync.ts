@@ -7,7 +7,7 @@ import { DEFAULT_CALENDAR, isValidTimezone, type BusinessCalendar } from './cale
 import { DATASETS } from './checkpoints.js';
 import { checkLease } from './lock.js';
 import type { SyncTarget } from './range-sync.js';
-import type { FinancialStore, WriteCounts } from './store.js';
+import type { FinancialStore, WriteCounts } from './sync-writes.js';
 
 type Client = Pick<
   KSeriesClient,

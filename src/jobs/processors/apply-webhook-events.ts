@@ -4,11 +4,11 @@
 // however many events it holds. Safe to run twice: order and payment handlers are idempotent,
 // and only events still RECEIVED are loaded or written.
 import type { FastifyBaseLogger } from 'fastify';
-import { poolOf, type PrismaClient } from '../db/prisma.js';
-import { prepared, runPrepared } from '../db/sql.js';
-import type { OutcomeHandlers, OutcomeResult } from '../services/orders/outcomes.js';
-import type { OrderOutcomeView } from '../services/orders/store.js';
-import type { WebhookKind } from './classify.js';
+import { poolOf, type PrismaClient } from '../../db/prisma.js';
+import { prepared, runPrepared } from '../../db/sql.js';
+import type { OutcomeHandlers, OutcomeResult } from '../../services/orders/apply-notifications.js';
+import { matchOrderSql, type OrderOutcomeView } from '../../services/orders/hot-path-queries.js';
+import type { WebhookKind } from '../../webhooks/classify.js';
 
 export interface WebhookProcessorDeps {
   prisma: PrismaClient;
@@ -42,8 +42,8 @@ interface EventRow {
 }
 
 // Events already PROCESSED, IGNORED or FAILED (an earlier attempt, another job) are skipped.
-// The order comes with its event, matched as the outcome handlers would match it: an ORDER
-// event by the order reference, a PAYMENT event by the payment reference first. Both lead to
+// The order comes with its event, matched as the outcome handlers match it (matchOrderSql): an
+// ORDER event by the order reference, a PAYMENT event by the payment reference first. Both lead to
 // the same order, so the two can be kept in one chain and never overtake each other. A payment
 // reference superseded by a payment replay matches no order: such a late event is IGNORED.
 const LOAD_EVENTS = prepared(
@@ -54,11 +54,8 @@ const LOAD_EVENTS = prepared(
           o.payment_submitted_at AS order_payment_submitted_at, o.paid_at AS order_paid_at
      FROM webhook_events e
      LEFT JOIN LATERAL (
-       SELECT id, vendor_id, status, account_identifier, payment_reference, payment_submitted_at, paid_at FROM orders
-        WHERE (e.type = 'ORDER' AND reference = e.payload->>'thirdPartyReference')
-           OR (e.type = 'PAYMENT' AND (payment_reference = e.payload->>'thirdPartyReference' OR reference = e.payload->>'thirdPartyReference'))
-        ORDER BY (payment_reference = e.payload->>'thirdPartyReference') DESC
-        LIMIT 1
+       SELECT m.id, m.vendor_id, m.status, m.account_identifier, m.payment_reference, m.payment_submitted_at, m.paid_at
+         FROM orders m ${matchOrderSql('e.type', `e.payload->>'thirdPartyReference'`, 'm')}
      ) o ON true
     WHERE e.id = ANY($1::uuid[]) AND e.status = 'RECEIVED'`,
 );

@@ -34,15 +34,28 @@ export interface OrderDeliveryView extends OrderOutcomeView {
 
 const OUTCOME_COLUMNS = `o.id, o.vendor_id, o.status, o.account_identifier, o.payment_reference, o.payment_submitted_at, o.paid_at`;
 
-const BY_REFERENCE = prepared('order_by_reference', `SELECT ${OUTCOME_COLUMNS} FROM orders o WHERE o.reference = $1`);
+/**
+ * How a K-Series notification finds its order, the one place this is said (the webhook batch
+ * load in src/jobs/processors/apply-webhook-events.ts uses it too): an ORDER notification by the
+ * order reference; a PAYMENT notification by our payment reference first, then by the order's
+ * (older ones carry that). A reference a payment replay superseded matches no order any more
+ * (see apply-notifications.ts). SQL text over the given expressions (constant text: never a
+ * caller's value); `orders` is the alias of the orders table.
+ */
+export function matchOrderSql(kind: string, reference: string, orders = 'o'): string {
+  return `WHERE (${kind} = 'ORDER' AND ${orders}.reference = ${reference})
+           OR (${kind} = 'PAYMENT' AND (${orders}.payment_reference = ${reference} OR ${orders}.reference = ${reference}))
+        ORDER BY (${orders}.payment_reference = ${reference}) DESC
+        LIMIT 1`;
+}
 
-// PAYMENT notifications carry our payment reference; older ones may carry the order's. A
-// reference a payment replay superseded matches no order any more (see outcomes.ts).
+const BY_REFERENCE = prepared(
+  'order_by_reference',
+  `SELECT ${OUTCOME_COLUMNS} FROM orders o ${matchOrderSql(`'ORDER'`, '$1')}`,
+);
 const BY_PAYMENT_REFERENCE = prepared(
   'order_by_payment_reference',
-  `SELECT ${OUTCOME_COLUMNS} FROM orders o
-    WHERE o.payment_reference = $1 OR o.reference = $1
-    ORDER BY (o.payment_reference = $1) DESC LIMIT 1`,
+  `SELECT ${OUTCOME_COLUMNS} FROM orders o ${matchOrderSql(`'PAYMENT'`, '$1')}`,
 );
 
 const FOR_DELIVERY = prepared(
@@ -60,7 +73,8 @@ const FOR_DELIVERY = prepared(
 // Accepting an order: the vendor's location (mapped or not) and its connection status, at once.
 const ACCEPTANCE_CHECKS = prepared(
   'order_acceptance_checks',
-  `SELECT l.id, l.business_location_id IS NOT NULL AS mapped, c.status AS connection_status
+  `SELECT l.id, l.business_location_id IS NOT NULL AS mapped, c.status AS connection_status,
+          l.default_order_profile
      FROM locations l LEFT JOIN lightspeed_connections c ON c.vendor_id = l.vendor_id
     WHERE l.id = $1::uuid AND l.vendor_id = $2::uuid`,
 );
@@ -154,12 +168,20 @@ export function createOrderStore(prisma: PrismaClient) {
     },
 
     async acceptanceChecks(vendorId: string, locationId: string) {
-      const [row] = await runPrepared<{ id: string; mapped: boolean; connection_status: ConnectionStatus | null }>(
-        pool,
-        ACCEPTANCE_CHECKS,
-        [locationId, vendorId],
-      );
-      return row ? { id: row.id, mapped: row.mapped, connectionStatus: row.connection_status } : null;
+      const [row] = await runPrepared<{
+        id: string;
+        mapped: boolean;
+        connection_status: ConnectionStatus | null;
+        default_order_profile: string | null;
+      }>(pool, ACCEPTANCE_CHECKS, [locationId, vendorId]);
+      return row
+        ? {
+            id: row.id,
+            mapped: row.mapped,
+            connectionStatus: row.connection_status,
+            defaultOrderProfile: row.default_order_profile,
+          }
+        : null;
     },
 
     /** Keeps K-Series' account id when the status cannot move (a late SUCCESS). */

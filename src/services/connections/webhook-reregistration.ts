@@ -4,10 +4,10 @@
 // linked only at connect, so a location mapped later needs its link made here.
 // Used by `cli webhooks reregister`.
 import type { PrismaClient } from '../../db/prisma.js';
-import type { IntegrationLog } from '../../services/integration-log.js';
-import { ConnectionUnavailableError } from './access-token-provider.js';
-import { KSeriesApiError, type KSeriesClient } from './client/index.js';
-import { webhookRegistration, type ConnectionSetupDeps } from './connection-setup.js';
+import type { IntegrationLog } from '../integration-log.js';
+import { ConnectionUnavailableError } from '../../integrations/lightspeed/access-token-provider.js';
+import { KSeriesApiError, type KSeriesClient } from '../../integrations/lightspeed/client/index.js';
+import { webhookRegistration, type ConnectionSetupDeps } from './establish-connection.js';
 import type { Log } from './token-manager.js';
 
 export interface WebhookReregistrationDeps {
