@@ -21,25 +21,29 @@ export type { ProcessorDeps, ProcessorSet } from './processor-deps.js';
 export function createProcessors(deps: ProcessorDeps): ProcessorSet {
   const { config, prisma, log, queues } = deps;
   const { kseries, cipher, tokens } = deps.services.core;
-  const outcomes = deps.services.notifications;
+  const orderUpdates = deps.services.orderUpdates;
   const processWebhook = createWebhookProcessor({
     prisma,
-    outcomes,
+    orderUpdates,
     log,
     invalidateLocationCache: catalogInvalidator(deps.keys),
     pushAvailability: availabilityPusher({ prisma, queues }),
   });
-  const push = createPushOrderProcessor({ prisma, kseries, outcomes, log });
-  const pay = createApplyPaymentProcessor({ prisma, kseries, outcomes, log });
+  const push = createPushOrderProcessor({ prisma, kseries, orderUpdates, log });
+  const pay = createApplyPaymentProcessor({ prisma, kseries, orderUpdates, log });
   const reconcile = createReconcileProcessor({
     prisma,
     kseries,
-    outcomes,
+    orderUpdates,
     log,
     giveUpAfterMs: config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000,
   });
   const callback = createVendorCallbackProcessor({ prisma, sealer: cipherSealer(cipher), log });
-  const availabilityCallback = createAvailabilityCallbackProcessor({ prisma, sealer: cipherSealer(cipher), log });
+  const availabilityCallback = createAvailabilityCallbackProcessor({
+    prisma,
+    sealer: cipherSealer(cipher),
+    log,
+  });
   const sweep = createOrderSweeper({
     prisma,
     queues,
