@@ -125,6 +125,9 @@ const envSchema = z.object({
       'expected true, false, a number of hops, or proxy addresses/CIDRs separated by commas',
     )
     .default('1'),
+  // Vendor callbacks may go to loopback, private and link-local addresses (a developer's local
+  // receiver). Unset: allowed in development and test, refused in production (SSRF).
+  CALLBACK_ALLOW_PRIVATE_NETWORKS: booleanFlag.optional(),
   // The queue dashboard (/admin/queues) without retry/clean/remove/obliterate buttons.
   QUEUE_DASHBOARD_READ_ONLY: booleanFlag.default(false),
   // Financial and item sync (custom integrations poll: no webhooks). Per-location interval; how
@@ -145,7 +148,8 @@ const envSchema = z.object({
 
 type Env = z.infer<typeof envSchema>;
 
-export type Config = Env & {
+export type Config = Omit<Env, 'CALLBACK_ALLOW_PRIVATE_NETWORKS'> & {
+  CALLBACK_ALLOW_PRIVATE_NETWORKS: boolean;
   /** Scopes requested at connect, split. */
   lightspeedScopes: string[];
   /** The OAuth redirect URI registered at Lightspeed. */
@@ -198,6 +202,7 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
   return {
     ...env,
     PUBLIC_URL: publicUrl,
+    CALLBACK_ALLOW_PRIVATE_NETWORKS: env.CALLBACK_ALLOW_PRIVATE_NETWORKS ?? env.NODE_ENV !== 'production',
     lightspeedScopes: env.LIGHTSPEED_SCOPES.split(/\s+/).filter(Boolean),
     oauthRedirectUri: `${publicUrl}/lightspeed/callback`,
   };

@@ -57,7 +57,12 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
     log,
     giveUpAfterMs: config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000,
   });
-  const callback = createVendorCallbackProcessor({ prisma, sealer: cipherSealer(deps.lightspeed.cipher), log });
+  const callback = createVendorCallbackProcessor({
+    prisma,
+    sealer: cipherSealer(deps.lightspeed.cipher),
+    log,
+    allowPrivateNetworks: config.CALLBACK_ALLOW_PRIVATE_NETWORKS,
+  });
   const sweep = createOrderSweeper({
     prisma,
     queues,

@@ -21,7 +21,11 @@ const deliverySchema = z.object({
 });
 
 const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
-  const callbacks = createCallbackService({ prisma: app.prisma, sealer: cipherSealer(app.lightspeed.cipher) });
+  const callbacks = createCallbackService({
+    prisma: app.prisma,
+    sealer: cipherSealer(app.lightspeed.cipher),
+    allowPrivateNetworks: app.config.CALLBACK_ALLOW_PRIVATE_NETWORKS,
+  });
 
   app.get('/callback', {
     schema: { tags, security, response: { 200: z.object({ url: z.string().nullable() }), ...errorResponses(401) } },
