@@ -8,7 +8,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import { isDependencyUnavailable } from '../lib/errors.js';
-import type { DeferredStore, IncomingEvent, StoredEvent } from './ingest.js';
+import type { DeferredStore, IncomingEvent, StoredEvent } from './store-events.js';
 
 /** The most entries one drain moves (one INSERT). */
 const DRAIN_BATCH = 200;

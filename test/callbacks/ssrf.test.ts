@@ -138,7 +138,7 @@ describe('vendor callback URLs reach public addresses only', () => {
   const processor = (allowPrivateNetworks: boolean) =>
     createVendorCallbackProcessor({
       prisma: ctx.prisma,
-      sealer: cipherSealer(ctx.app.lightspeed.cipher),
+      sealer: cipherSealer(ctx.app.services.core.cipher),
       log,
       allowPrivateNetworks,
     });

@@ -1,0 +1,231 @@
+// The process-webhook job: a batch of stored Lightspeed events, dispatched by kind. Events about
+// one order (or, for readiness, one location) run one after another in arrival order; the rest
+// run side by side, a few at a time. The batch costs one read and one write of webhook_events
+// however many events it holds. Safe to run twice: order and payment handlers are idempotent,
+// and only events still RECEIVED are loaded or written.
+import type { FastifyBaseLogger } from 'fastify';
+import { poolOf, type PrismaClient } from '../../db/prisma.js';
+import { prepared, runPrepared } from '../../db/sql.js';
+import type { OutcomeHandlers, OutcomeResult } from '../../services/orders/apply-notifications.js';
+import type { OrderOutcomeView } from '../../services/orders/hot-path-queries.js';
+import type { WebhookKind } from '../../webhooks/classify.js';
+import {
+  type Body,
+  bodyOf,
+  chainKey,
+  type EventRow,
+  knownOrder,
+  LOAD_EVENTS,
+  outOfScope,
+  toBigInt,
+} from './webhook-event-rows.js';
+
+export interface WebhookProcessorDeps {
+  prisma: PrismaClient;
+  outcomes: Pick<OutcomeHandlers, 'applyOrderNotification' | 'applyPaymentNotification'>;
+  log: FastifyBaseLogger;
+  /** Item availability or readiness changed at a K-Series location: drop cached catalog data. */
+  invalidateLocationCache: (businessLocationId: bigint, kind: 'availability' | 'readiness') => Promise<void>;
+}
+
+// One UPDATE for the whole batch; a failed event (null status) keeps RECEIVED and records the attempt.
+const RECORD_OUTCOMES = prepared(
+  'webhook_events_record',
+  `UPDATE webhook_events AS e
+      SET status = COALESCE(u.status::"WebhookEventStatus", e.status),
+          processed_at = CASE WHEN u.status IS NULL THEN e.processed_at ELSE now() END,
+          attempts = e.attempts + 1,
+          error = u.error,
+          vendor_id = COALESCE(e.vendor_id, u.vendor_id)
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[]) AS u(id, status, error, vendor_id)
+    WHERE e.id = u.id AND e.status = 'RECEIVED'`,
+);
+
+type Outcome = { event: EventRow; result: OutcomeResult; ignored: boolean } | { event: EventRow; error: Error };
+
+/** Chains (one per order or location) of one job that run at once. */
+const CONCURRENCY = 10;
+
+export function createWebhookProcessor(deps: WebhookProcessorDeps) {
+  const { prisma, outcomes, log } = deps;
+  const pool = poolOf(prisma);
+
+  /**
+   * Readiness events can be processed out of order: the newest by K-Series' own `lastUpdatedAt`
+   * (our receipt time when absent) wins, and on a tie the conservative NOT_READY does.
+   */
+  async function readiness(body: Body, receivedAt: Date, scope: string | null): Promise<OutcomeResult> {
+    const blId = toBigInt(body.businessLocationId);
+    const status = typeof body.status === 'string' ? body.status : null;
+    if (blId === null || !status)
+      return { applied: false, orderId: null, vendorId: null, note: 'readiness without location or status' };
+    const reported = typeof body.lastUpdatedAt === 'string' ? new Date(body.lastUpdatedAt) : null;
+    const at = reported && !Number.isNaN(reported.getTime()) ? reported : receivedAt;
+    const updated = await prisma.location.updateMany({
+      where: {
+        businessLocationId: blId,
+        ...(scope ? { vendorId: scope } : {}),
+        OR: [
+          { readinessUpdatedAt: null },
+          { readinessUpdatedAt: { lt: at } },
+          ...(status === 'NOT_READY' ? [{ readinessUpdatedAt: at }] : []),
+        ],
+      },
+      data: { readiness: status, readinessUpdatedAt: at },
+    });
+    await deps.invalidateLocationCache(blId, 'readiness');
+    return {
+      applied: updated.count > 0,
+      orderId: null,
+      vendorId: null,
+      note: `${updated.count} location(s) now ${status}`,
+    };
+  }
+
+  async function itemAvailability(body: Body, scope: string | null): Promise<OutcomeResult> {
+    const blId = toBigInt(body.businessLocationId);
+    if (blId === null) return { applied: false, orderId: null, vendorId: null, note: 'item event without location' };
+    if (scope && (await prisma.location.count({ where: { businessLocationId: blId, vendorId: scope } })) === 0) {
+      return { applied: false, orderId: null, vendorId: null, note: "not a location of the endpoint's vendor" };
+    }
+    await deps.invalidateLocationCache(blId, 'availability');
+    return { applied: true, orderId: null, vendorId: null, note: `availability of ${String(body.sku)} changed` };
+  }
+
+  async function dispatch(
+    kind: WebhookKind,
+    body: Body,
+    receivedAt: Date,
+    known: OrderOutcomeView | undefined,
+    scope: string | null,
+  ): Promise<OutcomeResult> {
+    switch (kind) {
+      case 'ORDER':
+        return outcomes.applyOrderNotification(body, 'webhook', known);
+      case 'PAYMENT':
+        return outcomes.applyPaymentNotification(body, 'webhook', known);
+      case 'ORDER_API':
+        return readiness(body, receivedAt, scope);
+      case 'ITEM':
+        return itemAvailability(body, scope);
+      case 'RESERVATION':
+        // Reservations-platform notifications are kept for the record; no feature consumes them yet.
+        return {
+          applied: false,
+          orderId: null,
+          vendorId: null,
+          note: `reservation ${String(body.notificationType)} stored`,
+        };
+      default:
+        return { applied: false, orderId: null, vendorId: null, note: 'unknown notification shape stored' };
+    }
+  }
+
+  /** `fresh`: nothing of this batch has touched the event's order yet, so the loaded row is current. */
+  async function run(event: EventRow, fresh: boolean): Promise<Outcome> {
+    const refusal = outOfScope(event);
+    if (refusal)
+      return { event, result: { applied: false, orderId: null, vendorId: null, note: refusal }, ignored: true };
+    try {
+      const result = await dispatch(
+        event.type as WebhookKind,
+        bodyOf(event),
+        event.received_at,
+        fresh ? knownOrder(event) : undefined,
+        event.scope_vendor_id,
+      );
+      const ignored =
+        result.orderId === null && (event.type === 'ORDER' || event.type === 'PAYMENT' || event.type === 'UNKNOWN');
+      return { event, result, ignored };
+    } catch (err) {
+      return { event, error: err instanceof Error ? err : new Error(String(err)) };
+    }
+  }
+
+  /** One UPDATE for the whole batch; a failed event keeps RECEIVED and records the attempt. */
+  async function record(done: Outcome[]): Promise<void> {
+    if (done.length === 0) return;
+    const ids = done.map((o) => o.event.id);
+    const statuses = done.map((o) => ('error' in o ? null : o.ignored ? 'IGNORED' : 'PROCESSED'));
+    const errors = done.map((o) => ('error' in o ? o.error.message.slice(0, 1000) : (o.result.note ?? null)));
+    const vendorIds = done.map((o) => ('error' in o ? null : o.result.vendorId));
+    await runPrepared(pool, RECORD_OUTCOMES, [ids, statuses, errors, vendorIds]);
+  }
+
+  return async function processWebhookEvents(eventIds: string[]): Promise<void> {
+    const rows = await runPrepared<EventRow>(pool, LOAD_EVENTS, [eventIds]);
+    if (rows.length === 0) return;
+    // Arrival order is the payload's: the rows of one INSERT share their received_at.
+    const position = new Map(eventIds.map((id, i) => [id, i]));
+    rows.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
+    const chains = new Map<string, EventRow[]>();
+    for (const row of rows) {
+      const key = chainKey(row);
+      const chain = chains.get(key);
+      if (chain) chain.push(row);
+      else chains.set(key, [row]);
+    }
+
+    const done: Outcome[] = [];
+    await forEachLimited([...chains.values()], CONCURRENCY, async (chain) => {
+      for (const [i, event] of chain.entries()) {
+        const outcome = await run(event, i === 0);
+        done.push(outcome);
+        // The rest of this chain waits for the retry, so it still runs after this event.
+        if ('error' in outcome) break;
+      }
+    });
+    await record(done);
+
+    const failed: Error[] = [];
+    for (const outcome of done) {
+      const { event } = outcome;
+      if ('error' in outcome) {
+        failed.push(outcome.error);
+        log.warn(
+          { eventId: event.id, type: event.type, err: outcome.error },
+          'webhook event failed; the job will retry it',
+        );
+        continue;
+      }
+      const { result, ignored } = outcome;
+      const line = {
+        eventId: event.id,
+        type: event.type,
+        orderId: result.orderId,
+        applied: result.applied,
+        note: result.note,
+      };
+      if (ignored) log.warn(line, 'webhook event did not match anything of ours; kept');
+      else log.info(line, 'webhook event processed');
+    }
+    if (failed.length > 0) {
+      // BullMQ retries the job; the retry loads only the events still RECEIVED.
+      const waiting = rows.length - done.length;
+      throw new Error(
+        `${failed.length} of ${rows.length} webhook event(s) failed (${waiting} waiting behind them): ${failed[0]!.message}`,
+        {
+          cause: failed[0],
+        },
+      );
+    }
+  };
+}
+
+/**
+ * Marks the events of a job that exhausted its retries and are still unprocessed, so an operator
+ * can find them. An event's own last error is kept; the job's is for those that never ran.
+ */
+export async function markWebhookFailed(prisma: PrismaClient, eventIds: string[], error: string): Promise<void> {
+  await prisma.$executeRaw`
+    UPDATE webhook_events SET status = 'FAILED', error = COALESCE(error, ${error.slice(0, 1000)})
+     WHERE id = ANY(${eventIds}::uuid[]) AND status = 'RECEIVED'`;
+}
+
+async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}

@@ -1,0 +1,176 @@
+// What Lightspeed's ORDER and PAYMENT notifications do to our orders. Each handler is safe to
+// run twice and in any order relative to the others (see state-machine.ts).
+import type { FastifyBaseLogger } from 'fastify';
+import type { PrismaClient } from '../../db/prisma.js';
+import type { OrderStatus } from '../../generated/prisma/enums.js';
+import type { QueueProducers } from '../../queues/producers.js';
+import { createIntegrationLog } from '../integration-log.js';
+import { enqueueAfterTransition, enqueuePayment } from './enqueue.js';
+import { orderLogEntry, recordOrderLog } from './order-log.js';
+import { attemptOfReference } from './references.js';
+import { createOrderStore, type OrderOutcomeView } from './hot-path-queries.js';
+import { transitionOrder, type OrderEventSource, type TransitionColumns } from './transitions.js';
+
+export interface OutcomeDeps {
+  prisma: PrismaClient;
+  queues: QueueProducers;
+  log: FastifyBaseLogger;
+}
+
+export type OutcomeResult = { applied: boolean; orderId: string | null; vendorId: string | null; note?: string };
+
+// Both handlers take `known`: the order as the caller already loaded it with the event (the
+// webhook batch reads it in the same query), which saves the lookup by reference.
+
+const ORDER_STATUS_MAP: Record<string, OrderStatus | undefined> = {
+  SUCCESS: 'ACCEPTED',
+  FAILURE: 'FAILED',
+  READY_FOR_PICKUP: 'READY_FOR_PICKUP',
+  CLOSED: 'CLOSED',
+  CANCELLED: 'CANCELLED',
+  ABANDONED: 'ABANDONED',
+};
+
+// No payment is applied to an order the POS refused or that was called off.
+const NO_PAYMENT_STATES: readonly OrderStatus[] = ['FAILED', 'CANCELLED', 'ABANDONED', 'RECEIVED'];
+
+export function createOutcomeHandlers(deps: OutcomeDeps) {
+  const { prisma, queues, log } = deps;
+  const store = createOrderStore(prisma);
+  const integrationLog = createIntegrationLog({ prisma });
+
+  /**
+   * Starts the payment once the POS has the order, whatever order events arrived in. `order` may
+   * be a moment old: apply-payment checks again, and its job id makes a repeat a no-op.
+   */
+  async function ensurePaymentStarted(
+    order: Pick<
+      OrderOutcomeView,
+      'id' | 'status' | 'accountIdentifier' | 'paymentReference' | 'paymentSubmittedAt' | 'paidAt'
+    >,
+  ): Promise<void> {
+    if (order.paymentSubmittedAt || order.paidAt || !order.accountIdentifier) return;
+    if (NO_PAYMENT_STATES.includes(order.status)) return;
+    await enqueuePayment(queues, order, log);
+  }
+
+  async function transition(
+    orderId: string,
+    to: OrderStatus,
+    source: OrderEventSource,
+    reason: string | undefined,
+    set: TransitionColumns = {},
+  ) {
+    const result = await transitionOrder(prisma, { orderId, to, source, reason, set });
+    await enqueueAfterTransition(queues, result, log);
+    const entry = result && orderLogEntry({ orderId, reference: result.displayReference, to, source, reason });
+    if (result && entry) {
+      // The transition is committed: a log that cannot be written must not fail (and retry) the job.
+      await recordOrderLog({ prisma, integrationLog }, result.vendorId, entry).catch((err: unknown) =>
+        log.warn({ err, orderId, event: entry.event }, 'integration log write failed'),
+      );
+    }
+    return result;
+  }
+
+  return {
+    ensurePaymentStarted,
+    transition,
+
+    async applyOrderNotification(
+      notification: {
+        thirdPartyReference?: string;
+        status?: string;
+        ikentooAccountIdentifier?: string;
+        reason?: string;
+      },
+      source: OrderEventSource = 'webhook',
+      known?: OrderOutcomeView,
+    ): Promise<OutcomeResult> {
+      const reference = notification.thirdPartyReference;
+      if (!reference) return { applied: false, orderId: null, vendorId: null, note: 'no thirdPartyReference' };
+      const order = known ?? (await store.byReference(reference));
+      if (!order)
+        return { applied: false, orderId: null, vendorId: null, note: `no order with reference ${reference}` };
+      // The account identifier is worth keeping even when the status cannot move (late SUCCESS):
+      // the transition stores it, and a refused one leaves it to a separate update.
+      const accountIdentifier = notification.ikentooAccountIdentifier;
+      const to = notification.status ? ORDER_STATUS_MAP[notification.status] : undefined;
+      let applied = false;
+      if (to) {
+        const reason =
+          to === 'FAILED' ? (notification.reason ?? 'the POS refused the order') : `K-Series ${notification.status}`;
+        const set = {
+          ...(to === 'FAILED' ? { failureReason: reason } : {}),
+          ...(accountIdentifier ? { accountIdentifier } : {}),
+        };
+        applied = (await transition(order.id, to, source, reason, set)) !== null;
+      }
+      if (accountIdentifier && !order.accountIdentifier && !applied)
+        await store.setAccountIdentifier(order.id, accountIdentifier);
+      if (notification.status === 'SUCCESS' || accountIdentifier) {
+        await ensurePaymentStarted({
+          ...order,
+          status: applied && to ? to : order.status,
+          accountIdentifier: order.accountIdentifier ?? accountIdentifier ?? null,
+        });
+      }
+      const note = to ? undefined : `status ${notification.status ?? '(none)'} recorded without a state change`;
+      return { applied, orderId: order.id, vendorId: order.vendorId, note };
+    },
+
+    async applyPaymentNotification(
+      notification: {
+        thirdPartyReference?: string;
+        status?: string;
+        reason?: string;
+        errors?: { account?: { type?: string } };
+      },
+      source: OrderEventSource = 'webhook',
+      known?: OrderOutcomeView,
+    ): Promise<OutcomeResult> {
+      const reference = notification.thirdPartyReference;
+      if (!reference) return { applied: false, orderId: null, vendorId: null, note: 'no thirdPartyReference' };
+      const order = known ?? (await store.byPaymentReference(reference));
+      if (!order) {
+        return {
+          applied: false,
+          orderId: null,
+          vendorId: null,
+          note: `no order with payment reference ${reference} (unknown, or superseded by a payment replay)`,
+        };
+      }
+      if (notification.status === 'SUCCESS') {
+        // Whichever of the order's references it came by, a confirmed payment is money on the check.
+        const paidAt = order.paidAt ?? new Date();
+        const result = await transition(order.id, 'PAID', source, 'payment confirmed by the POS', { paidAt });
+        // Fulfilment may have overtaken the payment event: the payment still counts.
+        if (!result && !order.paidAt) await store.setPaid(order.id, paidAt);
+        return { applied: result !== null, orderId: order.id, vendorId: order.vendorId };
+      }
+      if (notification.status === 'FAILURE') {
+        // After a payment replay only the current payment reference speaks for the order. A
+        // superseded reference matches no order at all; one that matched by the order reference
+        // (older notifications carry that) cannot say which attempt failed, and applying it could
+        // flip the replayed payment back to PAYMENT_FAILED. If it was the new payment that failed,
+        // the reconciler finds it unpaid on the account and flags the order.
+        if (reference !== order.paymentReference && attemptOfReference(order.paymentReference) > 1) {
+          const note = `payment FAILURE for ${reference}, not the current payment reference ${order.paymentReference} (payment replayed); not applied`;
+          return { applied: false, orderId: order.id, vendorId: order.vendorId, note };
+        }
+        const reason =
+          [notification.errors?.account?.type, notification.reason].filter(Boolean).join(': ') || 'payment failed';
+        const result = await transition(order.id, 'PAYMENT_FAILED', source, reason, { failureReason: reason });
+        return { applied: result !== null, orderId: order.id, vendorId: order.vendorId };
+      }
+      return {
+        applied: false,
+        orderId: order.id,
+        vendorId: order.vendorId,
+        note: `payment status ${notification.status ?? '(none)'}`,
+      };
+    },
+  };
+}
+
+export type OutcomeHandlers = ReturnType<typeof createOutcomeHandlers>;
