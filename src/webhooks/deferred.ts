@@ -13,12 +13,24 @@ import type { DeferredStore, IncomingEvent, StoredEvent } from './store-events.j
 /** The most entries one drain moves (one INSERT). */
 const DRAIN_BATCH = 200;
 
+/** How long a webhook waits for Redis when Postgres is away too; then it is refused (503). */
+const ADD_TIMEOUT_MS = 2_000;
+
 export function createDeferredStore(redis: Redis, key: string): DeferredStore & { length(): Promise<number> } {
   return {
     async add(events: IncomingEvent[]) {
       const multi = redis.multi();
       for (const event of events) multi.xadd(key, '*', 'event', JSON.stringify(event));
-      const results = await multi.exec();
+      // Our Redis client queues commands while disconnected rather than failing them: bound the
+      // wait. Should the XADD still run after a 503, the sender's retry is a duplicate delivery,
+      // which the dedupe key absorbs.
+      let timer: NodeJS.Timeout | undefined;
+      const results = await Promise.race([
+        multi.exec(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('Redis did not answer the XADD in time')), ADD_TIMEOUT_MS);
+        }),
+      ]).finally(() => clearTimeout(timer));
       const failed = results?.find(([err]) => err);
       if (!results || failed) throw failed?.[0] ?? new Error('Redis did not run the XADD transaction');
     },

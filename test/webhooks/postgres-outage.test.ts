@@ -4,8 +4,8 @@
 // Postgres when it is back, so every accepted order still ends paid. Postgres is "stopped"
 // through the TCP fault proxy (see test/helpers/tcp-proxy.ts), never for real.
 import { afterAll, describe, expect, it } from 'vitest';
-import { bearer } from '../helpers/context.js';
-import { TEST_DATABASE_URL } from '../helpers/env.js';
+import { bearer, createTestContext } from '../helpers/context.js';
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../helpers/env.js';
 import { startTcpProxy, targetOf, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { waitFor } from '../helpers/workers.js';
 import { createPipelineContext, type PipelineContext, takeawayOrder } from '../orders/pipeline-context.js';
@@ -98,5 +98,34 @@ describe('webhooks while Postgres is down', () => {
     const rows = await prisma.webhookEvent.count();
     expect(rows).toBe(new Set(sent.map((w) => JSON.stringify(w.payload))).size + 1);
     expect(await prisma.order.count({ where: { id: { in: ids }, status: 'NEEDS_ATTENTION' } })).toBe(0);
+  });
+
+  it('with Redis away as well, a webhook is refused with 503 in bounded time, not left hanging', {
+    timeout: 30_000,
+  }, async () => {
+    const pg = await startTcpProxy(targetOf(TEST_DATABASE_URL, 5432));
+    const redis = await startTcpProxy(targetOf(TEST_REDIS_URL, 6379));
+    const ctx = await createTestContext({}, { via: { postgres: pg, redis } });
+    try {
+      pg.cut();
+      redis.cut();
+      const started = Date.now();
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/webhook/lightspeed',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${ctx.config.LIGHTSPEED_WEBHOOK_USER}:${ctx.config.LIGHTSPEED_WEBHOOK_PASSWORD}`).toString('base64')}`,
+        },
+        payload: { type: 'ORDER', status: 'CHECK_WAS_UPDATED', thirdPartyReference: 'both-down' },
+      });
+      expect(res.statusCode).toBe(503);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      pg.restore();
+      redis.restore();
+      await ctx.close();
+      await pg.close();
+      await redis.close();
+    }
   });
 });
