@@ -1,7 +1,7 @@
 // The rows the process-webhook job loads: a stored event with the order it is about and the
 // vendor it is bound to, and the small pure helpers that read them.
 import { prepared } from '../../db/sql.js';
-import type { OrderOutcomeView } from '../../services/orders/hot-path-queries.js';
+import { matchOrderSql, type OrderOutcomeView } from '../../services/orders/hot-path-queries.js';
 
 export type Body = Record<string, unknown>;
 
@@ -31,7 +31,7 @@ export interface EventRow {
 // Endpoint ids bind an event to one vendor (see scope_vendor_id); the order is still matched by
 // reference alone, so that an event about another vendor's order can be recognised and ignored.
 // Events already PROCESSED, IGNORED or FAILED (an earlier attempt, another job) are skipped.
-// The order comes with its event, matched as the outcome handlers would match it: an ORDER
+// The order comes with its event, matched as the outcome handlers match it (matchOrderSql): an ORDER
 // event by the order reference, a PAYMENT event by the payment reference first. Both lead to
 // the same order, so the two can be kept in one chain and never overtake each other. A payment
 // reference superseded by a payment replay matches no order: such a late event is IGNORED.
@@ -48,11 +48,8 @@ export const LOAD_EVENTS = prepared(
      LEFT JOIN lightspeed_connections c
        ON e.vendor_id IS NULL AND c.webhook_endpoint_id = e.payload->>'endpointId'
      LEFT JOIN LATERAL (
-       SELECT id, vendor_id, status, account_identifier, payment_reference, payment_submitted_at, paid_at FROM orders
-        WHERE (e.type = 'ORDER' AND reference = e.payload->>'thirdPartyReference')
-           OR (e.type = 'PAYMENT' AND (payment_reference = e.payload->>'thirdPartyReference' OR reference = e.payload->>'thirdPartyReference'))
-        ORDER BY (payment_reference = e.payload->>'thirdPartyReference') DESC
-        LIMIT 1
+       SELECT m.id, m.vendor_id, m.status, m.account_identifier, m.payment_reference, m.payment_submitted_at, m.paid_at
+         FROM orders m ${matchOrderSql('e.type', `e.payload->>'thirdPartyReference'`, 'm')}
      ) o ON true
     WHERE e.id = ANY($1::uuid[]) AND e.status = 'RECEIVED'`,
 );
