@@ -25,8 +25,11 @@ export function createDeferredStore(redis: Redis, key: string): DeferredStore & 
       // wait. Should the XADD still run after a 503, the sender's retry is a duplicate delivery,
       // which the dedupe key absorbs.
       let timer: NodeJS.Timeout | undefined;
+      const exec = multi.exec();
+      // Once timed out, nobody awaits it: its late failure (the connection closed) is not news.
+      exec.catch(() => undefined);
       const results = await Promise.race([
-        multi.exec(),
+        exec,
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error('Redis did not answer the XADD in time')), ADD_TIMEOUT_MS);
         }),
