@@ -10,6 +10,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { createAvailabilityCallbackProcessor } from '../../src/jobs/processors/availability-callback.js';
 import { createVendorCallbackProcessor } from '../../src/jobs/processors/vendor-callback.js';
 import { cipherSealer } from '../../src/services/callbacks/service.js';
 import { isNonPublicAddress } from '../../src/services/callbacks/url-guard.js';
@@ -169,5 +170,36 @@ describe('vendor callback URLs reach public addresses only', () => {
     const redirected = await delivery(`http://127.0.0.1:${port}/redirect`);
     await expect(processor(true).process({ deliveryId: redirected.id })).rejects.toThrow(/HTTP 302/);
     expect(hits).toEqual(['/allowed', '/redirect']);
+  });
+
+  it('guards availability callbacks the same way', async () => {
+    const other = await createVendor(ctx.app, 'Availability');
+    await ctx.db.prisma.vendor.update({
+      where: { id: other.id },
+      data: { callbackUrl: `http://${hostname()}:${port}/availability` },
+    });
+    const location = await ctx.db.prisma.location.create({
+      data: { vendorId: other.id, name: 'Avail', businessLocationId: 880001n },
+    });
+    const event = await ctx.db.prisma.webhookEvent.create({
+      data: {
+        dedupeKey: `test:${randomUUID()}`,
+        type: 'ITEM',
+        payload: { type: 'ITEM', sku: 'SKU-1', businessLocationId: 880001, status: 'RESTRICTED', count: 0 },
+      },
+    });
+    const availability = (allowPrivateNetworks: boolean) =>
+      createAvailabilityCallbackProcessor({
+        prisma: ctx.prisma,
+        sealer: cipherSealer(ctx.app.services.core.cipher),
+        log,
+        allowPrivateNetworks,
+      });
+    const job = { eventId: event.id, locationId: location.id };
+    const before = hits.length;
+    await expect(availability(false).process(job)).rejects.toThrow(/refused: .*not a public address/);
+    expect(hits.length).toBe(before);
+    await expect(availability(true).process(job)).resolves.toBe('delivered');
+    expect(hits.slice(before)).toEqual(['/availability']);
   });
 });

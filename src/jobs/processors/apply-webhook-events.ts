@@ -26,6 +26,11 @@ export interface WebhookProcessorDeps {
   log: FastifyBaseLogger;
   /** Item availability or readiness changed at a K-Series location: drop cached catalog data. */
   invalidateLocationCache: (businessLocationId: bigint, kind: 'availability' | 'readiness') => Promise<void>;
+  /**
+   * An ITEM event changed an item's availability at a K-Series location: queue a signed
+   * `item.availability` callback to every vendor serving it. Resolves to the number queued.
+   */
+  pushAvailability: (businessLocationId: bigint, eventId: string) => Promise<number>;
 }
 
 // One UPDATE for the whole batch; a failed event (null status) keeps RECEIVED and records the attempt.
@@ -82,14 +87,21 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     };
   }
 
-  async function itemAvailability(body: Body, scope: string | null): Promise<OutcomeResult> {
+  async function itemAvailability(body: Body, eventId: string, scope: string | null): Promise<OutcomeResult> {
     const blId = toBigInt(body.businessLocationId);
     if (blId === null) return { applied: false, orderId: null, vendorId: null, note: 'item event without location' };
     if (scope && (await prisma.location.count({ where: { businessLocationId: blId, vendorId: scope } })) === 0) {
       return { applied: false, orderId: null, vendorId: null, note: "not a location of the endpoint's vendor" };
     }
+    // Invalidate first: a vendor reacting to the callback must read the new availability.
     await deps.invalidateLocationCache(blId, 'availability');
-    return { applied: true, orderId: null, vendorId: null, note: `availability of ${String(body.sku)} changed` };
+    const pushed = await deps.pushAvailability(blId, eventId);
+    return {
+      applied: true,
+      orderId: null,
+      vendorId: null,
+      note: `availability of ${String(body.sku)} changed; ${pushed} vendor callback(s) queued`,
+    };
   }
 
   async function dispatch(
@@ -98,6 +110,7 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     receivedAt: Date,
     known: OrderOutcomeView | undefined,
     scope: string | null,
+    eventId: string,
   ): Promise<OutcomeResult> {
     switch (kind) {
       case 'ORDER':
@@ -107,7 +120,7 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
       case 'ORDER_API':
         return readiness(body, receivedAt, scope);
       case 'ITEM':
-        return itemAvailability(body, scope);
+        return itemAvailability(body, eventId, scope);
       case 'RESERVATION':
         // Reservations-platform notifications are kept for the record; no feature consumes them yet.
         return {
@@ -133,6 +146,7 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
         event.received_at,
         fresh ? knownOrder(event) : undefined,
         event.scope_vendor_id,
+        event.id,
       );
       const ignored =
         result.orderId === null && (event.type === 'ORDER' || event.type === 'PAYMENT' || event.type === 'UNKNOWN');
