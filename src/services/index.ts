@@ -119,7 +119,13 @@ export function buildServices(deps: ServiceDeps) {
     }),
   );
   const vendors = lazy(() => createVendorService({ prisma }));
-  const callbacks = lazy(() => createCallbackService({ prisma, sealer: cipherSealer(core().cipher) }));
+  const callbacks = lazy(() =>
+    createCallbackService({
+      prisma,
+      sealer: cipherSealer(core().cipher),
+      allowPrivateNetworks: config.CALLBACK_ALLOW_PRIVATE_NETWORKS,
+    }),
+  );
   const health = lazy(() => createHealthService({ prisma, redis }));
 
   return {

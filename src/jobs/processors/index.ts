@@ -38,11 +38,17 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
     log,
     giveUpAfterMs: config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000,
   });
-  const callback = createVendorCallbackProcessor({ prisma, sealer: cipherSealer(cipher), log });
+  const callback = createVendorCallbackProcessor({
+    prisma,
+    sealer: cipherSealer(cipher),
+    log,
+    allowPrivateNetworks: config.CALLBACK_ALLOW_PRIVATE_NETWORKS,
+  });
   const availabilityCallback = createAvailabilityCallbackProcessor({
     prisma,
     sealer: cipherSealer(cipher),
     log,
+    allowPrivateNetworks: config.CALLBACK_ALLOW_PRIVATE_NETWORKS,
   });
   const sweep = createOrderSweeper({
     prisma,
