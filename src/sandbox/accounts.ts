@@ -166,3 +166,27 @@ export function accountSnapshot(
     posId: location.posId,
   };
 }
+
+/** A payment on the check, as the POS books it (fiscal id, method, amount, tip, reference). */
+export function addPayment(
+  date: number,
+  account: Account,
+  location: SeedLocation,
+  method: SeedLocation['paymentMethods'][number],
+  amount: number,
+  tip: number,
+  reference: string,
+): void {
+  const n = account.payments.length + 1;
+  account.payments.push({
+    fiscId: `T${location.posId}.${account.identifier.split('.')[1]}${n}`,
+    uuid: stableUuid(`payment-${account.identifier}-${n}`),
+    methodCode: method.code,
+    methodName: method.name,
+    methodId: method.id,
+    amount,
+    tip: money(tip),
+    externalReference: reference,
+    date,
+  });
+}

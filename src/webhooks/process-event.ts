@@ -34,6 +34,7 @@ interface EventRow {
   order_payment_reference: string | null;
   order_payment_submitted_at: Date | null;
   order_paid_at: Date | null;
+  order_payment_due: string | null;
 }
 
 // Events already PROCESSED, IGNORED or FAILED (an earlier attempt, another job) are skipped.
@@ -46,10 +47,12 @@ const LOAD_EVENTS = prepared(
   `SELECT e.id, e.type, e.vendor_id, e.payload, e.received_at,
           o.id AS order_id, o.vendor_id AS order_vendor_id, o.status AS order_status,
           o.account_identifier AS order_account_identifier, o.payment_reference AS order_payment_reference,
-          o.payment_submitted_at AS order_payment_submitted_at, o.paid_at AS order_paid_at
+          o.payment_submitted_at AS order_payment_submitted_at, o.paid_at AS order_paid_at,
+          o.payment_amount::text AS order_payment_due
      FROM webhook_events e
      LEFT JOIN LATERAL (
-       SELECT id, vendor_id, status, account_identifier, payment_reference, payment_submitted_at, paid_at FROM orders
+       SELECT id, vendor_id, status, account_identifier, payment_reference, payment_submitted_at, paid_at,
+              payment_amount FROM orders
         WHERE (e.type = 'ORDER' AND reference = e.payload->>'thirdPartyReference')
            OR (e.type = 'PAYMENT' AND (payment_reference = e.payload->>'thirdPartyReference' OR reference = e.payload->>'thirdPartyReference'))
         ORDER BY (payment_reference = e.payload->>'thirdPartyReference') DESC
@@ -82,6 +85,7 @@ function knownOrder(event: EventRow): OrderOutcomeView | undefined {
     paymentReference: event.order_payment_reference!,
     paymentSubmittedAt: event.order_payment_submitted_at,
     paidAt: event.order_paid_at,
+    paymentDue: event.order_payment_due!,
   };
 }
 

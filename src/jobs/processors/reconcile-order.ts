@@ -6,6 +6,7 @@ import type { PrismaClient } from '../../db/prisma.js';
 import { ConnectionUnavailableError } from '../../integrations/lightspeed/access-token-provider.js';
 import { saleExternalReference, type KSeriesClient } from '../../integrations/lightspeed/client/index.js';
 import type { OutcomeHandlers } from '../../services/orders/outcomes.js';
+import { scheduledAtOf } from '../../services/orders/schedule.js';
 import { createOrderStore } from '../../services/orders/store.js';
 import { loadOrderContext } from './order-context.js';
 
@@ -34,8 +35,16 @@ export function createReconcileProcessor(deps: ReconcileDeps) {
     await prisma.order.update({ where: { id: orderId }, data: { lastCheckedAt: new Date() } });
     const blId = order.location.businessLocationId;
     if (!ctx.connection || blId === null) return 'vendor disconnected; checked again later';
-    const since =
-      (order.status === 'PAYMENT_SUBMITTED' ? order.paymentSubmittedAt : order.submittedAt) ?? order.createdAt;
+    // A scheduled order reaches the POS at its scheduled time: no outcome is due before it, and
+    // the time to give up counts from it.
+    const scheduledAt = scheduledAtOf(order.payload);
+    if (order.status === 'SUBMITTED' && scheduledAt !== undefined && Date.now() < scheduledAt)
+      return `scheduled: the POS receives it at ${new Date(scheduledAt).toISOString()}`;
+    const submittedSince =
+      scheduledAt !== undefined && order.submittedAt
+        ? new Date(Math.max(scheduledAt, order.submittedAt.getTime()))
+        : order.submittedAt;
+    const since = (order.status === 'PAYMENT_SUBMITTED' ? order.paymentSubmittedAt : submittedSince) ?? order.createdAt;
     const overdue = Date.now() - since.getTime() > deps.giveUpAfterMs;
 
     try {
@@ -58,9 +67,10 @@ export function createReconcileProcessor(deps: ReconcileDeps) {
           return 'found as a sale';
         }
         if (order.accountIdentifier) {
-          await kseries.getAccount(ctx.connection.id, blId, order.accountIdentifier);
+          // The account lookup gives the check: its total is compared with the payment too.
+          const account = await kseries.getAccount(ctx.connection.id, blId, order.accountIdentifier);
           await outcomes.applyOrderNotification(
-            { thirdPartyReference: order.reference, status: 'SUCCESS' },
+            { thirdPartyReference: order.reference, status: 'SUCCESS', account },
             'reconciler',
           );
           return 'found the account';

@@ -5,6 +5,7 @@ import type { PrismaClient } from '../../db/prisma.js';
 import type { OrderStatus } from '../../generated/prisma/enums.js';
 import type { QueueProducers } from '../../jobs/producers.js';
 import { enqueueAfterTransition, enqueuePayment } from './enqueue.js';
+import { posTotalMismatch } from './pos-total.js';
 import { attemptOfReference } from './references.js';
 import { createOrderStore, type OrderOutcomeView } from './store.js';
 import { transitionOrder, type OrderEventSource, type TransitionColumns } from './transitions.js';
@@ -29,8 +30,9 @@ const ORDER_STATUS_MAP: Record<string, OrderStatus | undefined> = {
   ABANDONED: 'ABANDONED',
 };
 
-// No payment is applied to an order the POS refused or that was called off.
-const NO_PAYMENT_STATES: readonly OrderStatus[] = ['FAILED', 'CANCELLED', 'ABANDONED', 'RECEIVED'];
+// No payment is applied to an order the POS refused, that was called off, or that waits for an
+// operator (a NEEDS_ATTENTION order that the POS accepts later moves to ACCEPTED first).
+const NO_PAYMENT_STATES: readonly OrderStatus[] = ['FAILED', 'CANCELLED', 'ABANDONED', 'RECEIVED', 'NEEDS_ATTENTION'];
 
 export function createOutcomeHandlers(deps: OutcomeDeps) {
   const { prisma, queues, log } = deps;
@@ -73,18 +75,42 @@ export function createOutcomeHandlers(deps: OutcomeDeps) {
         status?: string;
         ikentooAccountIdentifier?: string;
         reason?: string;
+        /** The check (apeAccountSnapshot), when the endpoint provides it or a lookup fetched it. */
+        account?: { currentAmount?: number } | null;
       },
       source: OrderEventSource = 'webhook',
       known?: OrderOutcomeView,
     ): Promise<OutcomeResult> {
       const reference = notification.thirdPartyReference;
       if (!reference) return { applied: false, orderId: null, vendorId: null, note: 'no thirdPartyReference' };
-      const order = known ?? (await store.byReference(reference));
+      let order = known ?? (await store.byReference(reference));
       if (!order)
         return { applied: false, orderId: null, vendorId: null, note: `no order with reference ${reference}` };
       // The account identifier is worth keeping even when the status cannot move (late SUCCESS):
       // the transition stores it, and a refused one leaves it to a separate update.
       const accountIdentifier = notification.ikentooAccountIdentifier;
+      // Before any payment: the POS check must ask what the customer paid. A price changed
+      // between our acceptance and the POS makes it differ; then the order waits for an operator
+      // (NEEDS_ATTENTION, both amounts in the reason) and is never paid by us.
+      if (!order.paymentSubmittedAt && !order.paidAt && typeof notification.account?.currentAmount === 'number') {
+        if (order.paymentDue === undefined) order = (await store.byReference(reference)) ?? order;
+        const mismatch = posTotalMismatch(notification.account.currentAmount, order.paymentDue);
+        if (mismatch) {
+          // SUCCESS becomes NEEDS_ATTENTION; later statuses (READY_FOR_PICKUP, CLOSED...) still
+          // move the order, but nothing starts its payment.
+          const next =
+            notification.status === 'SUCCESS' ? 'NEEDS_ATTENTION' : ORDER_STATUS_MAP[notification.status ?? ''];
+          const reason = next === 'NEEDS_ATTENTION' ? mismatch : `K-Series ${notification.status}`;
+          const set = {
+            ...(next === 'NEEDS_ATTENTION' ? { failureReason: mismatch } : {}),
+            ...(accountIdentifier ? { accountIdentifier } : {}),
+          };
+          const applied = next ? (await transition(order.id, next, source, reason, set)) !== null : false;
+          if (accountIdentifier && !order.accountIdentifier && !applied)
+            await store.setAccountIdentifier(order.id, accountIdentifier);
+          return { applied, orderId: order.id, vendorId: order.vendorId, note: mismatch };
+        }
+      }
       const to = notification.status ? ORDER_STATUS_MAP[notification.status] : undefined;
       let applied = false;
       if (to) {
