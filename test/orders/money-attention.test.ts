@@ -6,7 +6,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createReconcileProcessor } from '../../src/jobs/processors/reconcile-order.js';
 import { SANDBOX_SEED } from '../../src/sandbox/app.js';
-import { createOutcomeHandlers } from '../../src/services/orders/outcomes.js';
+import { createOutcomeHandlers } from '../../src/services/orders/apply-notifications.js';
 import { waitFor } from '../helpers/workers.js';
 import { callbackSink } from './callback-sink.js';
 import { AMS, createPipelineContext, posRecords, type PipelineContext } from './pipeline-context.js';
@@ -78,7 +78,7 @@ describe('after acceptance: the POS check total and scheduled orders', () => {
     const log = pino({ level: 'silent' }) as unknown as FastifyBaseLogger;
     const reconcile = createReconcileProcessor({
       prisma: p.ctx.prisma,
-      kseries: p.ctx.app.lightspeed.kseries,
+      kseries: p.ctx.app.services.lightspeed.kseries,
       outcomes: createOutcomeHandlers({ prisma: p.ctx.prisma, queues: p.ctx.app.queues, log }),
       log,
       giveUpAfterMs: 0,

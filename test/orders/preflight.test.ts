@@ -151,7 +151,7 @@ describe('pre-flight validation at accept', () => {
       prisma: app.prisma,
       redis: app.redis,
       redisKey: (...parts: string[]) => app.redisKey(...parts),
-      kseries: app.lightspeed.kseries,
+      kseries: app.services.lightspeed.kseries,
       ttlSeconds: 300,
       liveTtlSeconds: 10,
       loadTimeoutMs: 10_000,

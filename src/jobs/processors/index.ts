@@ -1,19 +1,13 @@
-// Pairs every queue in ../queues.ts with its processor, and declares the periodic schedules.
-import type { FastifyBaseLogger } from 'fastify';
-import type { Registry } from 'prom-client';
-import type { Config } from '../../config.js';
-import type { PrismaClient } from '../../db/prisma.js';
-import type { LightspeedCore } from '../../integrations/lightspeed/core.js';
-import type { CacheKeys } from '../../services/catalog-cache.js';
+// Pairs every queue in src/queues/definitions.ts with its processor, and declares the periodic
+// schedules.
 import { catalogInvalidator } from '../../services/catalog.js';
 import { cipherSealer } from '../../services/callbacks/service.js';
-import { createOutcomeHandlers } from '../../services/orders/outcomes.js';
-import { createWebhookProcessor, markWebhookFailed } from '../../webhooks/process-event.js';
-import type { QueueProducers } from '../producers.js';
-import { QUEUES } from '../queues.js';
+import { createWebhookProcessor, markWebhookFailed } from './apply-webhook-events.js';
+import { QUEUES } from '../../queues/definitions.js';
 import { defineProcessor, type ProcessorEntry, type ScheduleEntry } from '../worker-host.js';
 import { createApplyPaymentProcessor } from './apply-payment.js';
 import { financialJobs } from './financial-sync.js';
+import type { ProcessorDeps, ProcessorSet } from './processor-deps.js';
 import { createTokenJobs } from './lightspeed-tokens.js';
 import { createOrderSweeper } from './order-sweeper.js';
 import { createPushOrderProcessor } from './push-order.js';
@@ -21,27 +15,12 @@ import { createReconcileProcessor } from './reconcile-order.js';
 import { createVendorCallbackProcessor } from './vendor-callback.js';
 import { createWebhookRetention } from './webhook-retention.js';
 
-export interface ProcessorDeps {
-  config: Config;
-  prisma: PrismaClient;
-  log: FastifyBaseLogger;
-  queues: QueueProducers;
-  lightspeed: LightspeedCore;
-  /** Redis and the key builder, for the catalog cache the webhook processor invalidates. */
-  keys: CacheKeys;
-  /** The worker's /metrics registry. */
-  registry: Registry;
-}
-
-export interface ProcessorSet {
-  processors: ProcessorEntry[];
-  schedules: ScheduleEntry[];
-}
+export type { ProcessorDeps, ProcessorSet } from './processor-deps.js';
 
 export function createProcessors(deps: ProcessorDeps): ProcessorSet {
   const { config, prisma, log, queues } = deps;
-  const { kseries } = deps.lightspeed;
-  const outcomes = createOutcomeHandlers({ prisma, queues, log });
+  const { kseries, cipher, tokens } = deps.services.core;
+  const outcomes = deps.services.notifications;
   const processWebhook = createWebhookProcessor({
     prisma,
     outcomes,
@@ -57,7 +36,7 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
     log,
     giveUpAfterMs: config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000,
   });
-  const callback = createVendorCallbackProcessor({ prisma, sealer: cipherSealer(deps.lightspeed.cipher), log });
+  const callback = createVendorCallbackProcessor({ prisma, sealer: cipherSealer(cipher), log });
   const sweep = createOrderSweeper({
     prisma,
     queues,
@@ -68,8 +47,8 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
   const tokenJobs = createTokenJobs({
     prisma,
     queues,
-    tokens: deps.lightspeed.tokens,
-    cipher: deps.lightspeed.cipher,
+    tokens,
+    cipher,
     log,
     refreshAheadMs: config.LIGHTSPEED_TOKEN_REFRESH_AHEAD_SECONDS * 1000,
     sweepIntervalMs: config.LIGHTSPEED_TOKEN_SWEEP_SECONDS * 1000,

@@ -1,5 +1,5 @@
 // vendor-callback: POSTs one order status change to the vendor's callback URL, signed with the
-// vendor's secret. Non-2xx and network errors are retried with backoff (see queues.ts); every
+// vendor's secret. Non-2xx and network errors are retried with backoff (see src/queues/definitions.ts); every
 // attempt is recorded on the delivery row, which the vendor can read through the API.
 import type { FastifyBaseLogger } from 'fastify';
 import { request } from 'undici';

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { OrderStatus } from '../../generated/prisma/enums.js';
 import { vendorOf } from '../../plugins/auth.js';
 import { createOrderBody } from '../../services/orders/schema.js';
-import { orderServiceFor } from '../../services/orders/service.js';
 import { orderSchema, orderView } from '../order-view.js';
 import { errorResponses, replayRouteDoc, uuidParam } from '../schemas.js';
 
@@ -21,7 +20,7 @@ const statusList = z
   .pipe(z.array(z.enum(Object.values(OrderStatus) as [OrderStatus, ...OrderStatus[]])));
 
 const orderRoutes: FastifyPluginAsyncZod = async (app) => {
-  const orders = orderServiceFor(app);
+  const orders = app.services.orders;
 
   app.post('/orders', {
     schema: {

@@ -1,22 +1,23 @@
 // Accepting, reading and replaying orders. Accepting stores the order (the outbox) before
 // anything else; delivery to K-Series happens in the push-order job, replays in ./replay.ts.
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../../db/prisma.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { OrderStatus } from '../../generated/prisma/enums.js';
-import type { QueueProducers } from '../../jobs/producers.js';
+import type { QueueProducers } from '../../queues/producers.js';
 import { canonicalJson, sha256Hex } from '../../lib/canonical-json.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
-import { createCatalogService } from '../catalog.js';
 import { enqueuePush } from './enqueue.js';
 import { insertOrder, isUniqueViolation } from './insert.js';
-import { createMenuSnapshots, type MenuSnapshots } from './menu-snapshot.js';
+import type { MenuSnapshots } from './menu-snapshot.js';
 import { assertPreflight, preflightOrder } from './preflight.js';
 import { newOrderReferences } from './references.js';
 import { createReplay } from './replay.js';
+import type { OrderWithEvents } from './order-with-events.js';
 import { deliveryDeadline } from './schedule.js';
 import type { CreateOrderInput } from './schema.js';
-import { createOrderStore } from './store.js';
+import { ATTENTION_STATUSES } from './state-machine.js';
+import { createOrderStore } from './hot-path-queries.js';
 
 export interface OrderServiceDeps {
   prisma: PrismaClient;
@@ -31,7 +32,8 @@ export interface OrderServiceDeps {
   menus?: MenuSnapshots;
 }
 
-export type OrderWithEvents = Prisma.OrderGetPayload<{ include: { events: true } }>;
+// Defined apart so insert.ts and replay.ts can use it without importing this file back.
+export type { OrderWithEvents } from './order-with-events.js';
 
 const withEvents = { events: { orderBy: { id: 'asc' } } } as const;
 
@@ -159,34 +161,22 @@ export function createOrderService(deps: OrderServiceDeps) {
       return { items, nextCursor: rows.length > filter.limit ? items[items.length - 1]!.id : null };
     },
 
+    /** Orders waiting for an operator, across vendors unless one is given; most recently changed first. */
+    async needingAttention(filter: { limit: number; vendorId?: string; status?: readonly OrderStatus[] }) {
+      return prisma.order.findMany({
+        where: {
+          status: { in: [...(filter.status ?? ATTENTION_STATUSES)] },
+          ...(filter.vendorId ? { vendorId: filter.vendorId } : {}),
+        },
+        orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
+        take: filter.limit,
+        include: { ...withEvents, vendor: { select: { name: true } }, location: { select: { name: true } } },
+      });
+    },
+
     /** Replays a FAILED or NEEDS_ATTENTION order's delivery, or a PAYMENT_FAILED order's payment (see replay.ts). */
     replay: createReplay(deps),
   };
 }
 
 export type OrderService = ReturnType<typeof createOrderService>;
-
-/** The order service of an app: the routes of vendors and of operators use the same one. */
-export function orderServiceFor(app: FastifyInstance): OrderService {
-  const catalog = createCatalogService({
-    prisma: app.prisma,
-    redis: app.redis,
-    redisKey: (...parts: string[]) => app.redisKey(...parts),
-    kseries: app.lightspeed.kseries,
-    registry: app.metrics.registry,
-    ttlSeconds: app.config.CATALOG_CACHE_TTL_SECONDS,
-    liveTtlSeconds: app.config.CATALOG_LIVE_TTL_SECONDS,
-    loadTimeoutMs: app.config.KSERIES_TOTAL_TIMEOUT_MS,
-  });
-  return createOrderService({
-    prisma: app.prisma,
-    queues: app.queues,
-    log: app.log,
-    deliveryDeadlineMs: app.config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000,
-    // Availability must show within seconds: a snapshot lives no longer than the live data's TTL.
-    menus: createMenuSnapshots(catalog, {
-      freshMs: Math.min(2_000, app.config.CATALOG_LIVE_TTL_SECONDS * 1000),
-      staleMs: 60_000,
-    }),
-  });
-}

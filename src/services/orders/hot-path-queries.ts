@@ -40,7 +40,7 @@ const OUTCOME_COLUMNS = `o.id, o.vendor_id, o.status, o.account_identifier, o.pa
 const BY_REFERENCE = prepared('order_by_reference', `SELECT ${OUTCOME_COLUMNS} FROM orders o WHERE o.reference = $1`);
 
 // PAYMENT notifications carry our payment reference; older ones may carry the order's. A
-// reference a payment replay superseded matches no order any more (see outcomes.ts).
+// reference a payment replay superseded matches no order any more (see apply-notifications.ts).
 const BY_PAYMENT_REFERENCE = prepared(
   'order_by_payment_reference',
   `SELECT ${OUTCOME_COLUMNS} FROM orders o
