@@ -22,6 +22,7 @@ import { createLocationService } from './locations.js';
 import { createOutcomeHandlers } from './orders/apply-notifications.js';
 import { createMenuSnapshots } from './orders/menu-snapshot.js';
 import { createOrderService } from './orders/service.js';
+import { createOrderViews } from './orders/views.js';
 import { createVendorService } from './vendors.js';
 
 export interface ServiceDeps {
@@ -95,6 +96,7 @@ export function buildServices(deps: ServiceDeps) {
       }),
     }),
   );
+  const orderViews = lazy(() => createOrderViews({ prisma }));
   const notifications = lazy(() => createOutcomeHandlers({ prisma, queues, log }));
   const catalog = lazy(() =>
     createCatalogService({
@@ -135,6 +137,10 @@ export function buildServices(deps: ServiceDeps) {
     },
     get orders() {
       return orders();
+    },
+    /** Read models of orders for the back office (lists, an order's page). */
+    get orderViews() {
+      return orderViews();
     },
     /** What ORDER and PAYMENT outcomes do to our orders (webhooks and reconciliation alike). */
     get notifications() {

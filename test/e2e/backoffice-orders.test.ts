@@ -1,8 +1,9 @@
 // The merchant's orders, log and keys in a real browser (headless Debian Chromium via
 // playwright-core): sign in, connect through the sandbox's consent page, map a location picked
 // from the connected business, send a good and a failed order through the API (real workers,
-// the sandbox as the POS), find both on the Orders tab, read why the failed one failed, replay
-// it, see both in the integration log, then create an API key (shown once) and revoke it.
+// the sandbox as the POS) and one whose payment the POS refuses, find them on the Orders tab,
+// read why the failed ones failed, replay the refused order, see the failures in the
+// integration log, then create an API key (shown once) and revoke it.
 // Screenshots of each page go to /tmp/backoffice-*.png.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -11,6 +12,7 @@ import type { WorkerRuntime } from '../../src/jobs/runtime.js';
 import { SANDBOX_SEED } from '../../src/sandbox/app.js';
 import { createConnectContext, freePort, type ConnectContext } from '../connect/helpers.js';
 import { bearer, createVendor } from '../helpers/context.js';
+import { NO_SUCH_TABLE } from '../orders/pipeline-context.js';
 import { startTestWorkers, waitFor } from '../helpers/workers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -47,7 +49,7 @@ describe('back office orders, log and keys in a browser', () => {
 
   const shot = (name: string) => page.screenshot({ path: `/tmp/backoffice-${name}.png`, fullPage: true });
 
-  async function placeOrder(apiKey: string, locationId: string, items: { sku: string; quantity: number }[]) {
+  async function placeOrder(apiKey: string, locationId: string, overrides: Record<string, unknown> = {}) {
     const res = await fetch(`${base}/v1/orders`, {
       method: 'POST',
       headers: { ...bearer(apiKey), 'content-type': 'application/json' },
@@ -55,13 +57,26 @@ describe('back office orders, log and keys in a browser', () => {
         locationId,
         type: 'toGo',
         customer: { firstName: 'Ada', lastName: 'Lovelace' },
-        items,
+        items: [
+          { sku: SANDBOX_SEED.skus.classicBurger, quantity: 1 },
+          { sku: SANDBOX_SEED.skus.cola, quantity: 1 },
+        ],
         payment: { method: SANDBOX_SEED.paymentMethods.online, amount: 17.7 },
+        ...overrides,
       }),
     });
     expect(res.status).toBe(202);
     return (await res.json()) as { id: string; reference: string };
   }
+
+  const sandbox = async (path: string, body: unknown) => {
+    const res = await fetch(`${c.sandbox.url}/__sandbox${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${await res.text()}`);
+  };
 
   const orderStatus = async (id: string) =>
     (await c.ctx.db.prisma.order.findUniqueOrThrow({ where: { id }, select: { status: true } })).status;
@@ -93,27 +108,46 @@ describe('back office orders, log and keys in a browser', () => {
     await shot('locations');
     const location = await c.ctx.db.prisma.location.findFirstOrThrow({ where: { vendorId: vendor.id } });
 
-    // A good order and one with a SKU the POS does not know, through the API.
-    const good = await placeOrder(vendor.apiKey, location.id, [
-      { sku: SANDBOX_SEED.skus.classicBurger, quantity: 1 },
-      { sku: SANDBOX_SEED.skus.cola, quantity: 1 },
-    ]);
-    const bad = await placeOrder(vendor.apiKey, location.id, [{ sku: SANDBOX_SEED.unknownSku, quantity: 1 }]);
+    // A good order and one for a table the POS does not have (unknown SKUs are refused at
+    // accept now, so this is the refusal that still reaches the POS), through the API.
+    const good = await placeOrder(vendor.apiKey, location.id);
+    const bad = await placeOrder(vendor.apiKey, location.id, NO_SUCH_TABLE);
     await waitFor(async () => (await orderStatus(good.id)) === 'CLOSED', 'the good order to close', 20_000);
     await waitFor(async () => (await orderStatus(bad.id)) === 'FAILED', 'the bad order to fail', 20_000);
 
-    // Orders tab: newest first, the failure stands out.
+    // A third order whose payment the POS refuses: its /pay is held 1.5 s, and meanwhile the
+    // location stops taking online orders.
+    await sandbox('/faults/latency', { ms: 1500, count: 1, pathPrefix: '/o/op/1/pay' });
+    const unpaid = await placeOrder(vendor.apiKey, location.id);
+    await waitFor(
+      async () => ['ACCEPTED', 'PAYMENT_SUBMITTED'].includes(await orderStatus(unpaid.id)),
+      'the POS to take the third order',
+      20_000,
+    );
+    await sandbox('/readiness', { businessLocationId: AMS.id, status: 'NOT_READY' });
+    try {
+      await waitFor(async () => (await orderStatus(unpaid.id)) === 'PAYMENT_FAILED', 'the payment to fail', 20_000);
+    } finally {
+      await sandbox('/readiness', { businessLocationId: AMS.id, status: 'READY' });
+    }
+
+    // Orders tab: newest first, the failed order and the failed payment stand out.
     await page.getByRole('link', { name: 'Orders' }).click();
     await page.waitForURL(`${base}/backoffice/orders`);
     const rows = page.getByTestId('order-row');
-    await expect.poll(() => rows.count()).toBe(2);
-    expect(await rows.nth(0).textContent()).toContain(bad.reference);
-    expect(await rows.nth(0).getByTestId('order-status').textContent()).toBe('Failed');
+    await expect.poll(() => rows.count()).toBe(3);
+    expect(await rows.nth(0).textContent()).toContain(unpaid.reference);
+    expect(await rows.nth(0).getByTestId('order-status').textContent()).toBe('Payment failed');
     expect(await rows.nth(0).getAttribute('class')).toBe('bad');
-    expect(await rows.nth(1).getByTestId('order-status').textContent()).toBe('Closed');
-    const goodCells = await rows.nth(1).locator('td').allTextContents();
+    expect(await rows.nth(1).textContent()).toContain(bad.reference);
+    expect(await rows.nth(1).getByTestId('order-status').textContent()).toBe('Failed');
+    expect(await rows.nth(1).getAttribute('class')).toBe('bad');
+    expect(await rows.nth(2).getByTestId('order-status').textContent()).toBe('Closed');
+    expect(await rows.nth(2).getAttribute('class')).toBe('');
+    const goodCells = await rows.nth(2).locator('td').allTextContents();
     expect(goodCells).toEqual(expect.arrayContaining([good.reference, '17.70', 'Takeaway / delivery', 'Canal kiosk']));
     expect(goodCells[5]).toBe('17.70'); // paid
+    expect((await rows.nth(1).locator('td').allTextContents())[5]).toBe('0.00');
     expect((await rows.nth(0).locator('td').allTextContents())[5]).toBe('0.00');
     await shot('orders');
 
@@ -121,8 +155,18 @@ describe('back office orders, log and keys in a browser', () => {
     await page.getByLabel('Status').selectOption('PROBLEMS');
     await page.getByRole('button', { name: 'Show' }).click();
     await page.waitForURL((url) => url.searchParams.get('status') === 'PROBLEMS');
-    expect(await rows.count()).toBe(1);
-    expect(await rows.first().textContent()).toContain(bad.reference);
+    expect(await rows.count()).toBe(2);
+    expect(await rows.allTextContents()).toEqual([
+      expect.stringContaining(unpaid.reference),
+      expect.stringContaining(bad.reference),
+    ]);
+
+    // The refused payment: why in plain words, and a payment replay.
+    await page.goto(`${base}/backoffice/orders/${unpaid.id}`);
+    expect(await page.getByTestId('problem-summary').textContent()).toContain('did not process the payment in time');
+    expect(await page.getByTestId('order-paid').textContent()).toContain('Payment failed');
+    expect(await page.getByRole('button', { name: 'Replay the payment' }).isVisible()).toBe(true);
+    await shot('order-payment-failed');
 
     // The good order: lines and a timeline from acceptance to payment.
     await page.goto(`${base}/backoffice/orders/${good.id}`);
@@ -145,9 +189,9 @@ describe('back office orders, log and keys in a browser', () => {
     // The failed order: the reason in plain words, the technical one beside it, and replay.
     await page.goto(`${base}/backoffice/orders/${bad.id}`);
     expect(await page.getByTestId('problem-summary').textContent()).toBe(
-      `The POS does not know the item with SKU ${SANDBOX_SEED.unknownSku}: it may have been removed or renamed on the POS.`,
+      `Table ${NO_SUCH_TABLE.tableNumber} does not exist on the POS floor plan.`,
     );
-    expect(await page.getByTestId('failure-reason').textContent()).toContain(SANDBOX_SEED.unknownSku);
+    expect(await page.getByTestId('failure-reason').textContent()).toContain(`Table ${NO_SUCH_TABLE.tableNumber}`);
     expect(await page.getByTestId('timeline-row').allTextContents()).toEqual(
       expect.arrayContaining([expect.stringContaining('The POS refused the order')]),
     );
@@ -155,7 +199,7 @@ describe('back office orders, log and keys in a browser', () => {
     await page.getByRole('button', { name: 'Replay the order' }).click();
     await page.waitForURL(`${base}/backoffice/orders/${bad.id}`);
     expect(await page.getByRole('status').textContent()).toContain('The order is being sent to the POS again');
-    // Still an unknown SKU: the second attempt fails too, under its own reference.
+    // Still no such table: the second attempt fails too, under its own reference.
     await waitFor(
       async () => {
         const o = await c.ctx.db.prisma.order.findUniqueOrThrow({ where: { id: bad.id } });

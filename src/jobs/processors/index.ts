@@ -6,6 +6,7 @@ import { createWebhookProcessor, markWebhookFailed } from './apply-webhook-event
 import { QUEUES } from '../../queues/definitions.js';
 import { defineProcessor, type ProcessorEntry, type ScheduleEntry } from '../worker-host.js';
 import { createApplyPaymentProcessor } from './apply-payment.js';
+import { availabilityPusher, createAvailabilityCallbackProcessor } from './availability-callback.js';
 import { financialJobs } from './financial-sync.js';
 import type { ProcessorDeps, ProcessorSet } from './processor-deps.js';
 import { createTokenJobs } from './lightspeed-tokens.js';
@@ -26,6 +27,7 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
     outcomes,
     log,
     invalidateLocationCache: catalogInvalidator(deps.keys),
+    pushAvailability: availabilityPusher({ prisma, queues }),
   });
   const push = createPushOrderProcessor({ prisma, kseries, outcomes, log });
   const pay = createApplyPaymentProcessor({ prisma, kseries, outcomes, log });
@@ -37,6 +39,11 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
     giveUpAfterMs: config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000,
   });
   const callback = createVendorCallbackProcessor({ prisma, sealer: cipherSealer(cipher), log });
+  const availabilityCallback = createAvailabilityCallbackProcessor({
+    prisma,
+    sealer: cipherSealer(cipher),
+    log,
+  });
   const sweep = createOrderSweeper({
     prisma,
     queues,
@@ -72,6 +79,7 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
     defineProcessor(QUEUES.applyPayment, pay.process, pay.onFinalFailure),
     defineProcessor(QUEUES.reconcileOrder, reconcile),
     defineProcessor(QUEUES.vendorCallback, callback.process, callback.onFinalFailure),
+    defineProcessor(QUEUES.availabilityCallback, availabilityCallback.process, availabilityCallback.onFinalFailure),
     defineProcessor(QUEUES.orderSweeper, async () => sweep()),
     defineProcessor(QUEUES.lightspeedTokenSweep, async () => tokenJobs.sweep()),
     defineProcessor(QUEUES.lightspeedTokenRefresh, async (payload) => tokenJobs.refresh(payload)),

@@ -7,7 +7,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../../db/prisma.js';
 import { paymentJobId, pushJobId } from '../../services/orders/enqueue.js';
 import type { QueueProducers } from '../../queues/producers.js';
-import { WEBHOOK_BATCH_MAX } from '../../queues/definitions.js';
+import { JOB_IDS, WEBHOOK_BATCH_MAX } from '../../queues/definitions.js';
 
 export interface SweeperDeps {
   prisma: PrismaClient;
@@ -69,7 +69,7 @@ export function createOrderSweeper(deps: SweeperDeps) {
     for (const order of toReconcile) {
       await queues.reconcileOrder.add(
         { orderId: order.id },
-        { jobId: `reconcile-${order.id}-${Math.floor(now / deps.outcomeTimeoutMs)}` },
+        { jobId: JOB_IDS.reconcileOrder(order.id, Math.floor(now / deps.outcomeTimeoutMs)) },
       );
     }
 
@@ -86,7 +86,10 @@ export function createOrderSweeper(deps: SweeperDeps) {
     });
     if (events.length > 0) {
       const eventIds = events.map((e) => e.id);
-      await queues.processWebhook.add({ eventIds }, { jobId: `wh-sweep-${Math.floor(now / 60_000)}-${eventIds[0]}` });
+      await queues.processWebhook.add(
+        { eventIds },
+        { jobId: JOB_IDS.sweptWebhooks(Math.floor(now / 60_000), eventIds[0]!) },
+      );
     }
 
     const callbacks = await prisma.callbackDelivery.findMany({
@@ -95,7 +98,7 @@ export function createOrderSweeper(deps: SweeperDeps) {
       take: BATCH,
     });
     for (const delivery of callbacks)
-      await queues.vendorCallback.add({ deliveryId: delivery.id }, { jobId: `callback-${delivery.id}` });
+      await queues.vendorCallback.add({ deliveryId: delivery.id }, { jobId: JOB_IDS.vendorCallback(delivery.id) });
 
     const counts = {
       push: toPush.length,

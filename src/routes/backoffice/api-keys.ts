@@ -2,14 +2,14 @@
 // once, and revoking a key. Same vendor service as /v1/api-keys and the admin API.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createVendorService, type ApiKeyView } from '../../services/vendors.js';
+import type { ApiKeyView } from '../../services/vendors.js';
 import { csrfField, formatTime, html, type SafeHtml } from './html.js';
 import { redirectWithFlash, renderTab, sessionOf, withFlashOnError, type BackofficeContext } from './page.js';
 import { csrfToken, type BackofficeSession } from './session.js';
 
 export function apiKeyRoutes(ctx: BackofficeContext): FastifyPluginAsyncZod {
   return async (app) => {
-    const vendors = createVendorService({ prisma: app.prisma });
+    const vendors = app.services.vendors;
 
     function keysTable(keys: ApiKeyView[], session: BackofficeSession, csrf: string): SafeHtml {
       const active = keys.filter((k) => !k.revokedAt);

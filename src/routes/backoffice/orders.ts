@@ -4,14 +4,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { OrderStatus } from '../../generated/prisma/enums.js';
-
-import {
-  createOrderViews,
-  ORDER_STATUSES,
-  type OrderDetail,
-  type OrderLine,
-  type StatusFilter,
-} from '../../services/orders/views.js';
+import { ORDER_STATUSES, type OrderDetail, type OrderLine, type StatusFilter } from '../../services/orders/views.js';
 import { csrfField, formatTime, html, type SafeHtml } from './html.js';
 import { renderTab, sessionOf, withFlashOnError, type BackofficeContext } from './page.js';
 import { csrfToken } from './session.js';
@@ -76,7 +69,7 @@ ${
 
 export function orderRoutes(ctx: BackofficeContext): FastifyPluginAsyncZod {
   return async (app) => {
-    const views = createOrderViews({ prisma: app.prisma });
+    const views = app.services.orderViews;
     const orders = app.services.orders;
 
     app.get('/orders', {
