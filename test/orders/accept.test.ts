@@ -209,6 +209,21 @@ describe('POST /v1/orders', () => {
     expect(again.statusCode).toBe(409);
   });
 
+  it('a scheduled order keeps its delivery window after the scheduled time, also when replayed', async () => {
+    const scheduledAt = Date.now() + 2 * 3_600_000;
+    const window = ctx.config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000;
+    const created = (await post(vendor.apiKey, order({ scheduledAt: new Date(scheduledAt).toISOString() }))).json();
+    expect(new Date(created.deadlineAt).getTime()).toBeGreaterThanOrEqual(scheduledAt + window);
+    await ctx.db.prisma.order.update({ where: { id: created.id }, data: { status: 'FAILED' } });
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: `/v1/orders/${created.id}/replay`,
+      headers: bearer(vendor.apiKey),
+    });
+    expect(res.statusCode).toBe(202);
+    expect(new Date(res.json().deadlineAt).getTime()).toBeGreaterThanOrEqual(scheduledAt + window);
+  });
+
   it('operators see orders needing attention across vendors and can replay them', async () => {
     const created = (await post(vendor.apiKey, order())).json();
     await ctx.db.prisma.order.update({ where: { id: created.id }, data: { status: 'NEEDS_ATTENTION' } });

@@ -19,6 +19,8 @@ export interface EventRow {
   order_payment_reference: string | null;
   order_payment_submitted_at: Date | null;
   order_paid_at: Date | null;
+  /** What the customer paid us for the order (decimal text): the POS check must ask the same. */
+  order_payment_due: string | null;
   /**
    * The only vendor the event may touch: the one whose endpoint id authenticated it, or, for a
    * Basic-auth event whose body names an endpointId, the vendor owning that endpoint.
@@ -41,6 +43,7 @@ export const LOAD_EVENTS = prepared(
           o.id AS order_id, o.vendor_id AS order_vendor_id, o.status AS order_status,
           o.account_identifier AS order_account_identifier, o.payment_reference AS order_payment_reference,
           o.payment_submitted_at AS order_payment_submitted_at, o.paid_at AS order_paid_at,
+          o.payment_amount::text AS order_payment_due,
           COALESCE(e.vendor_id, c.vendor_id) AS scope_vendor_id,
           (e.vendor_id IS NULL AND jsonb_typeof(e.payload->'endpointId') = 'string' AND c.vendor_id IS NULL)
             AS unknown_endpoint
@@ -48,7 +51,8 @@ export const LOAD_EVENTS = prepared(
      LEFT JOIN lightspeed_connections c
        ON e.vendor_id IS NULL AND c.webhook_endpoint_id = e.payload->>'endpointId'
      LEFT JOIN LATERAL (
-       SELECT m.id, m.vendor_id, m.status, m.account_identifier, m.payment_reference, m.payment_submitted_at, m.paid_at
+       SELECT m.id, m.vendor_id, m.status, m.account_identifier, m.payment_reference, m.payment_submitted_at, m.paid_at,
+              m.payment_amount
          FROM orders m ${matchOrderSql('e.type', `e.payload->>'thirdPartyReference'`, 'm')}
      ) o ON true
     WHERE e.id = ANY($1::uuid[]) AND e.status = 'RECEIVED'`,
@@ -65,6 +69,7 @@ export function knownOrder(event: EventRow): OrderOutcomeView | undefined {
     paymentReference: event.order_payment_reference!,
     paymentSubmittedAt: event.order_payment_submitted_at,
     paidAt: event.order_paid_at,
+    paymentDue: event.order_payment_due!,
   };
 }
 

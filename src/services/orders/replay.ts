@@ -15,6 +15,7 @@ import { enqueueAfterTransition, enqueuePayment, enqueuePush } from './enqueue.j
 import { attemptOfReference, referenceForAttempt } from './references.js';
 import type { OrderWithEvents } from './order-with-events.js';
 import { ATTENTION_STATUSES } from './state-machine.js';
+import { deliveryDeadline } from './schedule.js';
 
 export const REPLAYABLE_STATUSES: readonly OrderStatus[] = ATTENTION_STATUSES;
 
@@ -28,6 +29,8 @@ interface LockedOrder {
   payment_reference: string;
   account_identifier: string | null;
   failure_reason: string | null;
+  /** The order as the caller sent it: its scheduled time moves the delivery window. */
+  payload: unknown;
   /** The vendor's callback URL: a replay is a status change like any other. */
   callback_url: string | null;
 }
@@ -69,7 +72,8 @@ async function replayDelivery(
       failureReason: null,
       submittedAt: null,
       lastCheckedAt: null,
-      deadlineAt: new Date(Date.now() + deadlineMs),
+      // A scheduled order still ahead keeps its window after the scheduled time.
+      deadlineAt: deliveryDeadline(row.payload, deadlineMs),
     },
   });
   return tx.orderEvent.create({
@@ -136,7 +140,7 @@ export function createReplay(deps: ReplayDeps) {
   ): Promise<OrderWithEvents> {
     const { order, payment, callbackDeliveryId, previousReference } = await prisma.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<LockedOrder[]>`
-        SELECT o.status, o.vendor_id, o.reference, o.attempt, o.payment_reference, o.account_identifier, o.failure_reason, v.callback_url
+        SELECT o.status, o.vendor_id, o.reference, o.attempt, o.payment_reference, o.account_identifier, o.failure_reason, o.payload, v.callback_url
           FROM orders o JOIN vendors v ON v.id = o.vendor_id
          WHERE o.id = ${orderId}::uuid FOR UPDATE OF o`;
       const row = rows[0];
