@@ -157,6 +157,9 @@ const envSchema = z.object({
   // API does not serve /metrics at all (it lists internals); the worker's port stays open, as
   // it is an internal port that must not be exposed.
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  // Vendor callbacks may go to loopback, private and link-local addresses (a developer's local
+  // receiver). Unset: allowed in development and test, refused in production (SSRF).
+  CALLBACK_ALLOW_PRIVATE_NETWORKS: booleanFlag.optional(),
   // The queue dashboard (/admin/queues) without retry/clean/remove/obliterate buttons.
   QUEUE_DASHBOARD_READ_ONLY: booleanFlag.default(false),
   // Financial and item sync (custom integrations poll: no webhooks). Per-location interval; how
@@ -177,7 +180,8 @@ const envSchema = z.object({
 
 type Env = z.infer<typeof envSchema>;
 
-export type Config = Omit<Env, 'PUBLIC_URL' | 'LIGHTSPEED_SANDBOX_URL'> & {
+export type Config = Omit<Env, 'PUBLIC_URL' | 'LIGHTSPEED_SANDBOX_URL' | 'CALLBACK_ALLOW_PRIVATE_NETWORKS'> & {
+  CALLBACK_ALLOW_PRIVATE_NETWORKS: boolean;
   /** Without a trailing slash; http://localhost:PORT when unset. */
   PUBLIC_URL: string;
   /** http://127.0.0.1:SANDBOX_PORT when unset. */
@@ -282,6 +286,7 @@ export function loadConfig(raw: Record<string, string | undefined> = environment
     ...env,
     PUBLIC_URL: publicUrl,
     LIGHTSPEED_SANDBOX_URL: env.LIGHTSPEED_SANDBOX_URL ?? `http://127.0.0.1:${env.SANDBOX_PORT}`,
+    CALLBACK_ALLOW_PRIVATE_NETWORKS: env.CALLBACK_ALLOW_PRIVATE_NETWORKS ?? env.NODE_ENV !== 'production',
     lightspeedScopes: env.LIGHTSPEED_SCOPES.split(/\s+/).filter(Boolean),
     oauthRedirectUri: `${publicUrl}/lightspeed/callback`,
   };

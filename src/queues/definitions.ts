@@ -51,6 +51,16 @@ export const QUEUES = {
     jobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 2_000 }, ...keepFinished },
     concurrency: 20,
   }),
+  /**
+   * POSTs one item-availability change (a stored ITEM webhook event) to the vendor owning one
+   * mapped location, signed like order callbacks.
+   */
+  availabilityCallback: defineQueue({
+    name: 'vendor-availability-callback',
+    payload: z.object({ eventId: uuid, locationId: uuid }),
+    jobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 2_000 }, ...keepFinished },
+    concurrency: 20,
+  }),
   /** Periodic: re-enqueues outbox rows whose job went missing, and times orders out. */
   orderSweeper: defineQueue({
     name: 'order-sweeper',

@@ -31,6 +31,8 @@ function withParams(url: string, params: Record<string, string>): string {
   return target.toString();
 }
 
+const htmlPage = z.string().meta({ 'x-media-type': 'text/html', description: 'A page for the merchant' });
+
 const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
   const sessions = sessionStore(app);
 
@@ -67,8 +69,9 @@ const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['lightspeed'],
       summary: "OAuth redirect URI (Lightspeed sends the merchant's browser here)",
       querystring: z.object({ code: param, state: param, error: param, error_description: param }).loose(),
-      // A refused callback is a page; malformed input (validation, NUL, 429) the usual error body.
-      response: { 200: z.string(), 303: z.null(), 400: z.union([z.string(), errorBodySchema]), 500: z.string() },
+      // An HTML page for the merchant's browser (x-media-type: documented as text/html); malformed
+      // input (validation, NUL, 429) gets the usual error body.
+      response: { 200: htmlPage, 303: z.null(), 400: z.union([htmlPage, errorBodySchema]), 500: htmlPage },
     },
     handler: async (request, reply) => {
       reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');

@@ -57,7 +57,7 @@ describe('POST /v1/orders', () => {
       status: 'RECEIVED',
       type: 'toGo',
       locationId,
-      payment: { amount: 29, tip: 1, method: 'OOPAYMENT' },
+      payment: { amount: '29.00', tip: '1.00', method: 'OOPAYMENT' },
     });
     expect(body.reference).toMatch(/^o[0-9a-f]{24}$/);
     expect(body.timeline).toEqual([expect.objectContaining({ from: null, to: 'RECEIVED', source: 'api' })]);
@@ -222,7 +222,9 @@ describe('POST /v1/orders', () => {
       headers: bearer(ADMIN_TOKEN),
     });
     expect(replay.statusCode).toBe(202);
-    // NEEDS_ATTENTION keeps its reference: if the first attempt did reach the POS, K-Series answers 409.
-    expect(replay.json()).toMatchObject({ status: 'RECEIVED', attempt: 1, reference: created.reference });
+    // NEEDS_ATTENTION keeps its reference (if the first attempt did reach the POS, K-Series answers
+    // 409), but it is a new attempt: its push job needs an id of its own.
+    expect(replay.json()).toMatchObject({ status: 'RECEIVED', attempt: 2, reference: created.reference });
+    expect(await ctx.app.queues.pushOrder.queue.getJob(pushJobId({ id: created.id, attempt: 2 }))).toBeDefined();
   });
 });

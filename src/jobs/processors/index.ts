@@ -6,6 +6,7 @@ import { createWebhookProcessor, markWebhookFailed } from './apply-webhook-event
 import { QUEUES } from '../../queues/definitions.js';
 import { defineProcessor, type ProcessorEntry, type ScheduleEntry } from '../worker-host.js';
 import { createApplyPaymentProcessor } from './apply-payment.js';
+import { availabilityPusher, createAvailabilityCallbackProcessor } from './availability-callback.js';
 import { financialJobs } from './financial-sync.js';
 import type { ProcessorDeps, ProcessorSet } from './processor-deps.js';
 import { createTokenJobs } from './lightspeed-tokens.js';
@@ -20,23 +21,35 @@ export type { ProcessorDeps, ProcessorSet } from './processor-deps.js';
 export function createProcessors(deps: ProcessorDeps): ProcessorSet {
   const { config, prisma, log, queues } = deps;
   const { kseries, cipher, tokens } = deps.services.core;
-  const outcomes = deps.services.notifications;
+  const orderUpdates = deps.services.orderUpdates;
   const processWebhook = createWebhookProcessor({
     prisma,
-    outcomes,
+    orderUpdates,
     log,
     invalidateLocationCache: catalogInvalidator(deps.keys),
+    pushAvailability: availabilityPusher({ prisma, queues }),
   });
-  const push = createPushOrderProcessor({ prisma, kseries, outcomes, log });
-  const pay = createApplyPaymentProcessor({ prisma, kseries, outcomes, log });
+  const push = createPushOrderProcessor({ prisma, kseries, orderUpdates, log });
+  const pay = createApplyPaymentProcessor({ prisma, kseries, orderUpdates, log });
   const reconcile = createReconcileProcessor({
     prisma,
     kseries,
-    outcomes,
+    orderUpdates,
     log,
     giveUpAfterMs: config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000,
   });
-  const callback = createVendorCallbackProcessor({ prisma, sealer: cipherSealer(cipher), log });
+  const callback = createVendorCallbackProcessor({
+    prisma,
+    sealer: cipherSealer(cipher),
+    log,
+    allowPrivateNetworks: config.CALLBACK_ALLOW_PRIVATE_NETWORKS,
+  });
+  const availabilityCallback = createAvailabilityCallbackProcessor({
+    prisma,
+    sealer: cipherSealer(cipher),
+    log,
+    allowPrivateNetworks: config.CALLBACK_ALLOW_PRIVATE_NETWORKS,
+  });
   const sweep = createOrderSweeper({
     prisma,
     queues,
@@ -72,6 +85,7 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
     defineProcessor(QUEUES.applyPayment, pay.process, pay.onFinalFailure),
     defineProcessor(QUEUES.reconcileOrder, reconcile),
     defineProcessor(QUEUES.vendorCallback, callback.process, callback.onFinalFailure),
+    defineProcessor(QUEUES.availabilityCallback, availabilityCallback.process, availabilityCallback.onFinalFailure),
     defineProcessor(QUEUES.orderSweeper, async () => sweep()),
     defineProcessor(QUEUES.lightspeedTokenSweep, async () => tokenJobs.sweep()),
     defineProcessor(QUEUES.lightspeedTokenRefresh, async (payload) => tokenJobs.refresh(payload)),

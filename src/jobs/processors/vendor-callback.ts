@@ -6,6 +6,7 @@ import { request } from 'undici';
 import type { PrismaClient } from '../../db/prisma.js';
 import type { SecretSealer } from '../../services/callbacks/service.js';
 import { signCallback } from '../../services/callbacks/signing.js';
+import { literalProblem, publicOnlyAgent } from '../../services/callbacks/url-guard.js';
 
 const TIMEOUT_MS = 10_000;
 
@@ -13,8 +14,13 @@ export function createVendorCallbackProcessor(deps: {
   prisma: PrismaClient;
   sealer: SecretSealer;
   log: FastifyBaseLogger;
+  /** CALLBACK_ALLOW_PRIVATE_NETWORKS: off, every delivery connects to public addresses only. */
+  allowPrivateNetworks: boolean;
 }) {
   const { prisma, sealer, log } = deps;
+  // Checks each resolved address when connecting: the URL was checked at registration, but its
+  // name may resolve elsewhere now.
+  const dispatcher = deps.allowPrivateNetworks ? undefined : publicOnlyAgent();
 
   return {
     async process({ deliveryId }: { deliveryId: string }): Promise<string> {
@@ -47,7 +53,11 @@ export function createVendorCallbackProcessor(deps: {
       let status: number | null = null;
       let error: string | null = null;
       try {
+        // An IP literal skips the lookup, so it is checked here. No redirect is followed.
+        const literal = dispatcher ? literalProblem(new URL(delivery.url)) : null;
+        if (literal) throw new Error(`refused: ${literal}`);
         const res = await request(delivery.url, {
+          ...(dispatcher ? { dispatcher } : {}),
           method: 'POST',
           headers,
           body,

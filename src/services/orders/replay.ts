@@ -42,7 +42,10 @@ export interface ReplayDeps {
 /**
  * A new delivery attempt for a FAILED order (with a new K-Series reference: the old attempt
  * definitively failed) or for one NEEDS_ATTENTION (same reference: if it did reach the POS,
- * K-Series answers 409 and nothing is duplicated).
+ * K-Series answers 409 and nothing is duplicated). Either way the attempt counter moves on:
+ * the push job id carries it, and BullMQ silently ignores an add whose id still exists (the
+ * earlier attempt's job is kept for an hour when it completed, a week when it failed), so a
+ * replay under the old id would answer 202 and deliver nothing.
  */
 async function replayDelivery(
   tx: Prisma.TransactionClient,
@@ -51,8 +54,10 @@ async function replayDelivery(
   source: ReplaySource,
   deadlineMs: number,
 ) {
-  const attempt = row.status === 'FAILED' ? row.attempt + 1 : row.attempt;
-  const reference = referenceForAttempt(row.reference, attempt);
+  const attempt = row.attempt + 1;
+  // referenceForAttempt strips any earlier suffix, so references stay unique even when a
+  // NEEDS_ATTENTION replay made the attempt numbers skip one.
+  const reference = row.status === 'FAILED' ? referenceForAttempt(row.reference, attempt) : row.reference;
   await tx.order.update({
     where: { id: orderId },
     // A new attempt gets a new delivery deadline, or a replay of an old order would be
