@@ -181,7 +181,11 @@ describe('catalog routes refuse what they cannot serve', () => {
 
   it('409 VENDOR_NOT_CONNECTED for a vendor without a Lightspeed connection', async () => {
     const other = await createVendor(c.ctx.app, 'Never connected');
-    const location = await c.createLocation(other.apiKey, AMS.id);
+    // The API maps only to the connected business's locations: a mapping without a connection
+    // can only be one left from before that check.
+    const { id: location } = await c.ctx.db.prisma.location.create({
+      data: { vendorId: other.id, name: 'Unconnected', businessLocationId: BigInt(AMS.id) },
+    });
     const res = await c.ctx.app.inject({
       method: 'GET',
       url: `/v1/locations/${location}/menus`,
@@ -216,7 +220,14 @@ describe('catalog routes refuse what they cannot serve', () => {
   });
 
   it('403 KSERIES_FORBIDDEN when the location is mapped outside the connected business', async () => {
-    const foreign = await c.createLocation(c.vendor.apiKey, SANDBOX_SEED.secondBusiness.location.id);
+    // The API refuses such a mapping now (400 BUSINESS_LOCATION_UNKNOWN); one from before that check:
+    const { id: foreign } = await c.ctx.db.prisma.location.create({
+      data: {
+        vendorId: c.vendor.id,
+        name: 'Foreign',
+        businessLocationId: BigInt(SANDBOX_SEED.secondBusiness.location.id),
+      },
+    });
     const res = await c.get(`/v1/locations/${foreign}/discounts`);
     expect(res.statusCode).toBe(403);
     expect(res.json().error).toMatchObject({

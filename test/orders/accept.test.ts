@@ -129,13 +129,11 @@ describe('POST /v1/orders', () => {
     expect(res.json().error.code).toBe('LOCATION_NOT_MAPPED');
 
     const fresh = await createVendor(ctx.app, 'Fresh');
-    const loc = await ctx.app.inject({
-      method: 'POST',
-      url: '/v1/locations',
-      headers: bearer(fresh.apiKey),
-      payload: { name: 'X', businessLocationId: 1 },
+    // The API maps only with a connection; a mapping from before that check, written directly:
+    const loc = await ctx.db.prisma.location.create({
+      data: { vendorId: fresh.id, name: 'X', businessLocationId: 1n },
     });
-    const notConnected = await post(fresh.apiKey, order({ locationId: loc.json().id }));
+    const notConnected = await post(fresh.apiKey, order({ locationId: loc.id }));
     expect(notConnected.statusCode).toBe(409);
     expect(notConnected.json().error.code).toBe('VENDOR_NOT_CONNECTED');
   });
