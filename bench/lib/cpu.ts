@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 const TICKS_PER_SECOND = 100;
 
 /** User + system CPU seconds of one process, or 0 if it is gone. */
-function cpuSeconds(pid: number): number {
+export function cpuSecondsOfPid(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -17,12 +17,12 @@ function cpuSeconds(pid: number): number {
 }
 
 /** CPU seconds of every process whose command name is `comm` (postgres, redis-server). */
-function cpuSecondsOf(comm: string): number {
+export function cpuSecondsOfComm(comm: string): number {
   let total = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === comm) total += cpuSeconds(Number(entry));
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === comm) total += cpuSecondsOfPid(Number(entry));
     } catch {
       // exited meanwhile
     }
@@ -35,11 +35,11 @@ export type CpuSnapshot = Record<string, number>;
 /** Snapshot of the named child processes plus Postgres and Redis. */
 export function snapshotCpu(children: Record<string, number>): CpuSnapshot {
   const snap: CpuSnapshot = {
-    postgres: cpuSecondsOf('postgres'),
-    redis: cpuSecondsOf('redis-server'),
-    'load generator': cpuSeconds(process.pid),
+    postgres: cpuSecondsOfComm('postgres'),
+    redis: cpuSecondsOfComm('redis-server'),
+    'load generator': cpuSecondsOfPid(process.pid),
   };
-  for (const [name, pid] of Object.entries(children)) snap[name] = (snap[name] ?? 0) + cpuSeconds(pid);
+  for (const [name, pid] of Object.entries(children)) snap[name] = (snap[name] ?? 0) + cpuSecondsOfPid(pid);
   return snap;
 }
 
