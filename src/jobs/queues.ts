@@ -43,13 +43,6 @@ export const QUEUES = {
     jobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, ...keepFinished },
     concurrency: 10,
   }),
-  /** POSTs one order status change to the vendor's callback URL. */
-  vendorCallback: defineQueue({
-    name: 'vendor-callback',
-    payload: z.object({ deliveryId: uuid }),
-    jobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 2_000 }, ...keepFinished },
-    concurrency: 20,
-  }),
   /** Periodic: re-enqueues outbox rows whose job went missing, and times orders out. */
   orderSweeper: defineQueue({
     name: 'order-sweeper',

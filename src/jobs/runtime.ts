@@ -36,7 +36,15 @@ export async function startWorkerRuntime(options: {
   redis.on('error', repeatQuietErrorLog(log, 'redis connection error'));
   const keys = { redis, redisKey: (...parts: string[]) => redisKey(config.REDIS_PREFIX, ...parts) };
   const lightspeed = createLightspeedCore({ config, prisma, ...keys, log, registry });
-  const { processors, schedules } = createProcessors({ config, prisma, log, queues, lightspeed, keys, registry });
+  const { processors, schedules, callbacks } = createProcessors({
+    config,
+    prisma,
+    log,
+    queues,
+    lightspeed,
+    keys,
+    registry,
+  });
   const host = await startWorkers({
     settings,
     queues,
@@ -61,6 +69,7 @@ export async function startWorkerRuntime(options: {
     registry,
     lightspeed,
     async close() {
+      await callbacks.close();
       await host.close();
       await outcomes.close();
       await queues.close();

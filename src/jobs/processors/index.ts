@@ -6,6 +6,7 @@ import type { PrismaClient } from '../../db/prisma.js';
 import type { LightspeedCore } from '../../integrations/lightspeed/core.js';
 import type { CacheKeys } from '../../services/catalog-cache.js';
 import { catalogInvalidator } from '../../services/catalog.js';
+import { startCallbackDispatcher, type CallbackDispatcher } from '../../services/callbacks/dispatcher.js';
 import { cipherSealer } from '../../services/callbacks/service.js';
 import { createOutcomeHandlers } from '../../services/orders/outcomes.js';
 import { createWebhookProcessor, markWebhookFailed } from '../../webhooks/process-event.js';
@@ -18,7 +19,6 @@ import { createTokenJobs } from './lightspeed-tokens.js';
 import { createOrderSweeper } from './order-sweeper.js';
 import { createPushOrderProcessor } from './push-order.js';
 import { createReconcileProcessor } from './reconcile-order.js';
-import { createVendorCallbackProcessor } from './vendor-callback.js';
 import { createWebhookRetention } from './webhook-retention.js';
 
 export interface ProcessorDeps {
@@ -38,10 +38,16 @@ export interface ProcessorSet {
   schedules: ScheduleEntry[];
 }
 
-export function createProcessors(deps: ProcessorDeps): ProcessorSet {
+export interface WorkerProcessors extends ProcessorSet {
+  /** Delivers vendor callbacks from the outbox; not a queue (see services/callbacks/dispatcher.ts). */
+  callbacks: CallbackDispatcher;
+}
+
+export function createProcessors(deps: ProcessorDeps): WorkerProcessors {
   const { config, prisma, log, queues } = deps;
   const { kseries } = deps.lightspeed;
-  const outcomes = createOutcomeHandlers({ prisma, queues, log });
+  const callbacks = startCallbackDispatcher({ prisma, sealer: cipherSealer(deps.lightspeed.cipher), log });
+  const outcomes = createOutcomeHandlers({ prisma, queues, log, wakeCallbacks: callbacks.wake });
   const processWebhook = createWebhookProcessor({
     prisma,
     outcomes,
@@ -57,7 +63,6 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
     log,
     giveUpAfterMs: config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000,
   });
-  const callback = createVendorCallbackProcessor({ prisma, sealer: cipherSealer(deps.lightspeed.cipher), log });
   const sweep = createOrderSweeper({
     prisma,
     queues,
@@ -92,7 +97,6 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
     defineProcessor(QUEUES.pushOrder, push.process, push.onFinalFailure),
     defineProcessor(QUEUES.applyPayment, pay.process, pay.onFinalFailure),
     defineProcessor(QUEUES.reconcileOrder, reconcile),
-    defineProcessor(QUEUES.vendorCallback, callback.process, callback.onFinalFailure),
     defineProcessor(QUEUES.orderSweeper, async () => sweep()),
     defineProcessor(QUEUES.lightspeedTokenSweep, async () => tokenJobs.sweep()),
     defineProcessor(QUEUES.lightspeedTokenRefresh, async (payload) => tokenJobs.refresh(payload)),
@@ -109,5 +113,5 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
       payload: {},
     },
   ];
-  return { processors, schedules };
+  return { processors, schedules, callbacks };
 }

@@ -89,20 +89,11 @@ export function createOrderSweeper(deps: SweeperDeps) {
       await queues.processWebhook.add({ eventIds }, { jobId: `wh-sweep-${Math.floor(now / 60_000)}-${eventIds[0]}` });
     }
 
-    const callbacks = await prisma.callbackDelivery.findMany({
-      where: { status: 'PENDING', createdAt: { lt: settled } },
-      select: { id: true },
-      take: BATCH,
-    });
-    for (const delivery of callbacks)
-      await queues.vendorCallback.add({ deliveryId: delivery.id }, { jobId: `callback-${delivery.id}` });
-
     const counts = {
       push: toPush.length,
       payment: toPay.length,
       reconcile: toReconcile.length,
       webhooks: events.length,
-      callbacks: callbacks.length,
     };
     if (Object.values(counts).some((n) => n > 0)) log.info(counts, 'sweeper re-enqueued work');
     return counts;

@@ -3,7 +3,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { QueueProducers } from '../../jobs/producers.js';
 import { attemptOfReference } from './references.js';
-import type { TransitionResult } from './transitions.js';
 
 /** Job ids make enqueueing idempotent: one push per order attempt. */
 export const pushJobId = (order: { id: string; attempt: number }) => `push-${order.id}-${order.attempt}`;
@@ -40,21 +39,5 @@ export async function enqueuePayment(
     await queues.applyPayment.add({ orderId: order.id }, { jobId: paymentJobId(order) });
   } catch (err) {
     log.warn({ err, orderId: order.id }, 'could not enqueue apply-payment; the sweeper will');
-  }
-}
-
-export async function enqueueAfterTransition(
-  queues: QueueProducers,
-  result: Pick<TransitionResult, 'callbackDeliveryId'> | null,
-  log: FastifyBaseLogger,
-): Promise<void> {
-  if (!result?.callbackDeliveryId) return;
-  try {
-    await queues.vendorCallback.add(
-      { deliveryId: result.callbackDeliveryId },
-      { jobId: `callback-${result.callbackDeliveryId}` },
-    );
-  } catch (err) {
-    log.warn({ err, deliveryId: result.callbackDeliveryId }, 'could not enqueue vendor callback; the sweeper will');
   }
 }

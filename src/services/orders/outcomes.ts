@@ -4,7 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../../db/prisma.js';
 import type { OrderStatus } from '../../generated/prisma/enums.js';
 import type { QueueProducers } from '../../jobs/producers.js';
-import { enqueueAfterTransition, enqueuePayment } from './enqueue.js';
+import { enqueuePayment } from './enqueue.js';
 import { attemptOfReference } from './references.js';
 import { createOrderStore, type OrderOutcomeView } from './store.js';
 import { transitionOrder, type OrderEventSource, type TransitionColumns } from './transitions.js';
@@ -13,6 +13,8 @@ export interface OutcomeDeps {
   prisma: PrismaClient;
   queues: QueueProducers;
   log: FastifyBaseLogger;
+  /** Tells this process's callback dispatcher that a transition wrote a delivery (else it polls). */
+  wakeCallbacks?: () => void;
 }
 
 export type OutcomeResult = { applied: boolean; orderId: string | null; vendorId: string | null; note?: string };
@@ -59,7 +61,7 @@ export function createOutcomeHandlers(deps: OutcomeDeps) {
     set: TransitionColumns = {},
   ) {
     const result = await transitionOrder(prisma, { orderId, to, source, reason, set });
-    await enqueueAfterTransition(queues, result, log);
+    if (result?.callbackDeliveryId) deps.wakeCallbacks?.();
     return result;
   }
 

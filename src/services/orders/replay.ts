@@ -10,7 +10,7 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import type { OrderStatus } from '../../generated/prisma/enums.js';
 import type { QueueProducers } from '../../jobs/producers.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
-import { enqueueAfterTransition, enqueuePayment, enqueuePush } from './enqueue.js';
+import { enqueuePayment, enqueuePush } from './enqueue.js';
 import { attemptOfReference, referenceForAttempt } from './references.js';
 import type { OrderWithEvents } from './service.js';
 
@@ -126,7 +126,7 @@ export function createReplay(deps: ReplayDeps) {
     orderId: string,
     source: ReplaySource,
   ): Promise<OrderWithEvents> {
-    const { order, payment, callbackDeliveryId } = await prisma.$transaction(async (tx) => {
+    const { order, payment } = await prisma.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<LockedOrder[]>`
         SELECT o.status, o.vendor_id, o.reference, o.attempt, o.payment_reference, o.account_identifier, o.failure_reason, v.callback_url
           FROM orders o JOIN vendors v ON v.id = o.vendor_id
@@ -144,21 +144,20 @@ export function createReplay(deps: ReplayDeps) {
         ? await replayPayment(tx, orderId, row, source)
         : await replayDelivery(tx, orderId, row, source, deps.deliveryDeadlineMs);
       // The vendor hears of the replay as of any status change (same outbox as transitions.ts).
-      const callback = row.callback_url
-        ? await tx.callbackDelivery.create({
-            data: { orderId, orderEventId: event.id, url: row.callback_url },
-            select: { id: true },
-          })
-        : null;
+      // The callback dispatcher in the worker finds it on its next poll.
+      if (row.callback_url)
+        await tx.callbackDelivery.create({
+          data: { orderId, orderEventId: event.id, url: row.callback_url },
+          select: { id: true },
+        });
       const order = await tx.order.findUniqueOrThrow({
         where: { id: orderId },
         include: { events: { orderBy: { id: 'asc' } } },
       });
-      return { order, payment, callbackDeliveryId: callback?.id ?? null };
+      return { order, payment };
     });
     if (payment) await enqueuePayment(queues, order, log);
     else await enqueuePush(queues, order, log);
-    await enqueueAfterTransition(queues, { callbackDeliveryId }, log);
     return order;
   };
 }
