@@ -41,6 +41,8 @@ interface EventRow {
 // event by the order reference, a PAYMENT event by the payment reference first. Both lead to
 // the same order, so the two can be kept in one chain and never overtake each other. A payment
 // reference superseded by a payment replay matches no order: such a late event is IGNORED.
+// `status::text` here and below keeps the planner on the primary key: a plain `status =` lets it
+// pick the unprocessed-events index, whose dead entries pile up under load between vacuums.
 const LOAD_EVENTS = prepared(
   'webhook_events_load',
   `SELECT e.id, e.type, e.vendor_id, e.payload, e.received_at,
@@ -55,7 +57,7 @@ const LOAD_EVENTS = prepared(
         ORDER BY (payment_reference = e.payload->>'thirdPartyReference') DESC
         LIMIT 1
      ) o ON true
-    WHERE e.id = ANY($1::uuid[]) AND e.status = 'RECEIVED'`,
+    WHERE e.id = ANY($1::uuid[]) AND e.status::text = 'RECEIVED'`,
 );
 
 // One UPDATE for the whole batch; a failed event (null status) keeps RECEIVED and records the attempt.
@@ -68,7 +70,7 @@ const RECORD_OUTCOMES = prepared(
           error = u.error,
           vendor_id = COALESCE(e.vendor_id, u.vendor_id)
      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[]) AS u(id, status, error, vendor_id)
-    WHERE e.id = u.id AND e.status = 'RECEIVED'`,
+    WHERE e.id = u.id AND e.status::text = 'RECEIVED'`,
 );
 
 /** The order loaded with the event, in the shape the outcome handlers take. */
