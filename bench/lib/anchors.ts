@@ -38,7 +38,9 @@ async function bareRoute(seconds: number, connections: number) {
 }
 
 /** A BullMQ worker (concurrency 50, in this process) running `count` no-op jobs, at most `seconds`. */
-async function noopWorker(redisUrl: string, count: number, seconds: number) {
+async function noopWorker(redisUrl: string, count: number, seconds: number, redisPid?: number) {
+  // The bench's own Redis when it has one; else every redis-server here (shared, so noisier).
+  const redisCpu = () => (redisPid ? cpuSecondsOfPid(redisPid) : cpuSecondsOfComm('redis-server'));
   const url = new URL(redisUrl);
   const connection = { host: url.hostname, port: Number(url.port || 6379), maxRetriesPerRequest: null };
   const prefix = `bench-anchor:${randomBytes(4).toString('hex')}`;
@@ -54,7 +56,7 @@ async function noopWorker(redisUrl: string, count: number, seconds: number) {
     { connection, prefix, concurrency: 50, removeOnComplete: { count: 0 } },
   );
   await worker.waitUntilReady();
-  const cpuBefore = cpuSecondsOfPid(process.pid) + cpuSecondsOfComm('redis-server');
+  const cpuBefore = cpuSecondsOfPid(process.pid) + redisCpu();
   const started = Date.now();
   // Added in chunks, as a producer would, rather than one giant bulk.
   for (let i = 0; i < count; i += 100)
@@ -63,16 +65,20 @@ async function noopWorker(redisUrl: string, count: number, seconds: number) {
     );
   await Promise.race([all, new Promise((r) => setTimeout(r, seconds * 1000))]);
   const elapsedS = (Date.now() - started) / 1000;
-  const cpu = cpuSecondsOfPid(process.pid) + cpuSecondsOfComm('redis-server') - cpuBefore;
+  const cpu = cpuSecondsOfPid(process.pid) + redisCpu() - cpuBefore;
   await worker.close();
   await queue.obliterate({ force: true });
   await queue.close();
   return { jobsPerSecond: done / elapsedS, cpuMsPerJob: (cpu * 1000) / Math.max(done, 1) };
 }
 
-export async function measureAnchors(options: { redisUrl: string; connections: number }): Promise<Anchors> {
+export async function measureAnchors(options: {
+  redisUrl: string;
+  connections: number;
+  redisPid?: number;
+}): Promise<Anchors> {
   const bare = await bareRoute(3, options.connections);
-  const noop = await noopWorker(options.redisUrl, 5000, 20);
+  const noop = await noopWorker(options.redisUrl, 5000, 20, options.redisPid);
   return {
     bareRps: bare.rps,
     bareCpuMsPerRequest: bare.cpuMsPerRequest,

@@ -6,7 +6,7 @@
 //   npm run bench:orders      (BENCH_SECONDS=10 BENCH_CONNECTIONS=20 to change the load)
 // Target (DESIGN.md): >= 500 orders/s end to end on a 2-core machine, accept p99 < 50 ms, zero
 // duplicates and zero lost.
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
@@ -15,7 +15,7 @@ import pg from 'pg';
 import { migrate } from '../../src/db/migrate.js';
 import { SANDBOX_SEED } from '../../src/sandbox/seed.js';
 import { describeAnchors, measureAnchors } from '../lib/anchors.js';
-import { cpuPerUnit, snapshotCpu } from '../lib/cpu.js';
+import { cpuPerUnit, cpuPerUnitNetOfIdle, idleRates, snapshotCpu } from '../lib/cpu.js';
 import { load } from '../lib/load.js';
 import { pacedLoad } from '../lib/paced.js';
 
@@ -39,12 +39,24 @@ const freePort = () =>
 
 // BENCH_WORKERS=n runs n worker processes.
 const workerCount = Number(process.env.BENCH_WORKERS ?? 1);
-const [apiPort, sandboxPort] = [await freePort(), await freePort()];
+const [apiPort, sandboxPort, redisPort] = [await freePort(), await freePort(), await freePort()];
+// A Redis of the bench's own (no persistence, like a cache-sized production Redis with AOF off
+// would differ only in fsyncs), so that its CPU is ours alone: the machine's Redis is shared.
+// BENCH_SHARED_REDIS=1 uses REDIS_URL or the local one instead.
+const ownRedis =
+  process.env.BENCH_SHARED_REDIS === '1'
+    ? null
+    : spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+        stdio: 'ignore',
+      });
+const redisUrl = ownRedis ? `redis://127.0.0.1:${redisPort}` : (process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+if (ownRedis) await new Promise((r) => setTimeout(r, 300));
 const schema = `bench_${Date.now().toString(36)}`;
 const publicUrl = `http://127.0.0.1:${apiPort}`;
 const env: Record<string, string> = {
   PATH: process.env.PATH ?? '',
   DATABASE_URL: `${database}?schema=${schema}`,
+  REDIS_URL: redisUrl,
   REDIS_PREFIX: `bench:${randomBytes(4).toString('hex')}`,
   PORT: String(apiPort),
   PUBLIC_URL: publicUrl,
@@ -64,7 +76,7 @@ const env: Record<string, string> = {
 const ADMIN = 'dev-admin-token-change-me';
 
 const children: ChildProcess[] = [];
-const roles: Record<string, number> = {};
+const roles: Record<string, number> = ownRedis ? { redis: ownRedis.pid! } : {};
 /** Starts an entry point and waits until `readyUrl` answers 200 (logs stay quiet at warn). */
 async function start(
   role: string,
@@ -146,7 +158,7 @@ const callbackUrl = `http://127.0.0.1:${(receiver.address() as { port: number })
 const anchors =
   process.env.BENCH_NO_ANCHORS === '1'
     ? null
-    : await measureAnchors({ redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', connections });
+    : await measureAnchors({ redisUrl, connections, ...(ownRedis ? { redisPid: ownRedis.pid! } : {}) });
 
 await migrate(env.DATABASE_URL!);
 const db = new pg.Client({ connectionString: database });
@@ -231,6 +243,12 @@ try {
     }
   }
 
+  // Idle cost of every process, to report CPU per order with and without it.
+  const idleS = 3;
+  const idleBefore = snapshotCpu(roles);
+  await new Promise((r) => setTimeout(r, idleS * 1000));
+  const idle = idleRates(idleBefore, snapshotCpu(roles), idleS);
+
   const cpuBefore = snapshotCpu(roles);
   const startedAt = new Date();
   const started = startedAt.getTime();
@@ -242,6 +260,7 @@ try {
     const row = await counts(startedAt);
     if (row.paid === row.total || Date.now() > deadline || acceptOnly) {
       const cpuAfter = snapshotCpu(roles);
+      const cpuSeconds = (Date.now() - started) / 1000;
       const elapsedS = ((row.last_paid ?? Date.now()) - started) / 1000;
       // Correctness over every order of the run, warm-up included.
       const [all] = await q(`SELECT count(*)::int AS total, count(paid_at)::int AS paid FROM "${schema}".orders`);
@@ -263,12 +282,25 @@ try {
         `accepted ${accept.requests - accept.non2xx - accept.errors} (rejected ${accept.non2xx + accept.errors}), accept ${accept.rps.toFixed(0)} req/s, p50 ${accept.p50} ms, p99 ${accept.p99} ms (target < 50 ms)`,
       );
       const perOrder = cpuPerUnit(cpuBefore, cpuAfter, row.total, 'order');
+      const perOrderNet = cpuPerUnitNetOfIdle(cpuBefore, cpuAfter, idle, cpuSeconds, row.total, 'order');
       const repeats = [...deliveriesSeen.values()].filter((n) => n > 1).length;
       const lost = all.total - all.paid;
       console.log(
         `vendor has PAID/CLOSED callback for ${row.paid} of ${row.total} orders of the measured run; first accept -> last such callback ${elapsedS.toFixed(1)} s = ${(row.paid / elapsedS).toFixed(0)} orders/s end to end (target >= 500)`,
       );
       console.log(perOrder);
+      console.log(perOrderNet);
+      console.log(
+        `idle CPU (ms/s): ${Object.entries(
+          Object.entries(idle).reduce<Record<string, number>>((acc, [key, rate]) => {
+            const name = key.split('#')[0]!.replace('~', '');
+            acc[name] = (acc[name] ?? 0) + rate;
+            return acc;
+          }, {}),
+        )
+          .map(([name, rate]) => `${name} ${(rate * 1000).toFixed(1)}`)
+          .join(', ')}`,
+      );
       console.log(
         `callbacks received ${callbacksReceived} (${(callbacksReceived / Math.max(all.total, 1)).toFixed(2)} per order, warm-up included), delivered more than once: ${repeats}`,
       );
@@ -303,4 +335,5 @@ try {
   await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await db.end();
   receiver.close();
+  ownRedis?.kill('SIGTERM');
 }
