@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import type { PrismaClient } from './db/prisma.js';
 import { loggerOptions } from './lib/logger.js';
 import authPlugin from './plugins/auth.js';
+import csrfPlugin from './plugins/csrf.js';
 import errorHandlerPlugin from './plugins/error-handler.js';
 import metricsPlugin from './plugins/metrics.js';
 import prismaPlugin from './plugins/prisma.js';
@@ -20,13 +21,13 @@ import rateLimitPlugin, { trustProxyOption } from './plugins/rate-limit.js';
 import redisPlugin from './plugins/redis.js';
 import securityHeadersPlugin from './plugins/security-headers.js';
 import swaggerPlugin from './plugins/swagger.js';
-import lightspeedPlugin from './integrations/lightspeed/plugin.js';
+import servicesPlugin from './plugins/services.js';
 import backofficeRoutes from './routes/backoffice/index.js';
 import lightspeedCallbackRoutes from './routes/lightspeed-callback.js';
 import adminRoutes from './routes/admin/index.js';
 import healthRoutes from './routes/health.js';
 import v1Routes from './routes/v1/index.js';
-import webhookRoutes from './webhooks/routes.js';
+import webhookRoutes from './webhooks/verify-and-acknowledge.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -74,9 +75,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(redisPlugin, { url: config.REDIS_URL, prefix: config.REDIS_PREFIX });
   await app.register(queuesPlugin);
   await app.register(cookie, { secret: config.SESSION_SECRET });
+  // Before any route: refuses cross-site back-office form posts (sign-in included).
+  await app.register(csrfPlugin);
   await app.register(authPlugin, { adminToken: config.ADMIN_TOKEN });
   await app.register(swaggerPlugin, { publicUrl: config.PUBLIC_URL });
-  await app.register(lightspeedPlugin);
+  await app.register(servicesPlugin);
   // Operator tooling: queue and order metrics on /metrics; rate limits and the pages' security headers
   // attach to the routes registered below (they must come first).
   await app.register(queueMetricsPlugin);

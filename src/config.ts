@@ -1,10 +1,26 @@
 // The only place that reads process.env. Everything else receives a validated Config.
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 
 const LOCAL_ADMIN_TOKEN = 'dev-admin-token-change-me';
 // 32 zero bytes: fine for a laptop, refused in production.
 const LOCAL_ENCRYPTION_KEY = Buffer.alloc(32).toString('base64');
 const LOCAL_SESSION_SECRET = 'dev-session-secret-change-me-0123456789';
+const LOCAL_CLIENT_SECRET = 'dev-secret';
+const LOCAL_WEBHOOK_PASSWORD = 'dev-webhook-password';
+
+// Every secret value that is published (here, in .env.example, README, the sandbox's defaults):
+// anyone can read them, so a production process holding one is as good as unprotected.
+// test/config.test.ts checks that .env.example's secrets are all in this list.
+export const PUBLISHED_SECRETS: ReadonlySet<string> = new Set([
+  LOCAL_ADMIN_TOKEN,
+  LOCAL_SESSION_SECRET,
+  LOCAL_ENCRYPTION_KEY,
+  LOCAL_CLIENT_SECRET,
+  LOCAL_WEBHOOK_PASSWORD,
+  'dev-metrics-token-change-me',
+]);
 
 const base64Key = z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64 encoded');
 
@@ -16,7 +32,8 @@ const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  PUBLIC_URL: httpUrl.default('http://localhost:3000'),
+  // Unset: http://localhost:PORT, so changing PORT alone keeps the OAuth callback working.
+  PUBLIC_URL: httpUrl.optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
@@ -57,11 +74,13 @@ const envSchema = z.object({
     }),
   LIGHTSPEED_ENV: z.enum(['sandbox', 'trial', 'production']).default('sandbox'),
   LIGHTSPEED_CLIENT_ID: z.string().min(1).default('dev-client'),
-  LIGHTSPEED_CLIENT_SECRET: z.string().min(1).default('dev-secret'),
+  LIGHTSPEED_CLIENT_SECRET: z.string().min(1).default(LOCAL_CLIENT_SECRET),
   LIGHTSPEED_SCOPES: z.string().min(1).default('orders-api financial-api items'),
-  LIGHTSPEED_SANDBOX_URL: httpUrl.default('http://127.0.0.1:4010'),
+  // Unset: http://127.0.0.1:SANDBOX_PORT, so every process (API, worker, CLI) finds a sandbox
+  // that was moved with SANDBOX_PORT alone.
+  LIGHTSPEED_SANDBOX_URL: httpUrl.optional(),
   LIGHTSPEED_WEBHOOK_USER: z.string().min(1).default('lightspeed'),
-  LIGHTSPEED_WEBHOOK_PASSWORD: z.string().min(12, 'must be at least 12 characters').default('dev-webhook-password'),
+  LIGHTSPEED_WEBHOOK_PASSWORD: z.string().min(12, 'must be at least 12 characters').default(LOCAL_WEBHOOK_PASSWORD),
   // The previous pair stays valid while Lightspeed's registration is being rotated.
   LIGHTSPEED_WEBHOOK_USER_PREVIOUS: z.string().min(1).optional(),
   LIGHTSPEED_WEBHOOK_PASSWORD_PREVIOUS: z.string().min(1).optional(),
@@ -114,9 +133,14 @@ const envSchema = z.object({
   RATE_LIMIT_WEBHOOK_FAILURES_PER_IP: z.coerce.number().int().min(0).default(30),
   RATE_LIMIT_CALLBACK_PER_IP: z.coerce.number().int().min(0).default(60),
   RATE_LIMIT_SIGN_IN_PER_IP: z.coerce.number().int().min(0).default(20),
+  // Refused (401) authentications on /v1 and /admin per client IP: guessing keys or the admin
+  // token costs the guesser, not the vendors (their own limit is per key).
+  RATE_LIMIT_AUTH_FAILURES_PER_IP: z.coerce.number().int().min(0).default(30),
   // Which X-Forwarded-For entries to believe (the client IP, for per-IP limits and logs): the
   // addresses/CIDRs of our proxies ("10.0.0.0/8,loopback"; best), a number of proxy hops ("1":
   // the entry the last proxy appended), "true" (all: forgeable) or "false" (the peer's address).
+  // Off by default: a service exposed directly would otherwise take a forged header as the
+  // client's address, and every per-IP limit would be one header away from bypassed.
   TRUST_PROXY: z
     .string()
     .trim()
@@ -124,7 +148,11 @@ const envSchema = z.object({
       /^(true|false|\d{1,2}|(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?))*)$/,
       'expected true, false, a number of hops, or proxy addresses/CIDRs separated by commas',
     )
-    .default('1'),
+    .default('false'),
+  // Bearer token Prometheus sends to /metrics (API, and the worker's port when set). Unset: the
+  // API does not serve /metrics at all (it lists internals); the worker's port stays open, as
+  // it is an internal port that must not be exposed.
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   // The queue dashboard (/admin/queues) without retry/clean/remove/obliterate buttons.
   QUEUE_DASHBOARD_READ_ONLY: booleanFlag.default(false),
   // Financial and item sync (custom integrations poll: no webhooks). Per-location interval; how
@@ -145,7 +173,11 @@ const envSchema = z.object({
 
 type Env = z.infer<typeof envSchema>;
 
-export type Config = Env & {
+export type Config = Omit<Env, 'PUBLIC_URL' | 'LIGHTSPEED_SANDBOX_URL'> & {
+  /** Without a trailing slash; http://localhost:PORT when unset. */
+  PUBLIC_URL: string;
+  /** http://127.0.0.1:SANDBOX_PORT when unset. */
+  LIGHTSPEED_SANDBOX_URL: string;
   /** Scopes requested at connect, split. */
   lightspeedScopes: string[];
   /** The OAuth redirect URI registered at Lightspeed. */
@@ -157,6 +189,12 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
+}
+
+function isPublished(value: string): boolean {
+  if (PUBLISHED_SECRETS.has(value.trim())) return true;
+  // Any all-zero key (base64 with or without padding) is the published local key.
+  return /^A+=*$/.test(value.trim()) && Buffer.from(value, 'base64').every((b) => b === 0);
 }
 
 /** Values that are fine on a laptop and dangerous anywhere else. */
@@ -171,8 +209,29 @@ function productionProblems(env: Env, raw: Record<string, string | undefined>): 
     ] as const) {
       if (!raw[name]) problems.push(`${name}: must be set explicitly when NODE_ENV=production`);
     }
+    // The sandbox registers the published client secret; real Lightspeed environments never should.
+    const secrets: (keyof Env)[] = [
+      'ADMIN_TOKEN',
+      'SESSION_SECRET',
+      'TOKEN_ENCRYPTION_KEY',
+      'LIGHTSPEED_WEBHOOK_PASSWORD',
+      'LIGHTSPEED_WEBHOOK_PASSWORD_PREVIOUS',
+      'METRICS_TOKEN',
+      ...(env.LIGHTSPEED_ENV === 'sandbox' ? [] : (['LIGHTSPEED_CLIENT_SECRET'] as const)),
+    ];
+    for (const name of secrets) {
+      const value = raw[name];
+      if (value !== undefined && isPublished(value)) {
+        problems.push(`${name}: is a published development value; generate a secret of your own for production`);
+      }
+    }
+    for (const [version, key] of env.TOKEN_ENCRYPTION_PREVIOUS_KEYS) {
+      if (isPublished(key.toString('base64'))) {
+        problems.push(`TOKEN_ENCRYPTION_PREVIOUS_KEYS: key ${version} is a published development value`);
+      }
+    }
   }
-  if (env.LIGHTSPEED_ENV !== 'sandbox' && !env.PUBLIC_URL.startsWith('https://')) {
+  if (env.LIGHTSPEED_ENV !== 'sandbox' && !env.PUBLIC_URL?.startsWith('https://')) {
     problems.push(
       `PUBLIC_URL: must be https:// when LIGHTSPEED_ENV=${env.LIGHTSPEED_ENV} (Lightspeed only accepts HTTPS redirect URIs)`,
     );
@@ -183,8 +242,25 @@ function productionProblems(env: Env, raw: Record<string, string | undefined>): 
   return problems;
 }
 
+/**
+ * The process environment over `.env` (of the working directory, if there is one): a real
+ * environment variable always wins, as with Node's --env-file. Read here rather than with
+ * --env-file-if-exists because that flag prints a notice on every run without a .env, and
+ * every entry point (dev, start, worker, migrate, cli) goes through loadConfig anyway.
+ */
+export function environment(envFile = '.env'): Record<string, string | undefined> {
+  let text: string;
+  try {
+    text = readFileSync(envFile, 'utf8');
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return process.env;
+    throw new ConfigError([`${envFile}: cannot be read (${(err as Error).message})`]);
+  }
+  return { ...parseEnv(text), ...process.env };
+}
+
 /** Parses and validates the environment. Throws ConfigError naming every bad variable. */
-export function loadConfig(raw: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(raw: Record<string, string | undefined> = environment()): Config {
   // An empty string means "not set", as in a .env file with `NAME=`.
   const cleaned = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(cleaned);
@@ -194,10 +270,11 @@ export function loadConfig(raw: Record<string, string | undefined> = process.env
   const env = parsed.data;
   const problems = productionProblems(env, cleaned);
   if (problems.length > 0) throw new ConfigError(problems);
-  const publicUrl = env.PUBLIC_URL.replace(/\/+$/, '');
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
   return {
     ...env,
     PUBLIC_URL: publicUrl,
+    LIGHTSPEED_SANDBOX_URL: env.LIGHTSPEED_SANDBOX_URL ?? `http://127.0.0.1:${env.SANDBOX_PORT}`,
     lightspeedScopes: env.LIGHTSPEED_SCOPES.split(/\s+/).filter(Boolean),
     oauthRedirectUri: `${publicUrl}/lightspeed/callback`,
   };

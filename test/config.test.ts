@@ -1,5 +1,25 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, environment, loadConfig } from '../src/config.js';
+
+/** .env.example as name -> value. */
+function envExample(): Record<string, string> {
+  const entries = readFileSync(new URL('../.env.example', import.meta.url), 'utf8')
+    .split('\n')
+    .filter((line) => /^[A-Z_]+=/.test(line))
+    .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)] as const);
+  return Object.fromEntries(entries);
+}
+
+const strongProduction = {
+  NODE_ENV: 'production',
+  ADMIN_TOKEN: 'a'.repeat(8) + 'Zq81-admin-own-secret',
+  SESSION_SECRET: 'own-session-secret-0f9e8d7c6b5a49382716',
+  TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
+  LIGHTSPEED_WEBHOOK_PASSWORD: 'own-webhook-password-42',
+};
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -39,6 +59,45 @@ describe('configuration', () => {
     }
   });
 
+  it('refuses to start in production with any published secret, naming each variable', () => {
+    expect(loadConfig(strongProduction).NODE_ENV).toBe('production');
+    const published = envExample();
+    const secretNames = ['ADMIN_TOKEN', 'SESSION_SECRET', 'TOKEN_ENCRYPTION_KEY', 'LIGHTSPEED_WEBHOOK_PASSWORD'];
+    for (const name of secretNames) {
+      expect(published[name], name).toBeTruthy();
+      const problems = problemsOf({ ...strongProduction, [name]: published[name] as string });
+      expect(problems, name).toEqual([expect.stringMatching(new RegExp(`^${name}: is a published`))]);
+    }
+    expect(
+      problemsOf({
+        ...strongProduction,
+        LIGHTSPEED_WEBHOOK_PASSWORD_PREVIOUS: 'dev-webhook-password',
+        LIGHTSPEED_WEBHOOK_USER_PREVIOUS: 'x',
+      }),
+    ).toEqual([expect.stringMatching(/^LIGHTSPEED_WEBHOOK_PASSWORD_PREVIOUS: is a published/)]);
+    // The zero key in another spelling, and as a previous key.
+    expect(problemsOf({ ...strongProduction, TOKEN_ENCRYPTION_KEY: 'A'.repeat(43) + '=' })[0]).toMatch(
+      /^TOKEN_ENCRYPTION_KEY: is a published/,
+    );
+    expect(
+      problemsOf({ ...strongProduction, TOKEN_ENCRYPTION_PREVIOUS_KEYS: `1:${published.TOKEN_ENCRYPTION_KEY}` })[0],
+    ).toMatch(/^TOKEN_ENCRYPTION_PREVIOUS_KEYS: key 1 is a published/);
+    // The client secret the sandbox registers is refused only against a real Lightspeed.
+    const trial = { ...strongProduction, LIGHTSPEED_ENV: 'trial', PUBLIC_URL: 'https://example.com' };
+    expect(problemsOf({ ...trial, LIGHTSPEED_CLIENT_SECRET: published.LIGHTSPEED_CLIENT_SECRET as string })).toEqual([
+      expect.stringMatching(/^LIGHTSPEED_CLIENT_SECRET: is a published/),
+    ]);
+    expect(loadConfig({ ...strongProduction, LIGHTSPEED_CLIENT_SECRET: 'dev-secret' }).LIGHTSPEED_ENV).toBe('sandbox');
+    // Development keeps working with every published value.
+    expect(loadConfig(published).ADMIN_TOKEN).toBe(published.ADMIN_TOKEN);
+  });
+
+  it('defaults to trusting no proxy and to no metrics token', () => {
+    expect(loadConfig({}).TRUST_PROXY).toBe('false');
+    expect(loadConfig({}).METRICS_TOKEN).toBeUndefined();
+    expect(loadConfig({}).RATE_LIMIT_AUTH_FAILURES_PER_IP).toBe(30);
+  });
+
   it('requires an HTTPS public URL outside the sandbox', () => {
     const problems = problemsOf({ LIGHTSPEED_ENV: 'trial', PUBLIC_URL: 'http://example.com' });
     expect(problems).toEqual([expect.stringMatching(/^PUBLIC_URL: must be https/)]);
@@ -73,5 +132,29 @@ describe('configuration', () => {
 
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '' }).PORT).toBe(3000);
+  });
+
+  it('PUBLIC_URL follows PORT unless it is set', () => {
+    expect(loadConfig({ PORT: '5801' }).oauthRedirectUri).toBe('http://localhost:5801/lightspeed/callback');
+    expect(loadConfig({ PORT: '5801', PUBLIC_URL: 'http://dev.test:8080/' }).PUBLIC_URL).toBe('http://dev.test:8080');
+  });
+
+  it('the sandbox URL follows SANDBOX_PORT unless it is set', () => {
+    expect(loadConfig({}).LIGHTSPEED_SANDBOX_URL).toBe('http://127.0.0.1:4010');
+    expect(loadConfig({ SANDBOX_PORT: '5803' }).LIGHTSPEED_SANDBOX_URL).toBe('http://127.0.0.1:5803');
+    expect(
+      loadConfig({ SANDBOX_PORT: '5803', LIGHTSPEED_SANDBOX_URL: 'http://sandbox.test:9' }).LIGHTSPEED_SANDBOX_URL,
+    ).toBe('http://sandbox.test:9');
+  });
+
+  it('reads .env under the real environment: a real variable wins', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'env-'));
+    const file = path.join(dir, '.env');
+    writeFileSync(file, '# local\nPORT=5802\nPATH=/from/the/file\nREDIS_PREFIX="quoted"\n');
+    const env = environment(file);
+    expect(loadConfig(env).PORT).toBe(5802);
+    expect(loadConfig(env).REDIS_PREFIX).toBe('quoted');
+    expect(env.PATH).toBe(process.env.PATH);
+    expect(environment(path.join(dir, 'missing'))).toBe(process.env);
   });
 });

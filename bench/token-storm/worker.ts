@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config.js';
 import { createPrisma } from '../../src/db/prisma.js';
 import { createLightspeedOAuth } from '../../src/integrations/lightspeed/oauth-client.js';
 import { tokenCipherFromConfig } from '../../src/integrations/lightspeed/token-crypto.js';
-import { createTokenManager } from '../../src/integrations/lightspeed/token-manager.js';
+import { createTokenManager } from '../../src/services/connections/token-manager.js';
 import { closeRedis, createRedis, redisKey } from '../../src/lib/redis.js';
 import { createIntegrationLog } from '../../src/services/integration-log.js';
 

@@ -1,16 +1,16 @@
-// What a CLI command may use, created on first use and closed at the end: Prisma, Redis, queue
-// producers and the Lightspeed core (token manager, cipher, K-Series client). Nothing connects
-// before a command has validated its arguments.
+// What a CLI command may use, created on first use and closed at the end: Prisma, and -- only in
+// the commands that ask for them -- Redis, queue producers and the Lightspeed core (token
+// manager, cipher, K-Series client). Those load their modules (BullMQ, the K-Series client, ...)
+// when first asked for, so a read command pays for Prisma and nothing else, and opens no
+// Redis connection. Nothing connects before a command has validated its arguments.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import pino, { type Level } from 'pino';
-import { Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import { createPrisma, type PrismaClient } from '../db/prisma.js';
-import { createLightspeedCore, type LightspeedCore } from '../integrations/lightspeed/core.js';
-import { createProducers, type QueueProducers } from '../jobs/producers.js';
+import type { LightspeedCore } from '../services/connections/lightspeed-core.js';
+import type { QueueProducers } from '../queues/producers.js';
 import { loggerOptions } from '../lib/logger.js';
-import { closeRedis, createRedis, redisKey } from '../lib/redis.js';
 import type { Output } from './output.js';
 
 const LEVELS: Level[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
@@ -27,19 +27,20 @@ const CLI_REDIS = { maxRetriesPerRequest: 2, connectTimeout: 5_000 } as const;
 export class CliContext {
   readonly log: FastifyBaseLogger;
   private prismaClient?: PrismaClient;
-  private redisClient?: Redis;
-  private producers?: QueueProducers;
-  private core?: LightspeedCore;
+  private redisClient?: Promise<Redis>;
+  private producers?: Promise<QueueProducers>;
+  private core?: Promise<LightspeedCore>;
+  private closers: (() => Promise<void>)[] = [];
 
   constructor(
     readonly config: Config,
     readonly out: Output,
     options: { verbose?: boolean } = {},
   ) {
-    this.log = pino(
-      { ...loggerOptions(config), level: cliLevel(config, options.verbose ?? false) },
-      pino.destination(2),
-    ).child({
+    // Logs go to the command's stderr stream (process stderr, or what an in-process caller gave).
+    // JSON lines only: a pretty-printing transport would write to stdout, which is the result's.
+    const { transport: _pretty, ...logOptions } = loggerOptions(config);
+    this.log = pino({ ...logOptions, level: cliLevel(config, options.verbose ?? false) }, out.streams.stderr).child({
       process: 'cli',
     }) as unknown as FastifyBaseLogger;
   }
@@ -49,45 +50,58 @@ export class CliContext {
     return this.prismaClient;
   }
 
-  get redis(): Redis {
-    if (!this.redisClient) {
+  redis(): Promise<Redis> {
+    this.redisClient ??= import('../lib/redis.js').then(({ createRedis, closeRedis }) => {
       const redis = createRedis(this.config.REDIS_URL, CLI_REDIS);
       let last = '';
       redis.on('error', (err) => {
         if (err.message !== last) this.log.warn({ err }, 'redis connection error');
         last = err.message;
       });
-      this.redisClient = redis;
-    }
+      this.closers.push(() => closeRedis(redis));
+      return redis;
+    });
     return this.redisClient;
   }
 
-  redisKey = (...parts: string[]): string => redisKey(this.config.REDIS_PREFIX, ...parts);
-
-  get queues(): QueueProducers {
-    this.producers ??= createProducers(
-      { connection: { url: this.config.REDIS_URL, ...CLI_REDIS }, prefix: this.config.REDIS_PREFIX },
-      (err) => this.log.warn({ err }, 'queue connection error'),
-    );
+  queues(): Promise<QueueProducers> {
+    this.producers ??= import('../queues/producers.js').then(({ createProducers }) => {
+      const producers = createProducers(
+        { connection: { url: this.config.REDIS_URL, ...CLI_REDIS }, prefix: this.config.REDIS_PREFIX },
+        (err) => this.log.warn({ err }, 'queue connection error'),
+      );
+      this.closers.unshift(() => producers.close().catch(() => {}));
+      return producers;
+    });
     return this.producers;
   }
 
-  get lightspeed(): LightspeedCore {
-    this.core ??= createLightspeedCore({
-      config: this.config,
-      prisma: this.prisma,
-      redis: this.redis,
-      redisKey: this.redisKey,
-      log: this.log,
-      registry: new Registry(),
-    });
+  lightspeed(): Promise<LightspeedCore> {
+    this.core ??= (async () => {
+      const [{ createLightspeedCore }, { Registry }, { redisKey }, redis] = await Promise.all([
+        import('../services/connections/lightspeed-core.js'),
+        import('prom-client'),
+        import('../lib/redis.js'),
+        this.redis(),
+      ]);
+      const core = createLightspeedCore({
+        config: this.config,
+        prisma: this.prisma,
+        redis,
+        redisKey: (...parts: string[]) => redisKey(this.config.REDIS_PREFIX, ...parts),
+        log: this.log,
+        registry: new Registry(),
+      });
+      this.closers.unshift(() => core.close().catch(() => {}));
+      return core;
+    })();
     return this.core;
   }
 
   async close(): Promise<void> {
-    await this.core?.close().catch(() => {});
-    await this.producers?.close().catch(() => {});
-    if (this.redisClient) await closeRedis(this.redisClient);
+    // Whatever is still being created finishes first, so that it is closed too.
+    await Promise.allSettled([this.redisClient, this.producers, this.core]);
+    for (const close of this.closers) await close();
     await this.prismaClient?.$disconnect().catch(() => {});
   }
 }

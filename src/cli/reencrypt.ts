@@ -4,7 +4,7 @@
 // still holding what was read, so a concurrent token refresh or secret change always wins.
 import type { PrismaClient } from '../db/prisma.js';
 import type { TokenCipher } from '../integrations/lightspeed/token-crypto.js';
-import { reencryptStaleTokens } from '../integrations/lightspeed/token-rotation.js';
+import { reencryptStaleTokens } from '../services/connections/reencrypt-with-rotated-key.js';
 import { cipherSealer } from '../services/callbacks/service.js';
 
 export interface StaleCounts {

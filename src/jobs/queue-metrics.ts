@@ -10,8 +10,8 @@
 import { UnrecoverableError, type Job, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { QueueProducers } from './producers.js';
-import { TypedQueue, type QueueDefinition } from './registry.js';
+import type { QueueProducers } from '../queues/producers.js';
+import { TypedQueue, type QueueDefinition } from '../queues/typed-queue.js';
 
 export const JOB_STATES = [
   'waiting',

@@ -1,14 +1,15 @@
-// Everything a worker process runs, built from config: Prisma, queue producers, processors and
-// schedules. Used by the worker entry, the dev entry and tests that need real workers.
+// Everything a worker process runs, built from config: Prisma, queue producers, the services (from
+// the composition root, src/services/index.ts), processors and schedules. Used by the worker
+// entry, the dev entry and tests that need real workers.
 import type { FastifyBaseLogger } from 'fastify';
 import { Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import { createPrisma, type PrismaClient } from '../db/prisma.js';
-import { createLightspeedCore, type LightspeedCore } from '../integrations/lightspeed/core.js';
+import { buildServices, type Services } from '../services/index.js';
 import { repeatQuietErrorLog } from '../lib/error-log.js';
 import { closeRedis, createRedis, redisKey } from '../lib/redis.js';
 import { createProcessors } from './processors/index.js';
-import { createProducers, queueSettings, type QueueProducers } from './producers.js';
+import { createProducers, queueSettings, type QueueProducers } from '../queues/producers.js';
 import { recordJobOutcomes, registerQueueMetrics } from './queue-metrics.js';
 import { startWorkers, type WorkerHost } from './worker-host.js';
 
@@ -17,7 +18,7 @@ export interface WorkerRuntime {
   queues: QueueProducers;
   prisma: PrismaClient;
   registry: Registry;
-  lightspeed: LightspeedCore;
+  services: Services;
   close(): Promise<void>;
 }
 
@@ -35,16 +36,27 @@ export async function startWorkerRuntime(options: {
   const redis = createRedis(config.REDIS_URL);
   redis.on('error', repeatQuietErrorLog(log, 'redis connection error'));
   const keys = { redis, redisKey: (...parts: string[]) => redisKey(config.REDIS_PREFIX, ...parts) };
-  const lightspeed = createLightspeedCore({ config, prisma, ...keys, log, registry });
+  // The outcome handlers wake this process's callback dispatcher, which the processors build.
+  let wakeCallbacks: (() => void) | undefined;
+  const services = buildServices({
+    config,
+    prisma,
+    ...keys,
+    queues,
+    log,
+    registry,
+    wakeCallbacks: () => wakeCallbacks?.(),
+  });
   const { processors, schedules, callbacks } = createProcessors({
     config,
     prisma,
     log,
     queues,
-    lightspeed,
+    services,
     keys,
     registry,
   });
+  wakeCallbacks = callbacks.wake;
   const host = await startWorkers({
     settings,
     queues,
@@ -67,13 +79,13 @@ export async function startWorkerRuntime(options: {
     queues,
     prisma,
     registry,
-    lightspeed,
+    services,
     async close() {
       await callbacks.close();
       await host.close();
       await outcomes.close();
       await queues.close();
-      await lightspeed.close();
+      await services.close();
       await closeRedis(redis);
       if (!options.prisma) await prisma.$disconnect();
     },

@@ -4,7 +4,7 @@
 import { UnrecoverableError, type Worker } from 'bullmq';
 import type { FastifyBaseLogger } from 'fastify';
 import { repeatQuietErrorLog } from '../lib/error-log.js';
-import type { QueueProducers } from './producers.js';
+import type { QueueProducers } from '../queues/producers.js';
 import {
   createWorker,
   TypedQueue,
@@ -12,7 +12,7 @@ import {
   type PayloadOf,
   type QueueDefinition,
   type QueueSettings,
-} from './registry.js';
+} from '../queues/typed-queue.js';
 
 export interface ProcessorEntry<D extends QueueDefinition = QueueDefinition> {
   definition: D;

@@ -2,6 +2,8 @@
 // the dev entry) do not collide; other modules add their metrics to `app.metrics.registry`.
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { UnauthorizedError } from '../lib/errors.js';
+import { metricsAuthorized } from '../lib/metrics-auth.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -31,7 +33,15 @@ export default fp(
       );
     });
 
-    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    // 700 KB of internals (queues, routes, K-Series errors): only for the scraper holding METRICS_TOKEN.
+    app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+      if (!metricsAuthorized(request.headers.authorization, app.config.METRICS_TOKEN)) {
+        throw new UnauthorizedError(
+          app.config.METRICS_TOKEN
+            ? 'A valid metrics token is required (Authorization: Bearer <METRICS_TOKEN>)'
+            : 'Metrics are off on this port: set METRICS_TOKEN and scrape with Authorization: Bearer <METRICS_TOKEN>',
+        );
+      }
       reply.type(registry.contentType);
       return registry.metrics();
     });

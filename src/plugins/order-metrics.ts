@@ -3,13 +3,8 @@
 // query). A scrape never hangs on a lost Postgres: the gauge is left out after 2 s.
 import fp from 'fastify-plugin';
 import { Gauge } from 'prom-client';
-import type { OrderStatus } from '../generated/prisma/enums.js';
+import { ATTENTION_STATUSES } from '../services/orders/state-machine.js';
 
-export const ATTENTION_STATUSES = [
-  'NEEDS_ATTENTION',
-  'FAILED',
-  'PAYMENT_FAILED',
-] as const satisfies readonly OrderStatus[];
 const TIMEOUT_MS = 2_000;
 
 export default fp(

@@ -1,5 +1,5 @@
 // The BullMQ dashboard (bull-board) at /admin/queues, for operators: every queue of
-// src/jobs/queues.ts with its jobs, their data (ids only), errors and retries.
+// src/queues/definitions.ts with its jobs, their data (ids only), errors and retries.
 // Behind ADMIN_TOKEN, given either as `Authorization: Bearer <ADMIN_TOKEN>` (scripts) or as the
 // password of HTTP Basic (a person: the browser asks; any user name). QUEUE_DASHBOARD_READ_ONLY
 // hides the buttons that change queues (retry, promote, clean, remove, pause, obliterate).

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import { createProducers, queueSettings, type QueueProducers } from '../jobs/producers.js';
+import { createProducers, queueSettings, type QueueProducers } from '../queues/producers.js';
 
 declare module 'fastify' {
   interface FastifyInstance {

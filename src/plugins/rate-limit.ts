@@ -2,6 +2,7 @@
 // windows of RATE_LIMIT_WINDOW_SECONDS (a limit of 0 turns its rule off):
 // - /v1: requests per vendor API key (after authentication, so the key is known);
 // - GET /lightspeed/callback, POST /backoffice/sign-in: requests per client IP;
+// - /v1 and /admin: refused (401) authentications per client IP (key and token guessing);
 // - POST /webhook/lightspeed: refused (401) calls per client IP. Lightspeed's own, authenticated
 //   traffic costs nothing here (the webhook is the hottest route); an address that keeps failing
 //   is answered 429 until the window ends, whatever it sends. Each process remembers the
@@ -45,6 +46,12 @@ interface Rule {
   applies(route: Pick<RouteOptions, 'url' | 'method'>): boolean;
   /** The counter's key; null = not counted (e.g. no vendor on the request). */
   key(request: FastifyRequest): string | null;
+  /**
+   * Where the hooks go: on the matching routes (default), or on the root, ahead of the scopes'
+   * own hooks -- needed when the scope's hook (authentication) is what fails: a blocked address
+   * must get its 429 before the key lookup runs.
+   */
+  stage?: 'route' | 'root';
 }
 
 const methodsOf = (route: Pick<RouteOptions, 'method'>) =>
@@ -59,6 +66,14 @@ export function rateLimitRules(config: Config): Rule[] {
       counts: 'requests',
       applies: (route) => route.url === '/v1' || route.url.startsWith('/v1/'),
       key: (request) => (request.vendor ? `api-key:${request.vendor.apiKeyId}` : null),
+    },
+    {
+      name: 'auth',
+      max: config.RATE_LIMIT_AUTH_FAILURES_PER_IP,
+      counts: { status: 401 },
+      applies: (route) => /^\/(v1|admin)(\/|$)/.test(route.url),
+      key: byIp('auth'),
+      stage: 'root',
     },
     {
       name: 'webhook',
@@ -193,6 +208,22 @@ export default fp(
     }
 
     const hooks = rules.map((rule) => ({ rule, ...hooksFor(rule) }));
+    // Root hooks see every request, matched or not: the route pattern when there is one, else the path.
+    const routeOf = (request: FastifyRequest) => ({
+      url: request.routeOptions.url ?? request.url.split('?')[0] ?? '',
+      method: request.method,
+    });
+    for (const { rule, onRequest, onResponse } of hooks) {
+      if (rule.stage !== 'root') continue;
+      app.addHook('onRequest', async (request, reply) => {
+        if (rule.applies(routeOf(request))) await onRequest(request, reply);
+      });
+      if (onResponse) {
+        app.addHook('onResponse', async (request, reply) => {
+          if (rule.applies(routeOf(request))) await onResponse(request, reply);
+        });
+      }
+    }
     const asList = <T>(value: T | T[] | undefined): T[] =>
       value === undefined ? [] : Array.isArray(value) ? value : [value];
 
@@ -200,7 +231,7 @@ export default fp(
     // scope authenticates the key there) and before a route's hooks (the webhook's credential check).
     app.addHook('onRoute', (route) => {
       for (const { rule, onRequest, onResponse } of hooks) {
-        if (!rule.applies(route)) continue;
+        if (rule.stage === 'root' || !rule.applies(route)) continue;
         route.onRequest = [onRequest, ...asList(route.onRequest)];
         if (onResponse) route.onResponse = [...asList(route.onResponse), onResponse];
       }

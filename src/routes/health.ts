@@ -2,25 +2,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
-const CHECK_TIMEOUT_MS = 1_500;
-
-async function check(probe: () => Promise<unknown>): Promise<{ ok: boolean; error?: string }> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      probe(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
-      }),
-    ]);
-    return { ok: true };
-  } catch (err) {
-    return { ok: false, error: (err as Error).message || 'unreachable' };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 const checkSchema = z.object({ status: z.enum(['up', 'down']), error: z.string().optional() });
 const readySchema = z.object({
   status: z.enum(['ready', 'not_ready']),
@@ -44,10 +25,7 @@ const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       response: { 200: readySchema, 503: readySchema },
     },
     handler: async (request, reply) => {
-      const [postgres, redis] = await Promise.all([
-        check(() => app.prisma.$queryRaw`SELECT 1`),
-        check(() => app.redis.ping()),
-      ]);
+      const { postgres, redis } = await app.services.health.dependencies();
       const view = (c: { ok: boolean; error?: string }) =>
         c.ok ? { status: 'up' as const } : { status: 'down' as const, error: c.error };
       const ready = postgres.ok && redis.ok;

@@ -3,7 +3,7 @@
 // the vendor's own back office (returnTo with lightspeed=connected|error), or a plain page.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { CallbackResult } from '../integrations/lightspeed/connect-flow.js';
+import type { CallbackResult } from '../services/connections/oauth-connect-flow.js';
 import { html, layout } from './backoffice/html.js';
 import { sendHtml } from './backoffice/page.js';
 import { CONNECT_COOKIE, readSignedCookie, sessionStore } from './backoffice/session.js';
@@ -43,7 +43,7 @@ const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
       const session = await sessions.load(request);
       let result: CallbackResult;
       try {
-        result = await app.lightspeed.connect.complete(request.query, {
+        result = await app.services.lightspeed.connect.complete(request.query, {
           cookieNonce: readSignedCookie(request, CONNECT_COOKIE),
           sessionVendorId: session?.vendorId ?? null,
         });

@@ -1,6 +1,8 @@
 // Environment for running the sandbox on its own (`npm run sandbox`). The only file in
 // src/sandbox that reads process.env, and only through loadSandboxConfig(). Defaults match the
 // service's, so the service and the sandbox agree out of the box.
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import type { SandboxOptions } from './context.js';
 
@@ -9,7 +11,9 @@ const envSchema = z.object({
   SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),
   LIGHTSPEED_CLIENT_ID: z.string().min(1).default('dev-client'),
   LIGHTSPEED_CLIENT_SECRET: z.string().min(1).default('dev-secret'),
-  PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
+  // The service's address, as the service computes it: PUBLIC_URL, else http://localhost:PORT.
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Extra redirect URIs for the default client, comma separated. */
   SANDBOX_EXTRA_REDIRECT_URIS: z.string().default(''),
   SANDBOX_ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).default(3600),
@@ -31,8 +35,18 @@ export class SandboxConfigError extends Error {
   }
 }
 
+/** process.env over `.env` (if any), as the service reads it (src/config.ts): real variables win. */
+function environment(): Record<string, string | undefined> {
+  try {
+    return { ...parseEnv(readFileSync('.env', 'utf8')), ...process.env };
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return process.env;
+    throw err;
+  }
+}
+
 /** Parses the environment; throws SandboxConfigError naming every bad variable. */
-export function loadSandboxConfig(env: Record<string, string | undefined> = process.env): SandboxConfig {
+export function loadSandboxConfig(env: Record<string, string | undefined> = environment()): SandboxConfig {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
@@ -52,7 +66,10 @@ export function loadSandboxConfig(env: Record<string, string | undefined> = proc
         {
           clientId: e.LIGHTSPEED_CLIENT_ID,
           clientSecret: e.LIGHTSPEED_CLIENT_SECRET,
-          redirectUris: [`${e.PUBLIC_URL.replace(/\/+$/, '')}/lightspeed/callback`, ...extra],
+          redirectUris: [
+            `${(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '')}/lightspeed/callback`,
+            ...extra,
+          ],
           name: 'Ordering integration (dev)',
         },
       ],

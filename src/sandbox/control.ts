@@ -202,7 +202,9 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlDeps): 
     const restrictions = state.availability.get(b.businessLocationId);
     if (!restrictions) return notFound(reply, `unknown location ${b.businessLocationId}`);
     const now = ctx.now();
-    restrictions.set(b.sku, { count: b.count, updatedAt: now });
+    // count null lifts the restriction: the item is no longer listed by itemAvailability.
+    if (b.count === null) restrictions.delete(b.sku);
+    else restrictions.set(b.sku, { count: b.count, updatedAt: now });
     const notified = notifier.locationEvent(b.businessLocationId, 'item', {
       sku: b.sku,
       businessLocationId: b.businessLocationId,

@@ -5,7 +5,16 @@ import { loadSandboxConfig } from './config.js';
 async function main(): Promise<void> {
   const config = loadSandboxConfig();
   const app = await buildSandbox(config.sandbox);
-  await app.listen({ port: config.port, host: config.host });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    // The sandbox stands alone (no imports from the service), so it explains a taken port itself.
+    if ((err as { code?: string }).code === 'EADDRINUSE')
+      throw new Error(
+        `Port ${config.port} is already in use (SANDBOX_PORT): stop the process using it, or set SANDBOX_PORT to a free port.`,
+      );
+    throw err;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   process.stdout.write(`K-Series sandbox listening on http://${config.host}:${port}\n`);

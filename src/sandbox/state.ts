@@ -45,7 +45,8 @@ export class SandboxState {
   requestCounts = new Map<string, number>();
   printedMessages: { businessLocationId: number; message: string; alsoToPrinter: boolean; at: string }[] = [];
   readiness = new Map<number, { status: 'READY' | 'NOT_READY'; lastUpdatedAt: number }>();
-  availability = new Map<number, Map<string, { count: number | null; updatedAt: number }>>();
+  /** Restricted SKUs per location, with the count left (0 = sold out); a SKU not here is available. */
+  availability = new Map<number, Map<string, { count: number; updatedAt: number }>>();
   items = new Map<number, Map<number, ItemRecord>>();
   itemCounter = 0;
   richItems = new Map<number, Map<string, RichItem>>();

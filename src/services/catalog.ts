@@ -59,17 +59,44 @@ interface LocationContext {
 }
 
 /**
- * Availability of one SKU. K-Series lists every SKU it knows; a `count` means the item is
- * restricted to that many units (0 = sold out); no count means not restricted. SKUs it does not
- * know are left out (with a warning), and cannot be ordered.
+ * Availability of one SKU at a location, as K-Series' apeGetRestrictedItems answers it: only SKUs
+ * that carry a restriction are listed, with the count left. A SKU not listed has no restriction
+ * and is available (count null); a listed one is available while its count is above 0. This says
+ * nothing about whether the SKU exists: that is the menu's business.
  */
 export interface SkuAvailability {
   sku: string;
-  known: boolean;
   restricted: boolean;
+  /** Units left when restricted (0 = sold out); null when not restricted. */
   count: number | null;
   available: boolean;
   updatedAt: string | null;
+}
+
+/** Whether `quantity` units of the SKU can be sold now: unrestricted, or enough units left. */
+export function canSell(a: SkuAvailability, quantity = 1): boolean {
+  return a.count === null || a.count >= quantity;
+}
+
+/** K-Series' restriction list for the asked SKUs, turned into one answer per SKU (sorted input). */
+function toAvailability(
+  skus: readonly string[],
+  restricted: readonly { sku: string; count?: number | undefined; updatedAt?: string | undefined }[],
+): SkuAvailability[] {
+  const bySku = new Map(restricted.map((r) => [r.sku, r]));
+  return skus.map((sku) => {
+    const r = bySku.get(sku);
+    // The spec types count as optional: a restriction listed without a count is treated as sold
+    // out, the safe reading for the merchant (never sell what may not be there).
+    const count = r ? (r.count ?? 0) : null;
+    return {
+      sku,
+      restricted: r !== undefined,
+      count,
+      available: count === null || count > 0,
+      updatedAt: r?.updatedAt ?? null,
+    };
+  });
 }
 
 export function createCatalogService(deps: CatalogServiceDeps) {
@@ -79,9 +106,10 @@ export function createCatalogService(deps: CatalogServiceDeps) {
     ...(deps.registry ? { registry: deps.registry } : {}),
   });
 
-  async function resolve(vendorId: string, locationId: string, scope: Scope): Promise<LocationContext> {
+  /** `vendorId` null: the caller already holds the location (a location has exactly one vendor). */
+  async function resolve(vendorId: string | null, locationId: string, scope: Scope): Promise<LocationContext> {
     const location = await prisma.location.findFirst({
-      where: { id: locationId, vendorId },
+      where: { id: locationId, ...(vendorId === null ? {} : { vendorId }) },
       select: {
         businessLocationId: true,
         vendor: { select: { connection: { select: { id: true, status: true, scopes: true, businessId: true } } } },
@@ -127,7 +155,7 @@ export function createCatalogService(deps: CatalogServiceDeps) {
   }
 
   function cached<T>(
-    vendorId: string,
+    vendorId: string | null,
     locationId: string,
     spec: { resource: CatalogResource; scope: Scope; live?: boolean; variant?: unknown },
     options: ReadOptions,
@@ -165,6 +193,19 @@ export function createCatalogService(deps: CatalogServiceDeps) {
       throw new ConflictError('The Lightspeed connection has no business id yet (reconnect)', 'VENDOR_NOT_CONNECTED');
     }
     return ctx.businessId;
+  }
+
+  /** One cache entry per SKU set, whatever the order asked; K-Series lists only restrictions. */
+  function availabilityRead(vendorId: string | null, locationId: string, requested: string[], o: ReadOptions) {
+    const sorted = [...requested].sort();
+    return cached(
+      vendorId,
+      locationId,
+      { resource: 'availability', scope: 'orders-api', live: true, variant: sorted },
+      o,
+      async (c): Promise<SkuAvailability[]> =>
+        toAvailability(sorted, await kseries.getAllItemAvailability(c.connectionId, c.businessLocationId, sorted)),
+    );
   }
 
   const OA = 'orders-api' as const;
@@ -213,37 +254,29 @@ export function createCatalogService(deps: CatalogServiceDeps) {
         async (c) => (await kseries.getAccountProfiles(c.connectionId, c.businessLocationId)).accountProfileList,
       ),
 
-    async availability(v: string, l: string, skus: readonly string[], o: ReadOptions = {}) {
-      // One cache entry per SKU set, whatever the order; answered in the order asked.
+    availability: async (v: string, l: string, skus: readonly string[], o: ReadOptions = {}) => {
       const requested = [...new Set(skus)];
-      const sorted = [...requested].sort();
-      const value = await cached(
-        v,
-        l,
-        { resource: 'availability', scope: OA, live: true, variant: sorted },
-        o,
-        async (c): Promise<SkuAvailability[]> => {
-          const restricted = await kseries.getAllItemAvailability(c.connectionId, c.businessLocationId, sorted);
-          const bySku = new Map(restricted.map((r) => [r.sku, r]));
-          return sorted.map((sku) => {
-            const r = bySku.get(sku);
-            const count = r?.count ?? null;
-            return {
-              sku,
-              known: Boolean(r),
-              restricted: count !== null,
-              count,
-              available: Boolean(r) && (count === null || count > 0),
-              updatedAt: r?.updatedAt ?? null,
-            };
-          });
-        },
-      );
+      const value = await availabilityRead(v, l, requested, o);
       const bySku = new Map(value.data.map((a) => [a.sku, a]));
-      return {
-        ...value,
-        data: requested.map((sku) => bySku.get(sku)).filter((a): a is SkuAvailability => a !== undefined),
-      };
+      return { ...value, data: requested.map((sku) => bySku.get(sku)!) };
+    },
+
+    /**
+     * Is each SKU sellable now at this location, and how many are left? The one availability
+     * answer for the rest of the service (order pre-flight validation calls it): a Map from each
+     * asked SKU to its SkuAvailability (`available`, `count` null = unrestricted, 0 = sold out;
+     * use `canSell(a, quantity)` for a line). Same cache as the availability route: a few seconds
+     * (CATALOG_LIVE_TTL_SECONDS) per SKU set, dropped at once by an ITEM webhook for the location.
+     * Throws like the other reads: 404 unknown location, 409 not connected / not mapped,
+     * 403 without the orders-api scope, K-Series failures mapped to our errors.
+     */
+    availabilityOf: async (
+      locationId: string,
+      skus: readonly string[],
+      o: ReadOptions = {},
+    ): Promise<Map<string, SkuAvailability>> => {
+      const value = await availabilityRead(null, locationId, [...new Set(skus)], o);
+      return new Map(value.data.map((a) => [a.sku, a]));
     },
 
     readiness: (v: string, l: string, o: ReadOptions = {}) =>

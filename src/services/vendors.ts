@@ -70,6 +70,21 @@ export function createVendorService(deps: { prisma: PrismaClient }) {
       return prisma.apiKey.findMany({ where: { vendorId }, orderBy: { createdAt: 'asc' }, select: apiKeySelect });
     },
 
+    /** The vendor's display name, or null when there is no such vendor. */
+    async nameOf(vendorId: string): Promise<string | null> {
+      const vendor = await prisma.vendor.findUnique({ where: { id: vendorId }, select: { name: true } });
+      return vendor?.name ?? null;
+    },
+
+    /** True while the API key exists, belongs to this vendor and is not revoked. */
+    async keyIsActive(vendorId: string, apiKeyId: string): Promise<boolean> {
+      const key = await prisma.apiKey.findUnique({
+        where: { id: apiKeyId },
+        select: { revokedAt: true, vendorId: true },
+      });
+      return key !== null && key.revokedAt === null && key.vendorId === vendorId;
+    },
+
     /** Revoking twice is fine; a key of another vendor is "not found". */
     async revokeKey(vendorId: string, keyId: string): Promise<ApiKeyView> {
       const key = await prisma.apiKey.findFirst({ where: { id: keyId, vendorId }, select: apiKeySelect });

@@ -45,8 +45,3 @@ export function matchesBasic(given: BasicPair | null, pairs: PairDigest[]): bool
   for (const pair of pairs) ok = timingSafeEqual(candidate, pair) || ok;
   return ok;
 }
-
-/** The URL we register at Lightspeed for a connection's endpoint. */
-export function webhookUrl(publicUrl: string, endpointId: string): string {
-  return `${publicUrl}/webhook/lightspeed?endpoint=${encodeURIComponent(endpointId)}`;
-}

@@ -9,6 +9,7 @@ import {
   testConfig,
   type TestContext,
 } from '../helpers/context.js';
+import { METRICS_AUTH } from '../helpers/context.js';
 
 describe('operations', () => {
   let ctx: TestContext;
@@ -68,7 +69,7 @@ describe('operations', () => {
 
   it('/metrics exposes the HTTP latency histogram by route and status, and process metrics', async () => {
     await ctx.app.inject({ method: 'GET', url: '/healthz' });
-    const res = await ctx.app.inject({ method: 'GET', url: '/metrics' });
+    const res = await ctx.app.inject({ method: 'GET', url: '/metrics', headers: METRICS_AUTH });
     expect(res.headers['content-type']).toContain('text/plain');
     expect(res.body).toMatch(/http_request_duration_seconds_bucket\{[^}]*route="\/healthz"[^}]*status_code="200"/);
     expect(res.body).toContain('process_cpu_user_seconds_total');

@@ -1,4 +1,4 @@
-// cli financial status|sync|backfill as child processes, with real workers (in this process)
+// cli financial status|sync|backfill in-process, with real workers (in this process)
 // syncing from a listening K-Series sandbox: --wait follows the work to its end; refused
 // requests exit non-zero and queue nothing.
 import { randomUUID } from 'node:crypto';

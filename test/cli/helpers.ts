@@ -1,8 +1,12 @@
-// The CLI as operators run it: a child process (`node --import tsx src/cli/index.ts ...`) with
-// the test's database schema and Redis prefix in its environment.
+// The CLI as operators run it, in-process: the real program (src/cli/program.ts) with the
+// arguments, the test's environment as its configuration and captured stdout/stderr. One
+// process-level smoke test (program.test.ts) covers the entry point itself.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { expect } from 'vitest';
+import { runCli as runProgram } from '../../src/cli/program.js';
+import { loadConfig } from '../../src/config.js';
 import type { PrismaClient } from '../../src/db/prisma.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -17,11 +21,67 @@ export interface CliRun {
   jsonError(): { error: { code: string; message: string } };
 }
 
-export function runCli(
+function result(code: number | null, stdout: string, stderr: string): CliRun {
+  return {
+    code,
+    stdout,
+    stderr,
+    jsonError() {
+      const last = stderr.trim().split('\n').at(-1) ?? '';
+      return JSON.parse(last) as { error: { code: string; message: string } };
+    },
+    json() {
+      try {
+        return JSON.parse(stdout);
+      } catch {
+        throw new Error(`not JSON (exit ${code}):\n${stdout}\nstderr: ${stderr}`);
+      }
+    },
+  };
+}
+
+function capture(): Writable & { text: string } {
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      stream.text += chunk.toString();
+      done();
+    },
+  }) as Writable & { text: string };
+  stream.text = '';
+  return stream;
+}
+
+/** One command line, in this process; `env` is the whole environment the CLI configures from. */
+export async function runCli(
   args: string[],
   env: Record<string, string>,
   options: { timeoutMs?: number } = {},
 ): Promise<CliRun> {
+  const stdout = capture();
+  const stderr = capture();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(`cli ${args.join(' ')} did not finish in time\nstdout: ${stdout.text}\nstderr: ${stderr.text}`),
+        ),
+      options.timeoutMs ?? 25_000,
+    );
+  });
+  try {
+    const code = await Promise.race([
+      runProgram(args, { streams: { stdout, stderr }, loadConfig: () => loadConfig(env) }),
+      timeout,
+    ]);
+    return result(code, stdout.text, stderr.text);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The entry point as a child process (`node --import tsx src/cli/index.ts ...`): the smoke test. */
+export function runCliProcess(args: string[], env: Record<string, string>): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
       cwd: root,
@@ -35,26 +95,11 @@ export function runCli(
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`cli ${args.join(' ')} did not finish in time\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, options.timeoutMs ?? 25_000);
+    }, 25_000);
     child.once('error', reject);
     child.once('close', (code) => {
       clearTimeout(timer);
-      resolve({
-        code,
-        stdout,
-        stderr,
-        jsonError() {
-          const last = stderr.trim().split('\n').at(-1) ?? '';
-          return JSON.parse(last) as { error: { code: string; message: string } };
-        },
-        json() {
-          try {
-            return JSON.parse(stdout);
-          } catch {
-            throw new Error(`not JSON (exit ${code}):\n${stdout}\nstderr: ${stderr}`);
-          }
-        },
-      });
+      resolve(result(code, stdout, stderr));
     });
   });
 }
@@ -73,7 +118,7 @@ export async function snapshot(prisma: PrismaClient): Promise<unknown> {
   return { vendors, apiKeys, connections, orders, events, logs, checkpoints };
 }
 
-/** Runs `fn` over `items`, a few at a time (each is a process start on a small machine). */
+/** Runs `fn` over `items`, a few at a time. */
 export async function inBatches<T, R>(items: readonly T[], fn: (item: T) => Promise<R>, size = 4): Promise<R[]> {
   const results: R[] = [];
   for (let i = 0; i < items.length; i += size) results.push(...(await Promise.all(items.slice(i, i + size).map(fn))));

@@ -1,4 +1,4 @@
-// cli orders attention|replay as child processes: the list shows exactly the orders an operator
+// cli orders attention|replay (in-process): the list shows exactly the orders an operator
 // must look at; a replay of a FAILED order starts a new attempt and queues its delivery; a replay
 // of a PAYMENT_FAILED order queues a new payment under a new reference; refused replays change
 // nothing.

@@ -10,7 +10,7 @@ import { buildProgram, CliBuilder, runCli as runInProcess } from '../../src/cli/
 import { testConfig } from '../helpers/context.js';
 import { TEST_DATABASE_URL, TEST_SCHEMA_PREFIX } from '../helpers/env.js';
 import { envFor } from '../helpers/child-worker.js';
-import { runCli } from './helpers.js';
+import { runCli, runCliProcess } from './helpers.js';
 
 function sink(): Writable & { text: string } {
   const stream = new Writable({
@@ -76,17 +76,17 @@ describe('cli program', { timeout: 120_000 }, () => {
 
   it('as a process: --help lists the commands; no command or an unknown one is a usage error', async () => {
     const env = { NODE_ENV: 'test' };
-    const help = await runCli(['--help'], env);
+    const help = await runCliProcess(['--help'], env);
     expect(help.code).toBe(0);
     for (const group of ['vendors', 'keys', 'orders', 'tokens', 'financial', 'webhooks', 'migrate'])
       expect(help.stdout).toContain(group);
-    const none = await runCli([], env);
+    const none = await runCliProcess([], env);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('Usage: cli');
-    const unknown = await runCli(['vendor', 'create'], env);
+    const unknown = await runCliProcess(['vendor', 'create'], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown command 'vendor'");
-    const groupHelp = await runCli(['tokens', 'reencrypt', '--help'], env);
+    const groupHelp = await runCliProcess(['tokens', 'reencrypt', '--help'], env);
     expect(groupHelp.code).toBe(0);
     expect(groupHelp.stdout).toContain('--dry-run');
   });

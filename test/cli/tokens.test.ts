@@ -1,4 +1,4 @@
-// cli tokens refresh|reencrypt as child processes against a listening K-Series sandbox: a forced
+// cli tokens refresh|reencrypt (in-process) against a listening K-Series sandbox: a forced
 // refresh rotates the pair through the token endpoint (once) and never prints a token; refused
 // or failed refreshes say why; re-encryption moves every secret to the current key version.
 import { randomBytes } from 'node:crypto';
@@ -31,6 +31,16 @@ describe('cli: tokens', { timeout: 120_000 }, () => {
       version: row.version,
     };
   }
+
+  it('finds a sandbox moved with SANDBOX_PORT alone, as the service does', async () => {
+    const vendor = await connectedVendor(c.ctx, 'Moved sandbox');
+    const sandboxUrl = new URL(c.ctx.config.LIGHTSPEED_SANDBOX_URL);
+    expect(sandboxUrl.port).not.toBe('4010');
+    const { LIGHTSPEED_SANDBOX_URL: _set, ...unset } = env;
+    const run = await runCli(['tokens', 'refresh', vendor.id, '--json'], { ...unset, SANDBOX_PORT: sandboxUrl.port });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.json()).toMatchObject({ vendorId: vendor.id, refreshed: true });
+  });
 
   it('tokens refresh rotates the pair now, once, and prints no token', async () => {
     const vendor = await connectedVendor(c.ctx, 'Refreshed');

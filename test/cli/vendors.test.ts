@@ -1,4 +1,4 @@
-// cli vendors create|list|logs and keys issue|list|revoke, as child processes against this
+// cli vendors create|list|logs and keys issue|list|revoke, in-process against this
 // file's schema; refused commands (bad arguments, unknown ids, bad configuration) exit non-zero
 // with a message and change nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// cli webhooks reregister as a child process against a listening K-Series sandbox: after a
+// cli webhooks reregister (in-process) against a listening K-Series sandbox: after a
 // rotation of the webhook pair the registration at Lightspeed carries the new pair (and our API
 // accepts it), a registration lost at Lightspeed is re-created under the same id, locations
 // mapped after connect get linked, a failing vendor does not stop the others, a vendor that is
@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import type { ReregisterResult } from '../../src/integrations/lightspeed/webhook-registration.js';
+import type { ReregisterResult } from '../../src/services/connections/webhook-reregistration.js';
 import { SANDBOX_SEED } from '../../src/sandbox/app.js';
 import { connectedVendor, createConnectContext, type ConnectContext } from '../connect/helpers.js';
 import { envFor } from '../helpers/child-worker.js';
@@ -46,7 +46,7 @@ describe('cli: webhooks reregister', { timeout: 120_000 }, () => {
 
   const cli = (args: string[], extra: Record<string, string> = {}) => runCli(args, { ...rotated, ...extra });
   const prisma = () => c.ctx.db.prisma;
-  const kseries = () => c.ctx.app.lightspeed.kseries;
+  const kseries = () => c.ctx.app.services.lightspeed.kseries;
   const itemOf = (items: Item[], vendorId: string) => items.find((i) => i.vendorId === vendorId);
   /** What the sandbox holds for our endpoint (password included: it is write-only over HTTP). */
   const registration = (endpointId: string) =>
@@ -229,7 +229,7 @@ describe('cli: webhooks reregister', { timeout: 120_000 }, () => {
   it('prints no token and no password, in JSON or verbose text', async () => {
     const vendor = await connectedVendor(c.ctx, 'Secrets');
     const row = await prisma().lightspeedConnection.findUniqueOrThrow({ where: { id: vendor.connectionId } });
-    const { cipher } = c.ctx.app.lightspeed;
+    const { cipher } = c.ctx.app.services.lightspeed;
     const secrets = [
       cipher.decrypt(row.accessTokenEnc!, { connectionId: row.id, column: 'access_token_enc' }),
       cipher.decrypt(row.refreshTokenEnc!, { connectionId: row.id, column: 'refresh_token_enc' }),

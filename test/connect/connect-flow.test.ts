@@ -90,7 +90,7 @@ describe('connect with Lightspeed (API flow)', () => {
     const row = await c.ctx.db.prisma.lightspeedConnection.findUniqueOrThrow({ where: { vendorId: vendor.id } });
     expect(row.accessTokenEnc).toMatch(/^v1:[\w-]+:[\w-]+:[\w-]+$/);
     expect(row.refreshTokenEnc).toMatch(/^v1:/);
-    const access = c.ctx.app.lightspeed.cipher.decrypt(row.accessTokenEnc!, {
+    const access = c.ctx.app.services.lightspeed.cipher.decrypt(row.accessTokenEnc!, {
       connectionId: row.id,
       column: 'access_token_enc',
     });

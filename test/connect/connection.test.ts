@@ -121,7 +121,9 @@ describe('Lightspeed connection management', () => {
     ).toBeNull();
     expect([...c.sandbox.app.sandbox.state.endpoints.values()].some((e) => e.endpointId === endpointId)).toBe(false);
     // The token manager no longer hands out a token for it.
-    await expect(c.ctx.app.lightspeed.tokens.getAccess(row.id)).rejects.toMatchObject({ reason: 'DISCONNECTED' });
+    await expect(c.ctx.app.services.lightspeed.tokens.getAccess(row.id)).rejects.toMatchObject({
+      reason: 'DISCONNECTED',
+    });
 
     const redirect = await decideOnSandbox(await startApiConnect(c.ctx, vendor.apiKey));
     expect((await callback(c.ctx, redirect)).statusCode).toBe(200);

@@ -67,7 +67,7 @@ describe('secrets stay secret', () => {
       where: { id: connection.id },
       data: { accessTokenExpiresAt: new Date(Date.now() - 1000) },
     });
-    ctx.app.lightspeed.tokens.evict(connection.id);
+    ctx.app.services.lightspeed.tokens.evict(connection.id);
     await post('/v1/lightspeed/test');
     const rowAfterRefresh = await ctx.db.prisma.lightspeedConnection.findUniqueOrThrow({
       where: { id: connection.id },
@@ -82,7 +82,7 @@ describe('secrets stay secret', () => {
       where: { id: connection.id },
       data: { accessTokenExpiresAt: new Date(Date.now() - 1000) },
     });
-    ctx.app.lightspeed.tokens.evict(connection.id);
+    ctx.app.services.lightspeed.tokens.evict(connection.id);
     await post('/v1/lightspeed/test');
     expect((await get('/v1/lightspeed/status')).json().reconnectRequired).toBe(true);
     expect((await callback(ctx, await decideOnSandbox(await startApiConnect(ctx, vendor.apiKey)))).statusCode).toBe(

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLightspeedOAuth, createPkcePair } from '../../src/integrations/lightspeed/oauth-client.js';
 import { newNonce, OAuthStateError, signState, verifyState } from '../../src/integrations/lightspeed/oauth-state.js';
-import { isReturnToAllowed } from '../../src/integrations/lightspeed/connect-flow.js';
+import { isReturnToAllowed } from '../../src/services/connections/oauth-connect-flow.js';
 
 const KEY = 'client-secret-used-as-hmac-key';
 const payload = () => ({ vendorId: '6f1c2f5e-8a7d-4f0e-9d7a-0c2b4b1e9a11', issuedAt: Date.now(), nonce: newNonce() });

@@ -10,8 +10,8 @@ import {
   tokenCipherFromConfig,
   TokenDecryptionError,
 } from '../../src/integrations/lightspeed/token-crypto.js';
-import { createTokenManager } from '../../src/integrations/lightspeed/token-manager.js';
-import { reencryptStaleTokens } from '../../src/integrations/lightspeed/token-rotation.js';
+import { createTokenManager } from '../../src/services/connections/token-manager.js';
+import { reencryptStaleTokens } from '../../src/services/connections/reencrypt-with-rotated-key.js';
 import { createIntegrationLog } from '../../src/services/integration-log.js';
 import { createTestContext, createVendor, testConfig, type TestContext } from '../helpers/context.js';
 

@@ -10,9 +10,9 @@ import {
   TokenEndpointError,
   type LightspeedOAuth,
 } from '../../src/integrations/lightspeed/oauth-client.js';
-import { tryAcquireLock } from '../../src/integrations/lightspeed/redis-lock.js';
+import { tryAcquireLock } from '../../src/lib/redis-lock.js';
 import { tokenCipherFromConfig } from '../../src/integrations/lightspeed/token-crypto.js';
-import { createTokenManager, type TokenManagerOptions } from '../../src/integrations/lightspeed/token-manager.js';
+import { createTokenManager, type TokenManagerOptions } from '../../src/services/connections/token-manager.js';
 import { createPrisma, type PrismaClient } from '../../src/db/prisma.js';
 import { closeRedis, createRedis, redisKey } from '../../src/lib/redis.js';
 import { createIntegrationLog } from '../../src/services/integration-log.js';
@@ -54,7 +54,7 @@ describe('token manager', () => {
   }
 
   const prisma = () => c.ctx.db.prisma;
-  const cipher = () => c.ctx.app.lightspeed.cipher;
+  const cipher = () => c.ctx.app.services.lightspeed.cipher;
   const row = (id: string) => prisma().lightspeedConnection.findUniqueOrThrow({ where: { id } });
   const storedTokens = async (id: string) => {
     const r = await row(id);

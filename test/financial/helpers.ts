@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
 import { Registry } from 'prom-client';
-import { createLightspeedCore, type LightspeedCore } from '../../src/integrations/lightspeed/core.js';
+import { createLightspeedCore, type LightspeedCore } from '../../src/services/connections/lightspeed-core.js';
 import { closeRedis, createRedis, redisKey } from '../../src/lib/redis.js';
 import { createFinancialSync, type FinancialSync } from '../../src/services/financial/sync.js';
 import type { LightMyRequestResponse } from 'fastify';

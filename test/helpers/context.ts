@@ -15,6 +15,9 @@ import { TEST_DATABASE_URL, TEST_REDIS_URL, TEST_SCHEMA_PREFIX } from './env.js'
 import { throughProxy, type TcpProxy } from './tcp-proxy.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+/** /metrics needs it (src/plugins/metrics.ts): `headers: METRICS_AUTH`. */
+export const METRICS_TOKEN = 'test-metrics-token-0123456789';
+export const METRICS_AUTH = { authorization: `Bearer ${METRICS_TOKEN}` };
 
 export interface TestDatabase {
   url: string;
@@ -51,6 +54,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     REDIS_URL: TEST_REDIS_URL,
     REDIS_PREFIX: `test:${randomBytes(6).toString('hex')}`,
     ADMIN_TOKEN,
+    METRICS_TOKEN,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...overrides,
   });

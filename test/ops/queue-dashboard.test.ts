@@ -1,7 +1,7 @@
 // The bull-board dashboard at /admin/queues: refused without the admin token (and a browser is
 // asked for it with Basic), served with it as a bearer token or as the Basic password.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUEUES } from '../../src/jobs/queues.js';
+import { QUEUES } from '../../src/queues/definitions.js';
 import { ADMIN_TOKEN, bearer, createTestContext, type TestContext } from '../helpers/context.js';
 
 const basic = (user: string, password: string) => ({

@@ -5,10 +5,11 @@ import { randomBytes } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
-import { queueSettings } from '../../src/jobs/producers.js';
+import { queueSettings } from '../../src/queues/producers.js';
 import { recordJobOutcomes } from '../../src/jobs/queue-metrics.js';
 import { createRedis, closeRedis, redisKey } from '../../src/lib/redis.js';
 import { createTestContext, createVendor, testConfig, type TestContext } from '../helpers/context.js';
+import { METRICS_AUTH } from '../helpers/context.js';
 import { startTestWorkers, waitFor } from '../helpers/workers.js';
 
 const ORDER_ID = '00000000-0000-4000-8000-0000000000aa';
@@ -33,7 +34,7 @@ describe('queue metrics', () => {
   });
   afterAll(async () => ctx?.close());
 
-  const scrape = async () => (await ctx.app.inject({ method: 'GET', url: '/metrics' })).body;
+  const scrape = async () => (await ctx.app.inject({ method: 'GET', url: '/metrics', headers: METRICS_AUTH })).body;
 
   it('reports jobs per queue and state and the age of the oldest waiting job', async () => {
     let text = await scrape();
@@ -125,7 +126,7 @@ describe('queue metrics', () => {
     });
     try {
       const started = Date.now();
-      const res = await app.inject({ method: 'GET', url: '/metrics' });
+      const res = await app.inject({ method: 'GET', url: '/metrics', headers: METRICS_AUTH });
       expect(res.statusCode).toBe(200);
       expect(Date.now() - started).toBeLessThan(5_000);
       expect(res.body).toMatch(/^queue_metrics_up 0$/m);
@@ -166,7 +167,7 @@ describe('queue metrics', () => {
     const app = await buildApp({ config: testConfig({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/nothing' }) });
     try {
       const started = Date.now();
-      const res = await app.inject({ method: 'GET', url: '/metrics' });
+      const res = await app.inject({ method: 'GET', url: '/metrics', headers: METRICS_AUTH });
       expect(res.statusCode).toBe(200);
       expect(Date.now() - started).toBeLessThan(5_000);
       expect(res.body).not.toMatch(/^orders_needing_attention\{/m);

@@ -38,6 +38,8 @@ describe('rate limits', () => {
       RATE_LIMIT_WEBHOOK_FAILURES_PER_IP: '3',
       RATE_LIMIT_CALLBACK_PER_IP: '2',
       RATE_LIMIT_SIGN_IN_PER_IP: '2',
+      // These tests stand behind one proxy hop (X-Forwarded-For); the default trusts none.
+      TRUST_PROXY: '1',
     });
     // A second API process: same configuration, same Redis prefix, its own connections.
     sibling = await buildApp({ config: ctx.config, prisma: ctx.db.prisma });

@@ -1,21 +1,32 @@
 // Accepting orders: validation, the outbox, idempotency, listing and isolation. The delivery
-// to K-Series is covered by the pipeline tests.
+// to K-Series is covered by the pipeline tests (no workers run here); the vendor is connected to
+// the sandbox, whose menu pre-flight validation reads.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SANDBOX_SEED } from '../../src/sandbox/app.js';
 import { pushJobId } from '../../src/services/orders/enqueue.js';
-import { ADMIN_TOKEN, bearer, createTestContext, createVendor, type TestContext } from '../helpers/context.js';
+import { ADMIN_TOKEN, bearer, createVendor, type TestContext } from '../helpers/context.js';
+import { AMS, createPipelineContext, type PipelineContext } from './pipeline-context.js';
 
 describe('POST /v1/orders', () => {
+  let p: PipelineContext;
   let ctx: TestContext;
   let vendor: { id: string; apiKey: string };
   let other: { id: string; apiKey: string };
   let locationId: string;
 
+  // Two burgers at 14.50, cooked medium rare; the tip is apart from the amount.
   const order = (overrides: Record<string, unknown> = {}) => ({
     locationId,
     type: 'toGo',
     customer: { firstName: 'Ada', email: 'ada@example.com' },
-    items: [{ sku: 'BURGER', quantity: 2, modifiers: [{ modifierId: 'm1' }] }],
-    payment: { method: 'OOPAYMENT', amount: 25.5, tip: 1 },
+    items: [
+      {
+        sku: SANDBOX_SEED.skus.classicBurger,
+        quantity: 2,
+        modifiers: [{ modifierId: String(AMS.modifiers['Medium rare']) }],
+      },
+    ],
+    payment: { method: 'OOPAYMENT', amount: 29, tip: 1 },
     ...overrides,
   });
   const post = (key: string, payload: unknown, headers: Record<string, string> = {}) =>
@@ -27,23 +38,16 @@ describe('POST /v1/orders', () => {
     });
 
   beforeAll(async () => {
-    ctx = await createTestContext();
-    vendor = await createVendor(ctx.app, 'Kiosk vendor');
+    p = await createPipelineContext({ workers: false });
+    ctx = p.ctx;
+    vendor = p.vendor;
+    locationId = p.locationId;
     other = await createVendor(ctx.app, 'Other');
-    for (const v of [vendor, other]) {
-      await ctx.db.prisma.lightspeedConnection.create({
-        data: { vendorId: v.id, environment: 'SANDBOX', status: 'CONNECTED' },
-      });
-    }
-    const loc = await ctx.app.inject({
-      method: 'POST',
-      url: '/v1/locations',
-      headers: bearer(vendor.apiKey),
-      payload: { name: 'Main', businessLocationId: 45454565682156 },
+    await ctx.db.prisma.lightspeedConnection.create({
+      data: { vendorId: other.id, environment: 'SANDBOX', status: 'CONNECTED' },
     });
-    locationId = loc.json().id;
   });
-  afterAll(async () => ctx?.close());
+  afterAll(async () => p?.close());
 
   it('stores the order, answers 202 with its id, and enqueues exactly one push', async () => {
     const res = await post(vendor.apiKey, order());
@@ -53,7 +57,7 @@ describe('POST /v1/orders', () => {
       status: 'RECEIVED',
       type: 'toGo',
       locationId,
-      payment: { amount: 25.5, tip: 1, method: 'OOPAYMENT' },
+      payment: { amount: 29, tip: 1, method: 'OOPAYMENT' },
     });
     expect(body.reference).toMatch(/^o[0-9a-f]{24}$/);
     expect(body.timeline).toEqual([expect.objectContaining({ from: null, to: 'RECEIVED', source: 'api' })]);
@@ -154,18 +158,8 @@ describe('POST /v1/orders', () => {
   });
 
   it('lists with filters and cursor paging', async () => {
-    const v = await createVendor(ctx.app, 'Lister');
-    await ctx.db.prisma.lightspeedConnection.create({
-      data: { vendorId: v.id, environment: 'SANDBOX', status: 'CONNECTED' },
-    });
-    const loc = (
-      await ctx.app.inject({
-        method: 'POST',
-        url: '/v1/locations',
-        headers: bearer(v.apiKey),
-        payload: { name: 'L', businessLocationId: 7 },
-      })
-    ).json();
+    const v = vendor;
+    const loc = { id: locationId };
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await post(v.apiKey, order({ locationId: loc.id }))).json().id);
     const first = await ctx.app.inject({ method: 'GET', url: '/v1/orders?limit=2', headers: bearer(v.apiKey) });

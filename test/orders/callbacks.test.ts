@@ -3,10 +3,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyCallback } from '../../src/services/callbacks/signing.js';
-import { SANDBOX_SEED } from '../../src/sandbox/seed.js';
 import { bearer, createVendor } from '../helpers/context.js';
 import { waitFor } from '../helpers/workers.js';
-import { createPipelineContext, type PipelineContext } from './pipeline-context.js';
+import { createPipelineContext, NO_SUCH_TABLE, type PipelineContext } from './pipeline-context.js';
 
 interface Received {
   body: string;
@@ -109,8 +108,8 @@ describe('vendor callbacks', () => {
       payload: { url },
     });
     const { secret } = set.json();
-    // The POS refuses the unknown SKU: FAILED, which the vendor may replay.
-    const placed = await p.placeOrder({ items: [{ sku: SANDBOX_SEED.unknownSku, quantity: 1 }] });
+    // The POS refuses the table it does not have: FAILED, which the vendor may replay.
+    const placed = await p.placeOrder(NO_SUCH_TABLE);
     await p.waitForStatus(placed.id, ['FAILED']);
     const replay = await p.ctx.app.inject({
       method: 'POST',

@@ -22,6 +22,16 @@ export const BURGER_AND_COLA = {
   amount: 17.7,
 };
 
+/**
+ * What passes pre-flight validation (the menu knows nothing of tables) but the POS refuses with
+ * an ORDER FAILURE: a dine-in order at a table the floor plan does not have.
+ */
+export const NO_SUCH_TABLE = {
+  type: 'local',
+  tableNumber: '999',
+  accountProfileCode: SANDBOX_SEED.orderProfiles.dineIn,
+};
+
 /** A paid takeaway burger and cola: the order body most pipeline tests send. */
 export function takeawayOrder(locationId: string) {
   return {

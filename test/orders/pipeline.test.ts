@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SANDBOX_SEED } from '../../src/sandbox/app.js';
 import { bearer } from '../helpers/context.js';
 import { waitFor } from '../helpers/workers.js';
-import { createPipelineContext, posRecords, type PipelineContext } from './pipeline-context.js';
+import { createPipelineContext, NO_SUCH_TABLE, posRecords, type PipelineContext } from './pipeline-context.js';
 
 describe('order pipeline against the sandbox', () => {
   let p: PipelineContext;
@@ -57,7 +57,7 @@ describe('order pipeline against the sandbox', () => {
   });
 
   it('a FAILURE webhook fails the order with the POS reason and nothing is paid', async () => {
-    const placed = await p.placeOrder({ items: [{ sku: SANDBOX_SEED.unknownSku, quantity: 1 }] });
+    const placed = await p.placeOrder(NO_SUCH_TABLE);
     const failed = await p.waitForStatus(placed.id, ['FAILED']);
     expect(failed.failureReason).toBeTruthy();
     const order = await reload(placed.id);

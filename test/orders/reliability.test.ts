@@ -1,12 +1,12 @@
 // Crashes and outages: a worker killed with SIGKILL mid-delivery, Redis losing every job, and a
-// vendor that is disconnected when orders arrive. Each ends with every accepted order on the
+// vendor that disconnects before its orders are delivered. Each ends with every accepted order on the
 // POS exactly once and paid exactly once.
 import { afterEach, describe, expect, it } from 'vitest';
 import { bearer, clearRedisPrefix } from '../helpers/context.js';
 import { envFor, spawnWorker } from '../helpers/child-worker.js';
 import { waitFor } from '../helpers/workers.js';
 import { callback, decideOnSandbox, startApiConnect } from '../connect/helpers.js';
-import { createPipelineContext, posRecords, type PipelineContext } from './pipeline-context.js';
+import { createPipelineContext, posRecords, takeawayOrder, type PipelineContext } from './pipeline-context.js';
 
 const FAST_RECOVERY = { WORKER_LOCK_DURATION_MS: '1500', WORKER_STALLED_INTERVAL_MS: '1000' };
 
@@ -65,12 +65,23 @@ describe('reliability', () => {
   });
 
   it('orders for a disconnected vendor wait, and are delivered once it reconnects', async () => {
-    p = await createPipelineContext();
+    // Accepted while connected (a disconnected vendor takes no new orders: they cannot be checked
+    // against the menu), then the vendor disconnects before the workers deliver it.
+    p = await createPipelineContext({ workers: false });
+    const placed = await p.placeOrder();
     await p.ctx.db.prisma.lightspeedConnection.update({
       where: { id: p.vendor.connectionId },
       data: { status: 'DISCONNECTED' },
     });
-    const placed = await p.placeOrder();
+    const refused = await p.ctx.app.inject({
+      method: 'POST',
+      url: '/v1/orders',
+      headers: bearer(p.vendor.apiKey),
+      payload: takeawayOrder(p.locationId),
+    });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.code).toBe('VENDOR_NOT_CONNECTED');
+    await p.startWorkers();
     await new Promise((r) => setTimeout(r, 2_000));
     expect((await p.ctx.db.prisma.order.findUniqueOrThrow({ where: { id: placed.id } })).status).toBe('RECEIVED');
     const before = await posRecords(p, placed.reference, 'none');

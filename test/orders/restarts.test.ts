@@ -60,6 +60,15 @@ describe('restarts during load', () => {
 
   /** ORDERS orders, one every SPREAD_MS / ORDERS, none awaiting another; `fault` runs meanwhile. */
   async function load(ctx: PipelineContext, fault: () => Promise<void>): Promise<Answer[]> {
+    // A running service has the location's menu in memory (pre-flight validation reads it):
+    // warm it with an order it refuses (wrong amount), which stores nothing.
+    const warm = await ctx.ctx.app.inject({
+      method: 'POST',
+      url: '/v1/orders',
+      headers: bearer(ctx.vendor.apiKey),
+      payload: { ...takeawayOrder(ctx.locationId), payment: { amount: 0.01 } },
+    });
+    expect(warm.statusCode).toBe(422);
     const gap = SPREAD_MS / ORDERS;
     const requests = Array.from({ length: ORDERS }, async (_, i): Promise<Answer> => {
       await sleep(i * gap);

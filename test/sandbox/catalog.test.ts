@@ -148,17 +148,42 @@ describe('sandbox catalog, items, rich items and webhook endpoints', () => {
     ]);
   });
 
-  it('enforces the item availability SKU limits and pages results', async () => {
+  it('lists only the asked SKUs that carry a restriction, paged; the rest are available', async () => {
     const skus = SANDBOX_SEED.allSkus;
+    const restricted = skus.slice(0, 12);
+    for (const [i, sku] of restricted.entries()) {
+      const set = await app.inject({
+        method: 'POST',
+        url: '/__sandbox/availability',
+        payload: { businessLocationId: AMS, sku, count: i },
+      });
+      expect(set.statusCode).toBe(200);
+    }
     const page0 = (
       await req('GET', `/o/op/1/itemAvailability?businessLocationId=${AMS}&skus=${skus.join(',')}&size=10`)
-    ).json() as { data: unknown[]; metadata: Record<string, unknown> };
+    ).json() as { data: { sku: string; count: number }[]; metadata: Record<string, unknown> };
     expect(page0.data).toHaveLength(10);
-    expect(page0.metadata).toMatchObject({ total: skus.length, totalPages: 2, current: { page: 0, pageSize: 10 } });
+    expect(page0.data[0]).toEqual({ sku: restricted[0], count: 0, updatedAt: expect.any(String) });
+    expect(page0.metadata).toMatchObject({ total: 12, totalPages: 2, current: { page: 0, pageSize: 10 } });
     const page1 = (
       await req('GET', `/o/op/1/itemAvailability?businessLocationId=${AMS}&skus=${skus.join(',')}&size=10&page=1`)
-    ).json() as { data: unknown[] };
-    expect(page1.data).toHaveLength(skus.length - 10);
+    ).json() as { data: { sku: string }[] };
+    expect(page1.data.map((d) => d.sku)).toEqual(restricted.slice(10));
+    // Lifting a restriction takes the SKU off the list.
+    await app.inject({
+      method: 'POST',
+      url: '/__sandbox/availability',
+      payload: { businessLocationId: AMS, sku: restricted[0], count: null },
+    });
+    const lifted = (
+      await req('POST', `/o/op/1/itemAvailability?businessLocationId=${AMS}&size=100`, {
+        skus: [restricted[0], restricted[1], 'NOPE'],
+      })
+    ).json();
+    expect(lifted).toEqual({
+      data: [{ sku: restricted[1], count: 1, updatedAt: expect.any(String) }],
+      metadata: { warnings: [], current: { page: 0, pageSize: 100 }, total: 1, totalPages: 1 },
+    });
     const many = Array.from({ length: 51 }, (_, i) => `SKU-${i}`);
     expect(
       (await req('GET', `/o/op/1/itemAvailability?businessLocationId=${AMS}&skus=${many.join(',')}`)).statusCode,
@@ -169,14 +194,6 @@ describe('sandbox catalog, items, rich items and webhook endpoints', () => {
     expect(
       (await req('GET', `/o/op/1/itemAvailability?businessLocationId=${AMS}&skus=DR-COLA&size=51`)).statusCode,
     ).toBe(400);
-    expect(
-      (
-        await req('POST', `/o/op/1/itemAvailability?businessLocationId=${AMS}&size=100`, { skus: ['DR-COLA', 'NOPE'] })
-      ).json(),
-    ).toMatchObject({
-      data: [{ sku: 'DR-COLA' }],
-      metadata: { warnings: [{ type: 'ITEM_NOT_FOUND' }] },
-    });
     expect((await req('GET', `/o/op/1/itemAvailability?businessLocationId=${AMS}`)).statusCode).toBe(400);
   });
 

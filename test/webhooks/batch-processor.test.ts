@@ -6,12 +6,12 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUEUES } from '../../src/jobs/queues.js';
+import { QUEUES } from '../../src/queues/definitions.js';
 import { defineProcessor, startWorkers, type WorkerHost } from '../../src/jobs/worker-host.js';
-import { queueSettings } from '../../src/jobs/producers.js';
-import { createOutcomeHandlers } from '../../src/services/orders/outcomes.js';
+import { queueSettings } from '../../src/queues/producers.js';
+import { createOutcomeHandlers } from '../../src/services/orders/apply-notifications.js';
 import { newOrderReferences } from '../../src/services/orders/references.js';
-import { createWebhookProcessor, markWebhookFailed } from '../../src/webhooks/process-event.js';
+import { createWebhookProcessor, markWebhookFailed } from '../../src/jobs/processors/apply-webhook-events.js';
 import { createTestContext, createVendor, type TestContext } from '../helpers/context.js';
 import { waitFor } from '../helpers/workers.js';
 

@@ -2,12 +2,13 @@
 // /v1/locations/:id/financial/sync and /backfill (src/services/financial/service.ts), for one
 // location. The work is done by the workers; --wait follows it (a progress bar for backfills).
 import type { Command } from 'commander';
+import type { QueueProducers } from '../../queues/producers.js';
 import type { CliContext } from '../context.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { daysBetween } from '../../services/financial/calendar.js';
 import { dateArg, intArg, uuidArg } from '../args.js';
 import { CliError, record, table, UsageError } from '../output.js';
-import type { CliBuilder } from '../program.js';
+import type { CliBuilder } from '../builder.js';
 
 const POLL_MS = 1_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -18,17 +19,25 @@ async function vendorOfLocation(ctx: CliContext, locationId: string): Promise<st
   return location.vendorId;
 }
 
-// The financial service loads when a command runs, not when the CLI starts.
-const service = async (ctx: CliContext) =>
-  (await import('../../services/financial/service.js')).createFinancialService({
-    prisma: ctx.prisma,
-    queues: ctx.queues,
-  });
+// The financial service loads when a command runs, not when the CLI starts. Only sync and
+// backfill queue jobs: `status` reads, so it gets no queue producers (no BullMQ, no Redis).
+async function service(ctx: CliContext, queues: Pick<QueueProducers, 'financialSync'> | null) {
+  const { createFinancialService } = await import('../../services/financial/service.js');
+  return createFinancialService({ prisma: ctx.prisma, queues: queues ?? READ_ONLY });
+}
+
+// Why a proxy and not a stub: the service wants producers at construction, but a read never
+// uses them; should it ever try, the command fails loudly instead of silently queueing nothing.
+const READ_ONLY = new Proxy({} as Pick<QueueProducers, 'financialSync'>, {
+  get() {
+    throw new Error('financial status is read-only: it has no queue producers');
+  },
+});
 
 /** The job's end: its return value, or a CliError with its failure. Null while it runs. */
 async function jobOutcome(ctx: CliContext, jobId: string | null): Promise<{ state: string; result?: string } | null> {
   if (!jobId) return null;
-  const job = await ctx.queues.financialSync.queue.getJob(jobId);
+  const job = await (await ctx.queues()).financialSync.queue.getJob(jobId);
   if (!job) return null;
   const state = await job.getState();
   if (state === 'failed')
@@ -61,7 +70,7 @@ export function registerFinancialCommands(program: Command, cli: CliBuilder): vo
     .argument('<locationId>', 'the location', uuidArg)
     .action(
       cli.action(async (ctx, locationId: string) => {
-        const status = await (await service(ctx)).status(await vendorOfLocation(ctx, locationId), locationId);
+        const status = await (await service(ctx, null)).status(await vendorOfLocation(ctx, locationId), locationId);
         ctx.out.result(status, () =>
           [
             record({
@@ -87,7 +96,10 @@ export function registerFinancialCommands(program: Command, cli: CliBuilder): vo
     .option('--timeout <seconds>', 'with --wait: give up waiting after this long (1-86400)', intArg(1, 86_400), 3_600)
     .action(
       cli.action(async (ctx, locationId: string, options: { wait?: boolean; timeout: number }) => {
-        const { jobId } = await (await service(ctx)).requestSync(await vendorOfLocation(ctx, locationId), locationId);
+        const { jobId } = await (await service(ctx, await ctx.queues())).requestSync(
+          await vendorOfLocation(ctx, locationId),
+          locationId,
+        );
         ctx.log.info({ locationId, jobId }, 'financial sync requested (cli)');
         let outcome: Awaited<ReturnType<typeof jobOutcome>> = null;
         if (options.wait) {
@@ -129,7 +141,7 @@ export function registerFinancialCommands(program: Command, cli: CliBuilder): vo
             throw new UsageError(
               `A backfill covers at most ${MAX_BACKFILL_DAYS} days (this one covers ${days}); split it`,
             );
-          const financialService = await service(ctx);
+          const financialService = await service(ctx, await ctx.queues());
           const vendorId = await vendorOfLocation(ctx, locationId);
           const { chunks, jobId } = await financialService.requestBackfill(vendorId, locationId, {
             from: options.from,

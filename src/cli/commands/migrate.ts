@@ -1,6 +1,6 @@
 // cli migrate: applies pending migrations to DATABASE_URL (as `npm run migrate`).
 import type { Command } from 'commander';
-import type { CliBuilder } from '../program.js';
+import type { CliBuilder } from '../builder.js';
 
 export function registerMigrateCommand(program: Command, cli: CliBuilder): void {
   cli

@@ -3,11 +3,11 @@
 // one (the same replay as POST /v1/orders/:id/replay, recorded as "operator").
 import type { Command } from 'commander';
 import type { OrderStatus } from '../../generated/prisma/enums.js';
-import { ATTENTION_STATUSES } from '../../plugins/order-metrics.js';
+import { ATTENTION_STATUSES } from '../../services/orders/state-machine.js';
 import { attemptOfReference } from '../../services/orders/references.js';
 import { intArg, listArg, uuidArg } from '../args.js';
 import { record, table } from '../output.js';
-import type { CliBuilder } from '../program.js';
+import type { CliBuilder } from '../builder.js';
 
 export function registerOrderCommands(program: Command, cli: CliBuilder): void {
   const orders = program.command('orders').description('orders that need an operator, and replaying them');
@@ -83,7 +83,7 @@ export function registerOrderCommands(program: Command, cli: CliBuilder): void {
         const { createOrderService } = await import('../../services/orders/service.js');
         const service = createOrderService({
           prisma: ctx.prisma,
-          queues: ctx.queues,
+          queues: await ctx.queues(),
           log: ctx.log,
           deliveryDeadlineMs: ctx.config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000,
         });

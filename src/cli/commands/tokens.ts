@@ -6,7 +6,7 @@ import { ConnectionUnavailableError } from '../../integrations/lightspeed/access
 import { NotFoundError } from '../../lib/errors.js';
 import { intArg, uuidArg } from '../args.js';
 import { CliError, record } from '../output.js';
-import type { CliBuilder } from '../program.js';
+import type { CliBuilder } from '../builder.js';
 
 const UNAVAILABLE: Record<ConnectionUnavailableError['reason'], string> = {
   NOT_CONNECTED: 'the vendor has not connected Lightspeed',
@@ -39,7 +39,7 @@ export function registerTokenCommands(program: Command, cli: CliBuilder): void {
         }
         let refreshed: boolean;
         try {
-          refreshed = await ctx.lightspeed.tokens.refreshIfDue(connection.id, Number.POSITIVE_INFINITY);
+          refreshed = await (await ctx.lightspeed()).tokens.refreshIfDue(connection.id, Number.POSITIVE_INFINITY);
         } catch (err) {
           if (err instanceof ConnectionUnavailableError)
             throw new CliError(`Not refreshed: ${UNAVAILABLE[err.reason]}`, err.reason);
@@ -75,8 +75,11 @@ export function registerTokenCommands(program: Command, cli: CliBuilder): void {
     .action(
       cli.action(async (ctx, options: { batch: number; dryRun?: boolean }) => {
         const { countStale, reencryptAll } = await import('../reencrypt.js');
-        const { TokenDecryptionError } = await import('../../integrations/lightspeed/token-crypto.js');
-        const { cipher } = ctx.lightspeed;
+        const { TokenDecryptionError, tokenCipherFromConfig } = await import(
+          '../../integrations/lightspeed/token-crypto.js'
+        );
+        // The cipher alone: re-encrypting needs no Redis, token manager or K-Series client.
+        const cipher = tokenCipherFromConfig(ctx.config);
         const before = await countStale(ctx.prisma, cipher);
         const total = before.connections + before.callbackSecrets;
         if (options.dryRun) {

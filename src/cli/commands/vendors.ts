@@ -5,7 +5,7 @@ import type { ApiKeyView } from '../../services/vendors.js';
 import type { CliContext } from '../context.js';
 import { intArg, nameArg, uuidArg } from '../args.js';
 import { record, table } from '../output.js';
-import type { CliBuilder } from '../program.js';
+import type { CliBuilder } from '../builder.js';
 
 // Services load when a command runs, not when the CLI starts.
 const vendorService = async (ctx: CliContext) =>

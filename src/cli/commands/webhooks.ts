@@ -1,14 +1,14 @@
 // cli webhooks reregister: rewrites our webhook registration at Lightspeed with the current
 // configuration (after rotating LIGHTSPEED_WEBHOOK_USER/PASSWORD) and links every mapped
 // location, for one vendor or every connected one. The K-Series calls live in
-// src/integrations/lightspeed/webhook-registration.ts. Never prints a token or the password.
+// src/services/connections/webhook-reregistration.ts. Never prints a token or the password.
 import type { Command } from 'commander';
-import type { RegisteredConnection, ReregisterResult } from '../../integrations/lightspeed/webhook-registration.js';
+import type { RegisteredConnection, ReregisterResult } from '../../services/connections/webhook-reregistration.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { uuidArg } from '../args.js';
 import type { CliContext } from '../context.js';
 import { CliError, table } from '../output.js';
-import type { CliBuilder } from '../program.js';
+import type { CliBuilder } from '../builder.js';
 
 const registered = { id: true, vendorId: true, webhookEndpointId: true, status: true } as const;
 
@@ -59,8 +59,8 @@ export function registerWebhookCommands(program: Command, cli: CliBuilder): void
     .action(
       cli.action(async (ctx, vendorId: string | undefined) => {
         const connections = vendorId ? [await oneConnection(ctx, vendorId)] : await allConnections(ctx);
-        const { createWebhookReregistration } = await import('../../integrations/lightspeed/webhook-registration.js');
-        const { kseries, integrationLog } = ctx.lightspeed;
+        const { createWebhookReregistration } = await import('../../services/connections/webhook-reregistration.js');
+        const { kseries, integrationLog } = await ctx.lightspeed();
         const service = createWebhookReregistration({
           prisma: ctx.prisma,
           kseries,

@@ -9,7 +9,7 @@
 // fire at the same instant every interval, a burst at K-Series and in our worker.
 import { createHash } from 'node:crypto';
 import type { PrismaClient } from '../../db/prisma.js';
-import type { QueueProducers } from '../producers.js';
+import type { QueueProducers } from '../../queues/producers.js';
 
 const PREFIX = 'financial-sync:';
 export const financialSchedulerId = (locationId: string) => `${PREFIX}${locationId}`;

@@ -8,11 +8,11 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { FastifyBaseLogger } from 'fastify';
 import { ConnectionUnavailableError } from '../../integrations/lightspeed/access-token-provider.js';
 import { createFinancialSync, type FinancialSync } from '../../services/financial/sync.js';
-import type { QueueProducers } from '../producers.js';
-import { QUEUES } from '../queues.js';
+import type { QueueProducers } from '../../queues/producers.js';
+import { QUEUES } from '../../queues/definitions.js';
 import { defineProcessor } from '../worker-host.js';
 import { createFinancialScheduler } from './financial-schedules.js';
-import type { ProcessorDeps, ProcessorSet } from './index.js';
+import type { ProcessorDeps, ProcessorSet } from './processor-deps.js';
 
 export function createFinancialSyncProcessor(deps: {
   sync: FinancialSync;
@@ -65,8 +65,8 @@ export function financialJobs(deps: ProcessorDeps): ProcessorSet {
   const sync = createFinancialSync({
     prisma,
     ...deps.keys,
-    kseries: deps.lightspeed.kseries,
-    integrationLog: deps.lightspeed.integrationLog,
+    kseries: deps.services.core.kseries,
+    integrationLog: deps.services.core.integrationLog,
     log: log.child({ component: 'financial-sync' }),
     registry: deps.registry,
     settings: {

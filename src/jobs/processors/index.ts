@@ -1,42 +1,21 @@
-// Pairs every queue in ../queues.ts with its processor, and declares the periodic schedules.
-import type { FastifyBaseLogger } from 'fastify';
-import type { Registry } from 'prom-client';
-import type { Config } from '../../config.js';
-import type { PrismaClient } from '../../db/prisma.js';
-import type { LightspeedCore } from '../../integrations/lightspeed/core.js';
-import type { CacheKeys } from '../../services/catalog-cache.js';
+// Pairs every queue in src/queues/definitions.ts with its processor, and declares the periodic
+// schedules.
 import { catalogInvalidator } from '../../services/catalog.js';
 import { startCallbackDispatcher, type CallbackDispatcher } from '../../services/callbacks/dispatcher.js';
 import { cipherSealer } from '../../services/callbacks/service.js';
-import { createOutcomeHandlers } from '../../services/orders/outcomes.js';
-import { createWebhookProcessor, markWebhookFailed } from '../../webhooks/process-event.js';
-import type { QueueProducers } from '../producers.js';
-import { QUEUES } from '../queues.js';
+import { createWebhookProcessor, markWebhookFailed } from './apply-webhook-events.js';
+import { QUEUES } from '../../queues/definitions.js';
 import { defineProcessor, type ProcessorEntry, type ScheduleEntry } from '../worker-host.js';
 import { createApplyPaymentProcessor } from './apply-payment.js';
 import { financialJobs } from './financial-sync.js';
+import type { ProcessorDeps, ProcessorSet } from './processor-deps.js';
 import { createTokenJobs } from './lightspeed-tokens.js';
 import { createOrderSweeper } from './order-sweeper.js';
 import { createPushOrderProcessor } from './push-order.js';
 import { createReconcileProcessor } from './reconcile-order.js';
 import { createWebhookRetention } from './webhook-retention.js';
 
-export interface ProcessorDeps {
-  config: Config;
-  prisma: PrismaClient;
-  log: FastifyBaseLogger;
-  queues: QueueProducers;
-  lightspeed: LightspeedCore;
-  /** Redis and the key builder, for the catalog cache the webhook processor invalidates. */
-  keys: CacheKeys;
-  /** The worker's /metrics registry. */
-  registry: Registry;
-}
-
-export interface ProcessorSet {
-  processors: ProcessorEntry[];
-  schedules: ScheduleEntry[];
-}
+export type { ProcessorDeps, ProcessorSet } from './processor-deps.js';
 
 export interface WorkerProcessors extends ProcessorSet {
   /** Delivers vendor callbacks from the outbox; not a queue (see services/callbacks/dispatcher.ts). */
@@ -45,9 +24,9 @@ export interface WorkerProcessors extends ProcessorSet {
 
 export function createProcessors(deps: ProcessorDeps): WorkerProcessors {
   const { config, prisma, log, queues } = deps;
-  const { kseries } = deps.lightspeed;
-  const callbacks = startCallbackDispatcher({ prisma, sealer: cipherSealer(deps.lightspeed.cipher), log });
-  const outcomes = createOutcomeHandlers({ prisma, queues, log, wakeCallbacks: callbacks.wake });
+  const { kseries, cipher, tokens } = deps.services.core;
+  const outcomes = deps.services.notifications;
+  const callbacks = startCallbackDispatcher({ prisma, sealer: cipherSealer(cipher), log });
   const processWebhook = createWebhookProcessor({
     prisma,
     outcomes,
@@ -73,8 +52,8 @@ export function createProcessors(deps: ProcessorDeps): WorkerProcessors {
   const tokenJobs = createTokenJobs({
     prisma,
     queues,
-    tokens: deps.lightspeed.tokens,
-    cipher: deps.lightspeed.cipher,
+    tokens,
+    cipher,
     log,
     refreshAheadMs: config.LIGHTSPEED_TOKEN_REFRESH_AHEAD_SECONDS * 1000,
     sweepIntervalMs: config.LIGHTSPEED_TOKEN_SWEEP_SECONDS * 1000,

@@ -7,9 +7,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../../db/prisma.js';
 import { ConnectionUnavailableError } from '../../integrations/lightspeed/access-token-provider.js';
 import type { TokenCipher } from '../../integrations/lightspeed/token-crypto.js';
-import type { TokenManager } from '../../integrations/lightspeed/token-manager.js';
-import { reencryptStaleTokens } from '../../integrations/lightspeed/token-rotation.js';
-import type { QueueProducers } from '../producers.js';
+import type { TokenManager } from '../../services/connections/token-manager.js';
+import { reencryptStaleTokens } from '../../services/connections/reencrypt-with-rotated-key.js';
+import type { QueueProducers } from '../../queues/producers.js';
 
 const BATCH = 500;
 

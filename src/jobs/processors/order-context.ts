@@ -1,6 +1,6 @@
 // What the order jobs need to talk to K-Series about one order, and the waiting rule they share.
 import { DelayedError, type Job } from 'bullmq';
-import type { OrderStore } from '../../services/orders/store.js';
+import type { OrderStore } from '../../services/orders/hot-path-queries.js';
 
 /** How often a job waiting for a vendor's reconnect looks again. */
 export const RECONNECT_POLL_MS = 5_000;

@@ -7,8 +7,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../../db/prisma.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { paymentJobId, pushJobId } from '../../services/orders/enqueue.js';
-import type { QueueProducers } from '../producers.js';
-import { WEBHOOK_BATCH_MAX } from '../queues.js';
+import type { QueueProducers } from '../../queues/producers.js';
+import { WEBHOOK_BATCH_MAX } from '../../queues/definitions.js';
 
 export interface SweeperDeps {
   prisma: PrismaClient;

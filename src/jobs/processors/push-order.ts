@@ -10,8 +10,8 @@ import {
   KSeriesApiError,
   type KSeriesClient,
 } from '../../integrations/lightspeed/client/index.js';
-import type { OutcomeHandlers } from '../../services/orders/outcomes.js';
-import { createOrderStore } from '../../services/orders/store.js';
+import type { OutcomeHandlers } from '../../services/orders/apply-notifications.js';
+import { createOrderStore } from '../../services/orders/hot-path-queries.js';
 import { toKSeriesOrder, type CreateOrderInput } from '../../services/orders/schema.js';
 import { loadOrderContext, waitForReconnect } from './order-context.js';
 

@@ -5,8 +5,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../../db/prisma.js';
 import { ConnectionUnavailableError } from '../../integrations/lightspeed/access-token-provider.js';
 import { saleExternalReference, type KSeriesClient } from '../../integrations/lightspeed/client/index.js';
-import type { OutcomeHandlers } from '../../services/orders/outcomes.js';
-import { createOrderStore } from '../../services/orders/store.js';
+import type { OutcomeHandlers } from '../../services/orders/apply-notifications.js';
+import { createOrderStore } from '../../services/orders/hot-path-queries.js';
 import { loadOrderContext } from './order-context.js';
 
 export interface ReconcileDeps {

@@ -1,20 +1,19 @@
 // Operator view of orders across vendors: what needs attention, and replay.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { orderServiceFor } from '../../services/orders/service.js';
 import { orderSchema, orderView } from '../order-view.js';
 import { errorResponses, replayRouteDoc, uuidParam } from '../schemas.js';
 
 const security = [{ adminToken: [] }];
-const ATTENTION = ['NEEDS_ATTENTION', 'FAILED', 'PAYMENT_FAILED'] as const;
 
 const adminOrderRoutes: FastifyPluginAsyncZod = async (app) => {
-  const orders = orderServiceFor(app);
+  const orders = app.services.orders;
 
   app.get('/orders/attention', {
     schema: {
       tags: ['admin'],
-      summary: 'Orders an operator should look at (NEEDS_ATTENTION, FAILED, PAYMENT_FAILED), oldest first',
+      summary:
+        'Orders an operator should look at (NEEDS_ATTENTION, FAILED, PAYMENT_FAILED), most recently changed first',
       security,
       querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
       response: {
@@ -23,12 +22,7 @@ const adminOrderRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     handler: async (request) => {
-      const rows = await app.prisma.order.findMany({
-        where: { status: { in: [...ATTENTION] } },
-        orderBy: { updatedAt: 'asc' },
-        take: request.query.limit,
-        include: { events: { orderBy: { id: 'asc' } } },
-      });
+      const rows = await orders.needingAttention({ limit: request.query.limit });
       return { items: rows.map((o) => ({ ...orderView(o), vendorId: o.vendorId })) };
     },
   });

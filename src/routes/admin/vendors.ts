@@ -1,7 +1,7 @@
 // Operator API: vendors and their API keys. Behind ADMIN_TOKEN (see ./index.ts).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createVendorService } from '../../services/vendors.js';
+import type { createVendorService } from '../../services/vendors.js';
 import { apiKeySchema, apiKeyView, errorResponses, iso, isoDate, uuidParam } from '../schemas.js';
 
 const vendorSchema = z.object({
@@ -27,7 +27,7 @@ const vendorParams = z.object({ vendorId: uuidParam });
 const security = [{ adminToken: [] }];
 
 const vendorRoutes: FastifyPluginAsyncZod = async (app) => {
-  const vendors = createVendorService({ prisma: app.prisma });
+  const vendors = app.services.vendors;
 
   app.post('/vendors', {
     schema: {

@@ -39,13 +39,15 @@ export interface Flash {
   text: string;
 }
 
-export type Tab = 'settings' | 'status' | 'locations' | 'logs';
+export type Tab = 'settings' | 'status' | 'locations' | 'orders' | 'logs' | 'api-keys';
 
 const TABS: { id: Tab; label: string }[] = [
   { id: 'settings', label: 'Settings' },
   { id: 'status', label: 'Status' },
   { id: 'locations', label: 'Locations' },
+  { id: 'orders', label: 'Orders' },
   { id: 'logs', label: 'Logs' },
+  { id: 'api-keys', label: 'API keys' },
 ];
 
 const STYLE = `
@@ -69,6 +71,11 @@ button.danger{background:#c62828;border-color:#c62828}button.secondary{backgroun
 input,select,textarea{padding:7px;border:1px solid #c4cad6;border-radius:6px;font:inherit}
 label{display:block;margin:8px 0 4px}.muted{color:#5b6475}.row{display:flex;gap:8px;align-items:center;flex-wrap:wrap}
 .level-ERROR{color:#9b1c1c;font-weight:600}.level-WARN{color:#8a5a00;font-weight:600}
+.badge.good{background:#e4f6e8;color:#17692d}.badge.bad{background:#c62828;color:#fff}.badge.warn{background:#fff1cc;color:#7a4d00}.badge.pending{background:#e6eefc;color:#23468f}.badge.muted{background:#eceff3;color:#4a5263}
+tr.bad td{background:#fdf0f0}tr.warn td{background:#fffaeb}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+.problem{border-left:6px solid #c62828;background:#fdf0f0}.problem.warn{border-left-color:#d99100;background:#fffaeb}
+.secret{font-family:ui-monospace,Menlo,Consolas,monospace;background:#f0f2f6;padding:10px;border-radius:6px;word-break:break-all;display:block}
+.pager{display:flex;gap:12px;margin-top:12px}.tl-bad{color:#9b1c1c;font-weight:600}.tl-good{color:#17692d}
 `;
 
 export function layout(options: {

@@ -1,15 +1,17 @@
 // /backoffice: the merchant's page, server-rendered HTML (no front-end build). Sign in with an
-// API key -> session cookie; tabs Settings, Status, Locations, Logs. Forms post
+// API key -> session cookie; tabs Settings, Status, Locations, Orders, Logs, API keys. Forms post
 // application/x-www-form-urlencoded with a per-session CSRF token; errors are shown in words.
 import formbody from '@fastify/formbody';
 import type { FastifyError } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError } from '../../lib/errors.js';
+import { apiKeyRoutes } from './api-keys.js';
 import { authRoutes } from './auth.js';
 import { html, layout } from './html.js';
 import { locationRoutes } from './locations.js';
 import { logRoutes } from './logs.js';
+import { orderRoutes } from './orders.js';
 import { sendHtml, type BackofficeContext } from './page.js';
 import { csrfValid, sessionStore } from './session.js';
 import { settingsRoutes } from './settings.js';
@@ -78,7 +80,9 @@ const backofficeRoutes: FastifyPluginAsyncZod = async (app) => {
   await app.register(settingsRoutes(ctx));
   await app.register(statusRoutes(ctx));
   await app.register(locationRoutes(ctx));
+  await app.register(orderRoutes(ctx));
   await app.register(logRoutes(ctx));
+  await app.register(apiKeyRoutes(ctx));
 };
 
 export default backofficeRoutes;

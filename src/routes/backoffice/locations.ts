@@ -2,9 +2,8 @@
 // from the connected Lightspeed business (never imported automatically).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { BusinessSummary } from '../../integrations/lightspeed/connect-calls.js';
+import type { BusinessSummary } from '../../services/connections/kseries-calls.js';
 import { AppError } from '../../lib/errors.js';
-import { createLocationService } from '../../services/locations.js';
 import { csrfField, html, type SafeHtml } from './html.js';
 import { renderTab, sessionOf, withFlashOnError, type BackofficeContext } from './page.js';
 import { csrfToken } from './session.js';
@@ -21,8 +20,8 @@ ${options.map((o) => html`<option value="${o.id}"${String(o.id) === current ? ht
 
 export function locationRoutes(ctx: BackofficeContext): FastifyPluginAsyncZod {
   return async (app) => {
-    const { connections } = app.lightspeed;
-    const locations = createLocationService({ prisma: app.prisma });
+    const { connections } = app.services.lightspeed;
+    const locations = app.services.locations;
 
     /** The connected business's locations, or a sentence saying why there are none. */
     async function businessLocations(

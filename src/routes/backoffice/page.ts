@@ -37,14 +37,14 @@ export async function renderTab(
   title: string,
   body: SafeHtml,
 ): Promise<FastifyReply> {
-  const vendor = await app.prisma.vendor.findUnique({ where: { id: session.vendorId }, select: { name: true } });
+  const vendorName = await app.services.vendors.nameOf(session.vendorId);
   const flash = await ctx.sessions.takeFlash(session);
   return sendHtml(
     reply,
     200,
     layout({
       title,
-      vendorName: vendor?.name ?? 'Vendor',
+      vendorName: vendorName ?? 'Vendor',
       csrf: csrfToken(app.config.SESSION_SECRET, session.id),
       active: tab,
       flash,

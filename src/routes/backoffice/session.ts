@@ -67,11 +67,7 @@ export function sessionStore(app: FastifyInstance) {
       const raw = await app.redis.get(key(id));
       if (!raw) return null;
       const session = JSON.parse(raw) as BackofficeSession;
-      const apiKey = await app.prisma.apiKey.findUnique({
-        where: { id: session.apiKeyId },
-        select: { revokedAt: true, vendorId: true },
-      });
-      if (!apiKey || apiKey.revokedAt || apiKey.vendorId !== session.vendorId) {
+      if (!(await app.services.vendors.keyIsActive(session.vendorId, session.apiKeyId))) {
         await app.redis.del(key(id));
         return null;
       }

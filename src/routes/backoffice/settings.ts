@@ -2,7 +2,7 @@
 // confirmation), the business id, and the returnTo allow-list for the vendor's own back office.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { DISCONNECT_CONFIRMATION } from '../../integrations/lightspeed/connection-service.js';
+import { DISCONNECT_CONFIRMATION } from '../../services/connections/manage-connection.js';
 import { csrfField, html } from './html.js';
 import { renderTab, sessionOf, withFlashOnError, type BackofficeContext } from './page.js';
 import { CONNECT_COOKIE, cookieOptions, csrfToken } from './session.js';
@@ -11,7 +11,7 @@ const csrfBody = z.object({ _csrf: z.string().optional() });
 
 export function settingsRoutes(ctx: BackofficeContext): FastifyPluginAsyncZod {
   return async (app) => {
-    const { connect, connections } = app.lightspeed;
+    const { connect, connections } = app.services.lightspeed;
 
     app.get('/settings', {
       schema: { hide: true, response: { 200: z.string() } },

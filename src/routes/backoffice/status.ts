@@ -14,7 +14,7 @@ const STATE_WORDS = {
 
 export function statusRoutes(ctx: BackofficeContext): FastifyPluginAsyncZod {
   return async (app) => {
-    const { connections } = app.lightspeed;
+    const { connections } = app.services.lightspeed;
 
     app.get('/status', {
       schema: { hide: true, response: { 200: z.string() } },

@@ -2,14 +2,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { vendorOf } from '../../plugins/auth.js';
-import { createVendorService } from '../../services/vendors.js';
 import { apiKeySchema, apiKeyView as view, errorResponses, uuidParam } from '../schemas.js';
 
 const security = [{ vendorApiKey: [] }];
 const tags = ['api keys'];
 
 const apiKeyRoutes: FastifyPluginAsyncZod = async (app) => {
-  const vendors = createVendorService({ prisma: app.prisma });
+  const vendors = app.services.vendors;
   app.get('/api-keys', {
     schema: { tags, security, response: { 200: z.object({ items: z.array(apiKeySchema) }), ...errorResponses(401) } },
     handler: async (request) => ({ items: (await vendors.listKeys(vendorOf(request).id)).map(view) }),

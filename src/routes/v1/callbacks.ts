@@ -3,7 +3,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { vendorOf } from '../../plugins/auth.js';
-import { cipherSealer, createCallbackService } from '../../services/callbacks/service.js';
 import { errorResponses, iso, isoDate, uuidParam } from '../schemas.js';
 
 const security = [{ vendorApiKey: [] }];
@@ -21,7 +20,7 @@ const deliverySchema = z.object({
 });
 
 const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
-  const callbacks = createCallbackService({ prisma: app.prisma, sealer: cipherSealer(app.lightspeed.cipher) });
+  const callbacks = app.services.callbacks;
 
   app.get('/callback', {
     schema: { tags, security, response: { 200: z.object({ url: z.string().nullable() }), ...errorResponses(401) } },

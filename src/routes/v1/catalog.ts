@@ -4,7 +4,6 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { vendorOf } from '../../plugins/auth.js';
-import { createCatalogService } from '../../services/catalog.js';
 import type { CachedValue } from '../../services/catalog-cache.js';
 import { statusResponse } from '../../integrations/lightspeed/client/schemas/common.js';
 import * as fin from '../../integrations/lightspeed/client/schemas/financial.js';
@@ -58,16 +57,7 @@ const itemWrite = {
 };
 
 const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
-  const catalog = createCatalogService({
-    prisma: app.prisma,
-    redis: app.redis,
-    redisKey: (...parts: string[]) => app.redisKey(...parts),
-    kseries: app.lightspeed.kseries,
-    registry: app.metrics.registry,
-    ttlSeconds: app.config.CATALOG_CACHE_TTL_SECONDS,
-    liveTtlSeconds: app.config.CATALOG_LIVE_TTL_SECONDS,
-    loadTimeoutMs: app.config.KSERIES_TOTAL_TIMEOUT_MS,
-  });
+  const catalog = app.services.catalog;
 
   type Read<T> = (vendorId: string, locationId: string, options: { refresh?: boolean }) => Promise<CachedValue<T>>;
   // The simple cached reads: one K-Series resource each, no parameters besides `refresh`.
@@ -140,7 +130,8 @@ const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags,
       security,
-      summary: 'Availability of SKUs (comma separated or repeated `skus`); cached for seconds',
+      summary:
+        'Availability of SKUs (comma separated or repeated `skus`): K-Series lists only restricted SKUs, so an unlisted SKU is available (count null); cached for seconds, dropped by ITEM webhooks',
       params,
       querystring: readQuery.extend({ skus: skuList }),
       response: {
@@ -148,9 +139,8 @@ const catalogRoutes: FastifyPluginAsyncZod = async (app) => {
           z.array(
             z.object({
               sku: z.string(),
-              known: z.boolean().describe('false when K-Series has no item with this SKU'),
-              restricted: z.boolean(),
-              count: z.number().nullable().describe('units left when restricted (0 = sold out)'),
+              restricted: z.boolean().describe('K-Series lists an availability restriction for this SKU'),
+              count: z.number().nullable().describe('units left when restricted (0 = sold out); null = unrestricted'),
               available: z.boolean(),
               updatedAt: z.string().nullable(),
             }),

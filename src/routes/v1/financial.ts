@@ -8,7 +8,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { vendorOf } from '../../plugins/auth.js';
 import type { SyncInfo } from '../../services/financial/reads.js';
-import { createFinancialService } from '../../services/financial/service.js';
 import { errorResponses, uuidParam } from '../schemas.js';
 import * as s from './financial-schemas.js';
 
@@ -29,7 +28,7 @@ function csvHeaders(reply: FastifyReply, name: string, q: { from: string; to: st
 }
 
 const financialRoutes: FastifyPluginAsyncZod = async (app) => {
-  const financial = createFinancialService({ prisma: app.prisma, queues: app.queues });
+  const financial = app.services.financial;
 
   app.get(`${P}/sales`, {
     schema: {

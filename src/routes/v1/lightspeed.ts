@@ -3,10 +3,7 @@
 // of URLs the OAuth callback may return to.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  DISCONNECT_CONFIRMATION,
-  type ConnectionStatusView,
-} from '../../integrations/lightspeed/connection-service.js';
+import { DISCONNECT_CONFIRMATION, type ConnectionStatusView } from '../../services/connections/manage-connection.js';
 import { vendorOf } from '../../plugins/auth.js';
 import { errorResponses, iso, isoDate } from '../schemas.js';
 
@@ -59,7 +56,7 @@ const businessSchema = z
   .meta({ id: 'LightspeedBusiness' });
 
 const lightspeedRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { connect, connections, integrationLog } = app.lightspeed;
+  const { connect, connections, integrationLog } = app.services.lightspeed;
 
   app.post('/lightspeed/connect', {
     schema: {

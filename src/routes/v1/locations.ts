@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { vendorOf } from '../../plugins/auth.js';
-import { createLocationService } from '../../services/locations.js';
+import type { createLocationService } from '../../services/locations.js';
 import { errorResponses, iso, isoDate, kseriesIdInput, paginationQuery, uuidParam } from '../schemas.js';
 
 export const locationSchema = z
@@ -52,7 +52,7 @@ const security = [{ vendorApiKey: [] }];
 const tags = ['locations'];
 
 const locationRoutes: FastifyPluginAsyncZod = async (app) => {
-  const locations = createLocationService({ prisma: app.prisma });
+  const locations = app.services.locations;
 
   app.post('/locations', {
     schema: {

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { OrderStatus } from '../../generated/prisma/enums.js';
 import { vendorOf } from '../../plugins/auth.js';
 import { createOrderBody } from '../../services/orders/schema.js';
-import { orderServiceFor } from '../../services/orders/service.js';
 import { orderSchema, orderView } from '../order-view.js';
 import { errorResponses, replayRouteDoc, uuidParam } from '../schemas.js';
 
@@ -21,16 +20,21 @@ const statusList = z
   .pipe(z.array(z.enum(Object.values(OrderStatus) as [OrderStatus, ...OrderStatus[]])));
 
 const orderRoutes: FastifyPluginAsyncZod = async (app) => {
-  const orders = orderServiceFor(app);
+  const orders = app.services.orders;
 
   app.post('/orders', {
     schema: {
       tags,
       security,
       summary: 'Submit a paid order; it is stored before the 202 and delivered to the POS exactly once',
+      description:
+        "Checked against the location's current menu before the 202: 422 ORDER_LINES_REFUSED names each line " +
+        '(index, sku, reason) that is unknown, sold out, not sold alone, or has a modifier, discount or custom ' +
+        'price the item does not offer; 422 PAYMENT_AMOUNT_MISMATCH names the expected total when payment.amount ' +
+        '(without the tip) is not what the POS check will ask.',
       headers: z.object({ 'idempotency-key': z.string().trim().min(1).max(255).optional() }),
       body: createOrderBody,
-      response: { 200: orderSchema, 202: orderSchema, ...errorResponses(400, 401, 404, 409) },
+      response: { 200: orderSchema, 202: orderSchema, ...errorResponses(400, 401, 404, 409, 422, 502, 503, 504) },
     },
     handler: async (request, reply) => {
       const vendor = vendorOf(request);

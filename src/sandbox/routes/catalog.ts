@@ -125,7 +125,13 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: SandboxContext)
     );
   });
 
-  /** Availability of the requested SKUs, paged; unknown SKUs become warnings. */
+  /**
+   * apeGetRestrictedItems: only the asked SKUs that carry a restriction, each with the count left
+   * (0 = sold out); a SKU not listed has no restriction and is available. The spec says nothing
+   * about SKUs the location does not know: they carry no restriction either, so they are simply
+   * not listed (no invented warning). Pages run over the listed (restricted) items; the spec's
+   * "total: number of items requested" is read the same way, so totalPages always agrees with it.
+   */
   const availability = (
     request: FastifyRequest,
     reply: FastifyReply,
@@ -137,21 +143,18 @@ export function registerCatalogRoutes(app: FastifyInstance, ctx: SandboxContext)
     const size = optionalInt(ctx, request, reply, 'size', 25, 1, maxSize);
     if (Number.isNaN(page) || Number.isNaN(size)) return reply;
     const restrictions = state.availability.get(locationId) ?? new Map();
-    const known = [...new Set(skus)].filter((sku) => state.itemBySku(locationId, sku));
-    const warnings = [...new Set(skus)]
-      .filter((sku) => !known.includes(sku))
-      .map((sku) => ({ type: 'ITEM_NOT_FOUND', information: `No item found with SKU ${sku}` }));
-    const data = known.slice(page * size, page * size + size).map((sku) => {
-      const r = restrictions.get(sku);
-      return r && r.count !== null ? { sku, count: r.count, updatedAt: new Date(r.updatedAt).toISOString() } : { sku };
+    const restricted = [...new Set(skus)].filter((sku) => restrictions.has(sku));
+    const data = restricted.slice(page * size, page * size + size).map((sku) => {
+      const r = restrictions.get(sku)!;
+      return { sku, count: r.count, updatedAt: new Date(r.updatedAt).toISOString() };
     });
     return reply.send({
       data,
       metadata: {
-        warnings,
+        warnings: [],
         current: { page, pageSize: size },
-        total: known.length,
-        totalPages: Math.ceil(known.length / size),
+        total: restricted.length,
+        totalPages: Math.ceil(restricted.length / size),
       },
     });
   };

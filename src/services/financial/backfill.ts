@@ -8,7 +8,7 @@ import { BadRequestError, ConflictError } from '../../lib/errors.js';
 import { addDays, businessDayBounds, daysBetween, type BusinessCalendar } from './calendar.js';
 import { backfillCursor, DATASETS, type BackfillCursor, type Checkpoints, type RangeRun } from './checkpoints.js';
 import { CHUNK_DAYS, newRun, syncRange, type RangeSyncDeps, type SyncTarget } from './range-sync.js';
-import { addCounts, emptyCounts, type WriteCounts } from './store.js';
+import { addCounts, emptyCounts, type WriteCounts } from './sync-writes.js';
 
 export const MAX_BACKFILL_DAYS = 365;
 /** Queued chunks per location: about four years of requests. */

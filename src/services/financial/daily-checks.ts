@@ -9,7 +9,7 @@ import { addDays, businessDateOf, businessDayBounds, type BusinessCalendar } fro
 import { dailyCursor, DATASETS, type Checkpoints } from './checkpoints.js';
 import { checkLease } from './lock.js';
 import { SALE_INCLUDE, type SyncTarget } from './range-sync.js';
-import { saleRow, type FinancialStore } from './store.js';
+import { saleRow, type FinancialStore } from './sync-writes.js';
 
 /** A long outage is caught up a month per run, so one run stays bounded. */
 const MAX_DAYS_PER_RUN = 31;

@@ -1,9 +1,9 @@
 // One sync per location at a time, across every worker process: a Redis lock with an owner
-// (../../integrations/lightspeed/redis-lock.ts), kept alive while the sync runs. If the lease
+// (../../lib/redis-lock.ts), kept alive while the sync runs. If the lease
 // cannot be renewed (Redis lost it, or this process stalled past the TTL), the sync's signal
 // aborts so it stops before another process can take over the same location.
 import type { Redis } from 'ioredis';
-import { tryAcquireLock } from '../../integrations/lightspeed/redis-lock.js';
+import { tryAcquireLock } from '../../lib/redis-lock.js';
 
 const RENEW_SCRIPT = `
 if redis.call("get", KEYS[1]) == ARGV[1] then

@@ -7,7 +7,7 @@ import type { KSeriesClient } from '../../integrations/lightspeed/client/index.j
 import { kseriesInstant } from './calendar.js';
 import type { RangeRun } from './checkpoints.js';
 import { checkLease } from './lock.js';
-import { addCounts, emptyCounts, type FinancialStore, type WriteCounts } from './store.js';
+import { addCounts, emptyCounts, type FinancialStore, type WriteCounts } from './sync-writes.js';
 
 export const CHUNK_DAYS = 31;
 const CHUNK_MS = CHUNK_DAYS * 24 * 3600 * 1000;

@@ -7,11 +7,16 @@ import { DEFAULT_CALENDAR, isValidTimezone, type BusinessCalendar } from './cale
 import { DATASETS } from './checkpoints.js';
 import { checkLease } from './lock.js';
 import type { SyncTarget } from './range-sync.js';
-import type { FinancialStore, WriteCounts } from './store.js';
+import type { FinancialStore, WriteCounts } from './sync-writes.js';
 
 type Client = Pick<
   KSeriesClient,
-  'getFinancialBusinesses' | 'getTaxRates' | 'getPaymentMethods' | 'getAccountingGroups' | 'listItems' | 'listRichItems'
+  | 'getFinancialBusinesses'
+  | 'getTaxRates'
+  | 'getPaymentMethods'
+  | 'getAccountingGroups'
+  | 'listItems'
+  | 'iterateRichItems'
 >;
 
 /** What we keep about a business location (dataset location-info). */
@@ -137,12 +142,14 @@ export function createReferenceSync(deps: { kseries: Client; store: FinancialSto
 
     async richItems(t: SyncTarget, businessId: bigint, signal: AbortSignal) {
       const all = [];
-      for (let page = 0; page < MAX_PAGES; page++) {
+      // The list answer has no page count: the client pages until a short page (not at 1,000).
+      checkLease(signal);
+      for await (const items of kseries.iterateRichItems(t.connectionId, businessId, {
+        size: PAGE,
+        maxPages: MAX_PAGES,
+      })) {
+        all.push(...items);
         checkLease(signal);
-        const result = await kseries.listRichItems(t.connectionId, businessId, { page, size: PAGE });
-        all.push(...result.items);
-        const totalPages = result.page?.totalPages ?? 0;
-        if (result.items.length === 0 || page + 1 >= totalPages) break;
       }
       checkLease(signal);
       return store.replaceRecords(

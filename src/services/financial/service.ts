@@ -3,7 +3,7 @@
 // the sync stored, and queues syncs and backfills.
 import { Readable } from 'node:stream';
 import type { PrismaClient } from '../../db/prisma.js';
-import type { QueueProducers } from '../../jobs/producers.js';
+import type { QueueProducers } from '../../queues/producers.js';
 import { BadRequestError } from '../../lib/errors.js';
 import { resolveAccess, type SyncScope } from './access.js';
 import { createBackfillQueue, planBackfill } from './backfill.js';
@@ -14,7 +14,7 @@ import { dailySummaries } from './daily-summary.js';
 import { createFinancialReads } from './reads.js';
 import { reconcile } from './reconciliation.js';
 import { calendarOf, readLocationInfo } from './reference-sync.js';
-import { createFinancialStore } from './store.js';
+import { createFinancialStore } from './sync-writes.js';
 
 /** Reports cover at most a year (366 days, for leap years) per request. */
 export const MAX_REPORT_DAYS = 366;

@@ -20,7 +20,7 @@ import { LockLostError, withRenewedLock } from './lock.js';
 import { syncMetrics } from './metrics.js';
 import { newRun, syncRange, type SyncTarget } from './range-sync.js';
 import { createReferenceSync } from './reference-sync.js';
-import { createFinancialStore, type WriteCounts } from './store.js';
+import { createFinancialStore, type WriteCounts } from './sync-writes.js';
 
 export interface FinancialSyncSettings {
   /** How far back the first scheduled sync of a location reads. */

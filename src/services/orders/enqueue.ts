@@ -1,7 +1,7 @@
 // Enqueueing after a commit. A failure here loses nothing: the row is already in Postgres,
 // and the sweeper re-enqueues rows whose job is missing.
 import type { FastifyBaseLogger } from 'fastify';
-import type { QueueProducers } from '../../jobs/producers.js';
+import type { QueueProducers } from '../../queues/producers.js';
 import { attemptOfReference } from './references.js';
 
 /** Job ids make enqueueing idempotent: one push per order attempt. */

@@ -8,7 +8,7 @@ import { poolOf, type PrismaClient } from '../../db/prisma.js';
 import { prepared, runPrepared } from '../../db/sql.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { OrderType } from '../../generated/prisma/enums.js';
-import type { OrderWithEvents } from './service.js';
+import type { OrderWithEvents } from './order-with-events.js';
 
 export interface NewOrder {
   vendorId: string;

@@ -8,15 +8,17 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../../db/prisma.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { OrderStatus } from '../../generated/prisma/enums.js';
-import type { QueueProducers } from '../../jobs/producers.js';
+import type { QueueProducers } from '../../queues/producers.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
+import { createIntegrationLog } from '../integration-log.js';
 import { enqueuePayment, enqueuePush } from './enqueue.js';
 import { attemptOfReference, referenceForAttempt } from './references.js';
-import type { OrderWithEvents } from './service.js';
+import type { OrderWithEvents } from './order-with-events.js';
+import { ATTENTION_STATUSES } from './state-machine.js';
 
-export const REPLAYABLE_STATUSES: readonly OrderStatus[] = ['FAILED', 'NEEDS_ATTENTION', 'PAYMENT_FAILED'];
+export const REPLAYABLE_STATUSES: readonly OrderStatus[] = ATTENTION_STATUSES;
 
-export type ReplaySource = 'operator' | 'api';
+export type ReplaySource = 'operator' | 'api' | 'backoffice';
 
 interface LockedOrder {
   status: OrderStatus;
@@ -120,13 +122,14 @@ async function replayPayment(tx: Prisma.TransactionClient, orderId: string, row:
 /** Returns the replayed order with its timeline; the job that carries the replay is queued after commit. */
 export function createReplay(deps: ReplayDeps) {
   const { prisma, queues, log } = deps;
+  const integrationLog = createIntegrationLog({ prisma });
 
   return async function replay(
     vendorId: string | null,
     orderId: string,
     source: ReplaySource,
   ): Promise<OrderWithEvents> {
-    const { order, payment } = await prisma.$transaction(async (tx) => {
+    const { order, payment, previousReference } = await prisma.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<LockedOrder[]>`
         SELECT o.status, o.vendor_id, o.reference, o.attempt, o.payment_reference, o.account_identifier, o.failure_reason, v.callback_url
           FROM orders o JOIN vendors v ON v.id = o.vendor_id
@@ -154,10 +157,23 @@ export function createReplay(deps: ReplayDeps) {
         where: { id: orderId },
         include: { events: { orderBy: { id: 'asc' } } },
       });
-      return { order, payment };
+      return { order, payment, previousReference: row.reference };
     });
     if (payment) await enqueuePayment(queues, order, log);
     else await enqueuePush(queues, order, log);
+    // The merchant knows the order by the reference it failed under.
+    const reference = order.callerReference ?? previousReference;
+    const renamed = order.reference !== previousReference ? ` under the new reference ${order.reference}` : '';
+    await integrationLog
+      .record(order.vendorId, {
+        level: 'INFO',
+        event: payment ? 'payment.replayed' : 'order.replayed',
+        message: payment
+          ? `The payment of order ${reference} is being sent to the POS again (replay).`
+          : `Order ${reference} is being sent to the POS again (replay)${renamed}.`,
+        details: { orderId, reference, by: source },
+      })
+      .catch((err: unknown) => log.warn({ err, orderId }, 'integration log write failed'));
     return order;
   };
 }

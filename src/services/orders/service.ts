@@ -4,15 +4,19 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../../db/prisma.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { OrderStatus } from '../../generated/prisma/enums.js';
-import type { QueueProducers } from '../../jobs/producers.js';
+import type { QueueProducers } from '../../queues/producers.js';
 import { canonicalJson, sha256Hex } from '../../lib/canonical-json.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import { enqueuePush } from './enqueue.js';
 import { insertOrder, isUniqueViolation } from './insert.js';
+import type { MenuSnapshots } from './menu-snapshot.js';
+import { assertPreflight, preflightOrder } from './preflight.js';
 import { newOrderReferences } from './references.js';
 import { createReplay } from './replay.js';
+import type { OrderWithEvents } from './order-with-events.js';
 import type { CreateOrderInput } from './schema.js';
-import { createOrderStore } from './store.js';
+import { ATTENTION_STATUSES } from './state-machine.js';
+import { createOrderStore } from './hot-path-queries.js';
 
 export interface OrderServiceDeps {
   prisma: PrismaClient;
@@ -20,9 +24,15 @@ export interface OrderServiceDeps {
   log: FastifyBaseLogger;
   /** How long we keep trying to get an order onto the POS. */
   deliveryDeadlineMs: number;
+  /**
+   * The location's menus, discounts and restrictions, for pre-flight validation at accept.
+   * Only accepting needs it (the CLI builds this service for replays alone).
+   */
+  menus?: MenuSnapshots;
 }
 
-export type OrderWithEvents = Prisma.OrderGetPayload<{ include: { events: true } }>;
+// Defined apart so insert.ts and replay.ts can use it without importing this file back.
+export type { OrderWithEvents } from './order-with-events.js';
 
 const withEvents = { events: { orderBy: { id: 'asc' } } } as const;
 
@@ -82,11 +92,17 @@ export function createOrderService(deps: OrderServiceDeps) {
       if (!location.mapped) {
         throw new ConflictError('The location is not mapped to a K-Series business location', 'LOCATION_NOT_MAPPED');
       }
-      // A DISCONNECTED vendor's orders wait for the reconnect (up to their deadline); a vendor
-      // that never connected cannot take orders at all.
-      if (!location.connectionStatus || location.connectionStatus === 'NOT_CONNECTED') {
+      // Only a connected vendor takes new orders: we cannot check one against the menu without
+      // K-Series. Orders accepted before a disconnect wait for the reconnect (up to their deadline).
+      if (location.connectionStatus !== 'CONNECTED') {
         throw new ConflictError('The vendor has not connected Lightspeed', 'VENDOR_NOT_CONNECTED');
       }
+      // Before the 202: a line the POS would refuse, or a payment that is not the check total,
+      // is refused now, while the caller can still tell the customer (see preflight.ts).
+      const profile = input.accountProfileCode ?? location.defaultOrderProfile ?? undefined;
+      if (!deps.menus) throw new Error('createOrderService: accepting orders needs `menus`');
+      const snapshot = await deps.menus.get(vendorId, location.id, profile);
+      assertPreflight(preflightOrder(input, snapshot), input.payment);
 
       const { reference, paymentReference } = newOrderReferences();
       let order: OrderWithEvents;
@@ -144,24 +160,22 @@ export function createOrderService(deps: OrderServiceDeps) {
       return { items, nextCursor: rows.length > filter.limit ? items[items.length - 1]!.id : null };
     },
 
+    /** Orders waiting for an operator, across vendors unless one is given; most recently changed first. */
+    async needingAttention(filter: { limit: number; vendorId?: string; status?: readonly OrderStatus[] }) {
+      return prisma.order.findMany({
+        where: {
+          status: { in: [...(filter.status ?? ATTENTION_STATUSES)] },
+          ...(filter.vendorId ? { vendorId: filter.vendorId } : {}),
+        },
+        orderBy: [{ updatedAt: 'desc' }, { id: 'desc' }],
+        take: filter.limit,
+        include: { ...withEvents, vendor: { select: { name: true } }, location: { select: { name: true } } },
+      });
+    },
+
     /** Replays a FAILED or NEEDS_ATTENTION order's delivery, or a PAYMENT_FAILED order's payment (see replay.ts). */
     replay: createReplay(deps),
   };
 }
 
 export type OrderService = ReturnType<typeof createOrderService>;
-
-/** The order service of an app: the routes of vendors and of operators use the same one. */
-export function orderServiceFor(app: {
-  prisma: PrismaClient;
-  queues: QueueProducers;
-  log: FastifyBaseLogger;
-  config: { ORDER_DELIVERY_DEADLINE_SECONDS: number };
-}): OrderService {
-  return createOrderService({
-    prisma: app.prisma,
-    queues: app.queues,
-    log: app.log,
-    deliveryDeadlineMs: app.config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000,
-  });
-}

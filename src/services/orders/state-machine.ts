@@ -7,7 +7,7 @@
 //   after acceptance:  PAYMENT_FAILED; CANCELLED / ABANDONED end everything
 // Only a replay (replay.ts) moves an order back, outside this machine: FAILED / NEEDS_ATTENTION
 // to RECEIVED, PAYMENT_FAILED to ACCEPTED (with a new payment reference, so that a late FAILURE
-// of the refused payment cannot move it again: see outcomes.ts).
+// of the refused payment cannot move it again: see apply-notifications.ts).
 import type { OrderStatus } from '../../generated/prisma/enums.js';
 
 // Position on the happy path. Failure states sit where they can happen.
@@ -29,15 +29,15 @@ const RANK: Record<OrderStatus, number> = {
 /** States no event can leave. */
 export const FINAL_STATES: readonly OrderStatus[] = ['CLOSED', 'CANCELLED', 'ABANDONED'];
 
-/** States that mean the POS has the order. */
-export const ON_POS_STATES: readonly OrderStatus[] = [
-  'ACCEPTED',
-  'PAYMENT_SUBMITTED',
+/**
+ * States an operator has to look at: the admin API, the CLI, the /metrics gauge and replay all
+ * use this one list (a replay is how an operator resolves them).
+ */
+export const ATTENTION_STATUSES = [
+  'NEEDS_ATTENTION',
+  'FAILED',
   'PAYMENT_FAILED',
-  'PAID',
-  'READY_FOR_PICKUP',
-  'CLOSED',
-];
+] as const satisfies readonly OrderStatus[];
 
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
   if (from === to) return false;
@@ -61,8 +61,4 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
 /** Statuses from which a transition to `to` is allowed: the guard of the UPDATE. */
 export function allowedSources(to: OrderStatus): OrderStatus[] {
   return (Object.keys(RANK) as OrderStatus[]).filter((from) => canTransition(from, to));
-}
-
-export function isFinal(status: OrderStatus): boolean {
-  return FINAL_STATES.includes(status);
 }

@@ -34,6 +34,10 @@ export interface TransitionResult {
   eventId: bigint;
   /** The callback delivery written with the move, when the vendor has a callback URL (the dispatcher sends it). */
   callbackDeliveryId: string | null;
+  /** For the vendor's integration log (order-log.ts), at no extra query. */
+  vendorId: string;
+  /** The vendor's own reference when it sent one, else ours. */
+  displayReference: string;
 }
 
 /**
@@ -61,7 +65,7 @@ const TRANSITION = prepared(
        FROM current
       WHERE o.id = current.id
         AND current.status::text = ANY($3::text[])
-     RETURNING o.id, current.status AS from_status, current.callback_url
+     RETURNING o.id, o.vendor_id, o.reference, o.caller_reference, current.status AS from_status, current.callback_url
    ), event AS (
      INSERT INTO order_events (order_id, from_status, to_status, source, reason, data)
      SELECT id, from_status, $2::"OrderStatus", $4::text, $5::text, $11::jsonb
@@ -74,7 +78,8 @@ const TRANSITION = prepared(
       WHERE moved.callback_url IS NOT NULL
      RETURNING id
    )
-   SELECT moved.from_status, event.id AS event_id, (SELECT id FROM callback) AS callback_id
+   SELECT moved.from_status, moved.vendor_id, moved.reference, moved.caller_reference,
+          event.id AS event_id, (SELECT id FROM callback) AS callback_id
      FROM moved JOIN event ON event.order_id = moved.id`,
 );
 
@@ -86,24 +91,34 @@ export async function transitionOrder(
   const sources = allowedSources(request.to);
   if (sources.length === 0) return null;
   const set = request.set ?? {};
-  const rows = await runPrepared<{ from_status: OrderStatus; event_id: string; callback_id: string | null }>(
-    poolOf(prisma),
-    TRANSITION,
-    [
-      request.orderId,
-      request.to,
-      sources,
-      request.source,
-      request.reason ?? null,
-      set.failureReason ?? null,
-      set.submittedAt ?? null,
-      set.paymentSubmittedAt ?? null,
-      set.paidAt ?? null,
-      set.accountIdentifier ?? null,
-      request.data === undefined ? null : JSON.stringify(request.data),
-    ],
-  );
+  const rows = await runPrepared<{
+    from_status: OrderStatus;
+    vendor_id: string;
+    reference: string;
+    caller_reference: string | null;
+    event_id: string;
+    callback_id: string | null;
+  }>(poolOf(prisma), TRANSITION, [
+    request.orderId,
+    request.to,
+    sources,
+    request.source,
+    request.reason ?? null,
+    set.failureReason ?? null,
+    set.submittedAt ?? null,
+    set.paymentSubmittedAt ?? null,
+    set.paidAt ?? null,
+    set.accountIdentifier ?? null,
+    request.data === undefined ? null : JSON.stringify(request.data),
+  ]);
   const row = rows[0];
   if (!row) return null;
-  return { from: row.from_status, to: request.to, eventId: BigInt(row.event_id), callbackDeliveryId: row.callback_id };
+  return {
+    from: row.from_status,
+    to: request.to,
+    eventId: BigInt(row.event_id),
+    callbackDeliveryId: row.callback_id,
+    vendorId: row.vendor_id,
+    displayReference: row.caller_reference ?? row.reference,
+  };
 }

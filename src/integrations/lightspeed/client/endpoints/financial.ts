@@ -107,6 +107,10 @@ export function financialApi(call: Call) {
           query: { externalReferenceId },
         });
       } catch (err) {
+        // The spec documents only 200 (the receipt). A 404 is not documented; read it as "no
+        // receipt for this reference (yet)", the one answer that cannot do harm: callers treat
+        // null as "not found as a sale", never as a failure (the reconciler then asks for the
+        // account, or flags the order for an operator; it never re-sends). Anything else throws.
         if (err instanceof KSeriesApiError && err.kind === 'http' && err.status === 404) return null;
         throw err;
       }

@@ -73,6 +73,28 @@ export function itemsApi(call: Call) {
         query: { page: q.page, size: q.size, sort: q.sort },
       }),
 
+    /**
+     * Every rich item, page by page. The spec's list answer carries only a `self` link: no page
+     * count, no next link. So a full page means "ask for the next one" and a short (or empty) page
+     * ends the list; `maxPages` bounds a peer that keeps answering full pages.
+     */
+    async *iterateRichItems(
+      connectionId: string,
+      businessId: IdInput,
+      q: { size?: number; maxPages?: number; sort?: readonly string[] } = {},
+    ) {
+      const size = q.size ?? 1000;
+      const maxPages = q.maxPages ?? 1000;
+      for (let page = 0; page < maxPages; page++) {
+        const result = await call(connectionId, E.richList, {
+          path: `/i/richItem/${seg(businessId)}`,
+          query: { page, size, sort: q.sort },
+        });
+        yield result.items;
+        if (result.items.length < size) return;
+      }
+    },
+
     getRichItem: (connectionId: string, businessId: IdInput, sku: string) =>
       call(connectionId, E.richGet, { path: `/i/richItem/${seg(businessId)}/${seg(sku)}` }),
 

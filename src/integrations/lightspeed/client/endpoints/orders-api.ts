@@ -156,7 +156,10 @@ export function ordersApi(call: Call) {
         body: { skus },
       }),
 
-    /** Every restriction for any number of SKUs: chunks of 50, every page. */
+    /**
+     * Every restriction among any number of SKUs: chunks of 50, every page. K-Series lists only
+     * restricted SKUs (with the count left); a SKU missing from the answer is available.
+     */
     async getAllItemAvailability(connectionId: string, businessLocationId: IdInput, skus: readonly string[]) {
       const unique = [...new Set(skus)];
       const out: z.infer<typeof s.restrictedItemPage>['data'] = [];
@@ -168,8 +171,10 @@ export function ordersApi(call: Call) {
             size: AVAILABILITY_PAGE_SIZE,
           });
           out.push(...res.data);
-          const totalPages = res.metadata?.totalPages ?? 1;
-          if (page + 1 >= totalPages || res.data.length === 0) break;
+          // Only restricted SKUs are listed, so a page may legitimately hold fewer than asked:
+          // totalPages decides; without it, an empty page ends the list.
+          const totalPages = res.metadata?.totalPages;
+          if (totalPages === undefined ? res.data.length === 0 : page + 1 >= totalPages) break;
         }
       }
       return out;

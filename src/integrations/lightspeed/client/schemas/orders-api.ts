@@ -83,7 +83,8 @@ export const readiness = z.looseObject({
   status: z.enum(['READY', 'NOT_READY']),
   lastUpdatedAt: timestamp.optional(),
   onlineOrderingApiConfiguration: z
-    .looseObject({ enabled: z.boolean().optional(), orderProfileId: id.optional(), staffId: id.optional() })
+    // null while the location is NOT_READY (the spec's own notification example).
+    .looseObject({ enabled: z.boolean().optional(), orderProfileId: id.nullish(), staffId: id.nullish() })
     .optional(),
   posStatus: z
     .looseObject({
@@ -267,7 +268,8 @@ export const payRequest = z.object({
   thirdPartyPaymentReference: z.string().min(1).max(50),
   endpointId: z.string().min(1),
   businessLocationId: idInput,
-  taskTtlInMs: z.number().int().positive().optional(),
+  // The spec: "The minimum value is 60000ms (1 minute)" (int32); refused here, before sending.
+  taskTtlInMs: z.number().int().min(60_000).max(2_147_483_647).optional(),
   staffId: idInput.optional(),
   deviceId: idInput.optional(),
   paymentMethod: z.string().optional(),

@@ -1,6 +1,6 @@
 // POST /webhook/lightspeed: authenticate, store the raw event durably, acknowledge, and leave
 // the processing to the process-webhook job. Storing comes before the 2xx: an acknowledged
-// event is never lost (see ./ingest.ts for batching and enqueueing).
+// event is never lost (see ./store-events.ts for batching and enqueueing).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { sha256Hex } from '../lib/canonical-json.js';
@@ -8,7 +8,7 @@ import { UnauthorizedError } from '../lib/errors.js';
 import { errorResponses } from '../routes/schemas.js';
 import { classifyWebhook } from './classify.js';
 import { configuredPairs, matchesBasic, parseBasic } from './credentials.js';
-import { createWebhookIngest } from './ingest.js';
+import { createWebhookIngest } from './store-events.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

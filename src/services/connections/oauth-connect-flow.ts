@@ -2,15 +2,19 @@
 // start(): PKCE pair, signed state, verifier cached in Redis under the nonce for 10 minutes.
 // complete(): the callback: state signature (constant time) and age, single use (GETDEL),
 // browser binding for back-office connects, then the code exchange and the connection set-up
-// (./connection-setup.ts). Every refusal has a merchant-readable message and a log entry.
+// (./establish-connection.ts). Every refusal has a merchant-readable message and a log entry.
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config.js';
 import type { PrismaClient } from '../../db/prisma.js';
 import { BadRequestError } from '../../lib/errors.js';
-import type { IntegrationLog } from '../../services/integration-log.js';
-import type { ConnectionSetup } from './connection-setup.js';
-import type { EnvironmentName } from './environments.js';
-import { createPkcePair, TokenEndpointError, type LightspeedOAuth } from './oauth-client.js';
+import type { IntegrationLog } from '../integration-log.js';
+import type { ConnectionSetup } from './establish-connection.js';
+import type { EnvironmentName } from '../../integrations/lightspeed/environments.js';
+import {
+  createPkcePair,
+  TokenEndpointError,
+  type LightspeedOAuth,
+} from '../../integrations/lightspeed/oauth-client.js';
 import {
   newNonce,
   OAuthStateError,
@@ -18,7 +22,7 @@ import {
   STATE_MAX_AGE_MS,
   verifyState,
   type StatePayload,
-} from './oauth-state.js';
+} from '../../integrations/lightspeed/oauth-state.js';
 import type { Log } from './token-manager.js';
 
 export type ConnectOrigin = 'backoffice' | 'api';

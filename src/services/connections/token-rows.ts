@@ -3,10 +3,10 @@
 // locking: that is the token manager's job.
 import { Counter, type Registry } from 'prom-client';
 import type { PrismaClient } from '../../db/prisma.js';
-import type { IntegrationLog } from '../../services/integration-log.js';
-import { ConnectionUnavailableError } from './access-token-provider.js';
-import type { TokenEndpointError, TokenSet } from './oauth-client.js';
-import type { TokenCipher } from './token-crypto.js';
+import type { IntegrationLog } from '../integration-log.js';
+import { ConnectionUnavailableError } from '../../integrations/lightspeed/access-token-provider.js';
+import type { TokenEndpointError, TokenSet } from '../../integrations/lightspeed/oauth-client.js';
+import type { TokenCipher } from '../../integrations/lightspeed/token-crypto.js';
 
 export const RECONNECT_REQUIRED_MESSAGE =
   'Lightspeed no longer accepts this connection (invalid_grant). Reconnect with Lightspeed.';

@@ -6,12 +6,12 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config.js';
 import type { PrismaClient } from '../../db/prisma.js';
 import { Prisma } from '../../generated/prisma/client.js';
-import type { IntegrationLog } from '../../services/integration-log.js';
-import type { BusinessSummary, ConnectCalls, WebhookEndpointRegistration } from './connect-calls.js';
-import { toDbEnvironment, type EnvironmentName } from './environments.js';
-import type { TokenSet } from './oauth-client.js';
-import type { TokenCipher } from './token-crypto.js';
-import { webhookUrl } from '../../webhooks/credentials.js';
+import type { IntegrationLog } from '../integration-log.js';
+import type { BusinessSummary, ConnectCalls, WebhookEndpointRegistration } from './kseries-calls.js';
+import { toDbEnvironment, type EnvironmentName } from '../../integrations/lightspeed/environments.js';
+import type { TokenSet } from '../../integrations/lightspeed/oauth-client.js';
+import type { TokenCipher } from '../../integrations/lightspeed/token-crypto.js';
+import { webhookUrl } from './webhook-url.js';
 import type { Log, TokenManager } from './token-manager.js';
 
 export interface ConnectionSetupDeps {

@@ -6,8 +6,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { poolOf, type PrismaClient } from '../db/prisma.js';
 import { prepared, runPrepared } from '../db/sql.js';
-import type { QueueProducers } from '../jobs/producers.js';
-import { WEBHOOK_BATCH_MAX } from '../jobs/queues.js';
+import type { QueueProducers } from '../queues/producers.js';
+import { WEBHOOK_BATCH_MAX } from '../queues/definitions.js';
 import { createBatcher } from '../lib/batcher.js';
 import type { WebhookKind } from './classify.js';
 

@@ -1,5 +1,5 @@
 // Typed queue registry: every queue's name, payload schema and job options live in
-// ./queues.ts, shared by producers (API) and consumers (worker). Job data carries ids only,
+// ./definitions.ts, shared by producers (API) and consumers (worker). Job data carries ids only,
 // never tokens or secrets; payloads are validated on both sides.
 import { Queue, Worker, type ConnectionOptions, type Job, type JobsOptions, type Processor } from 'bullmq';
 import type { z } from 'zod';

@@ -4,15 +4,18 @@
 // linked only at connect, so a location mapped later needs its link made here.
 // Used by `cli webhooks reregister`.
 import type { PrismaClient } from '../../db/prisma.js';
-import type { IntegrationLog } from '../../services/integration-log.js';
-import { ConnectionUnavailableError } from './access-token-provider.js';
-import { KSeriesApiError, type KSeriesClient } from './client/index.js';
-import { webhookRegistration, type ConnectionSetupDeps } from './connection-setup.js';
+import type { IntegrationLog } from '../integration-log.js';
+import { ConnectionUnavailableError } from '../../integrations/lightspeed/access-token-provider.js';
+import { KSeriesApiError, type KSeriesClient } from '../../integrations/lightspeed/client/index.js';
+import { webhookRegistration, type ConnectionSetupDeps } from './establish-connection.js';
 import type { Log } from './token-manager.js';
 
 export interface WebhookReregistrationDeps {
   prisma: PrismaClient;
-  kseries: Pick<KSeriesClient, 'updateWebhookEndpoint' | 'createWebhookEndpoint' | 'linkWebhookLocation'>;
+  kseries: Pick<
+    KSeriesClient,
+    'getWebhookEndpoint' | 'updateWebhookEndpoint' | 'createWebhookEndpoint' | 'linkWebhookLocation'
+  >;
   integrationLog: IntegrationLog;
   config: ConnectionSetupDeps['config'];
   log: Log;
@@ -52,29 +55,36 @@ const isHttp = (err: unknown, status: number) =>
 export function createWebhookReregistration(deps: WebhookReregistrationDeps) {
   const { prisma, kseries, log } = deps;
 
-  /** POST replaces the whole registration (omitted flags reset), so the full body goes every time. */
+  /**
+   * Update when Lightspeed has the endpoint, create when it does not. The spec documents 200/400
+   * for both PUT (create) and POST (update) and nothing else: no 404 for updating a missing
+   * endpoint, no 409 for creating an existing one. Only GET documents 404 ("not found"), so ask
+   * first and never infer existence from an undocumented error. POST replaces the whole
+   * registration (omitted flags reset), so the full body goes every time.
+   */
   async function writeEndpoint(connectionId: string, endpointId: string): Promise<'updated' | 'created'> {
     const body = webhookRegistration(deps.config, endpointId);
+    let exists = true;
     try {
-      await kseries.updateWebhookEndpoint(connectionId, body);
-      return 'updated';
+      await kseries.getWebhookEndpoint(connectionId, endpointId);
     } catch (err) {
       if (!isHttp(err, 404)) throw err;
+      exists = false;
+    }
+    if (exists) {
+      await kseries.updateWebhookEndpoint(connectionId, body);
+      return 'updated';
     }
     // Gone at Lightspeed (deleted there): the same id keeps our stored id and the URL's fallback
     // credential valid.
-    try {
-      await kseries.createWebhookEndpoint(connectionId, body);
-      return 'created';
-    } catch (err) {
-      // It exists after all (another run, or a retried create whose first answer was lost).
-      if (!isHttp(err, 409)) throw err;
-      await kseries.updateWebhookEndpoint(connectionId, body);
-      return 'updated';
-    }
+    await kseries.createWebhookEndpoint(connectionId, body);
+    return 'created';
   }
 
-  /** Links every mapped location; a repeated link is answered 200 (409 is taken as linked too). */
+  /**
+   * Links every mapped location; the spec documents 200 (also for a repeated link) and 404. A 409
+   * is not documented: tolerated as "already linked" should it ever come, never relied on.
+   */
   async function linkLocations(connectionId: string, endpointId: string, ids: bigint[]) {
     let linked = 0;
     const failures: string[] = [];

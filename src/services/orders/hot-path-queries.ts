@@ -37,7 +37,7 @@ const OUTCOME_COLUMNS = `o.id, o.vendor_id, o.status, o.account_identifier, o.pa
 const BY_REFERENCE = prepared('order_by_reference', `SELECT ${OUTCOME_COLUMNS} FROM orders o WHERE o.reference = $1`);
 
 // PAYMENT notifications carry our payment reference; older ones may carry the order's. A
-// reference a payment replay superseded matches no order any more (see outcomes.ts).
+// reference a payment replay superseded matches no order any more (see apply-notifications.ts).
 const BY_PAYMENT_REFERENCE = prepared(
   'order_by_payment_reference',
   `SELECT ${OUTCOME_COLUMNS} FROM orders o
@@ -60,7 +60,8 @@ const FOR_DELIVERY = prepared(
 // Accepting an order: the vendor's location (mapped or not) and its connection status, at once.
 const ACCEPTANCE_CHECKS = prepared(
   'order_acceptance_checks',
-  `SELECT l.id, l.business_location_id IS NOT NULL AS mapped, c.status AS connection_status
+  `SELECT l.id, l.business_location_id IS NOT NULL AS mapped, c.status AS connection_status,
+          l.default_order_profile
      FROM locations l LEFT JOIN lightspeed_connections c ON c.vendor_id = l.vendor_id
     WHERE l.id = $1::uuid AND l.vendor_id = $2::uuid`,
 );
@@ -154,12 +155,20 @@ export function createOrderStore(prisma: PrismaClient) {
     },
 
     async acceptanceChecks(vendorId: string, locationId: string) {
-      const [row] = await runPrepared<{ id: string; mapped: boolean; connection_status: ConnectionStatus | null }>(
-        pool,
-        ACCEPTANCE_CHECKS,
-        [locationId, vendorId],
-      );
-      return row ? { id: row.id, mapped: row.mapped, connectionStatus: row.connection_status } : null;
+      const [row] = await runPrepared<{
+        id: string;
+        mapped: boolean;
+        connection_status: ConnectionStatus | null;
+        default_order_profile: string | null;
+      }>(pool, ACCEPTANCE_CHECKS, [locationId, vendorId]);
+      return row
+        ? {
+            id: row.id,
+            mapped: row.mapped,
+            connectionStatus: row.connection_status,
+            defaultOrderProfile: row.default_order_profile,
+          }
+        : null;
     },
 
     /** Keeps K-Series' account id when the status cannot move (a late SUCCESS). */

@@ -1,8 +1,15 @@
 // The few K-Series calls connect, test and disconnect need — read the business, create / delete
 // our webhook endpoint, link business locations to it — as a small interface over the typed
 // client (./client/), so the connection code (and its tests) depend on just these four calls.
-import { ConnectionUnavailableError, type AccessTokenProvider } from './access-token-provider.js';
-import { KSeriesApiError, type KSeriesClient, type WebhookEndpointRequest } from './client/index.js';
+import {
+  ConnectionUnavailableError,
+  type AccessTokenProvider,
+} from '../../integrations/lightspeed/access-token-provider.js';
+import {
+  KSeriesApiError,
+  type KSeriesClient,
+  type WebhookEndpointRequest,
+} from '../../integrations/lightspeed/client/index.js';
 
 export interface BusinessSummary {
   id: number;

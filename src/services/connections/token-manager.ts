@@ -9,26 +9,26 @@
 //   connection becomes DISCONNECTED (reconnect required) with an integration log entry.
 // - Network errors / 5xx: the old tokens are kept; the old access token is used while it is
 //   still valid; the refresh is retried (a few quick attempts, then again after a back-off).
-// Row reads and writes are in ./token-store.ts.
+// Row reads and writes are in ./token-rows.ts.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Config } from '../../config.js';
 import type { PrismaClient } from '../../db/prisma.js';
 import { UpstreamError } from '../../lib/errors.js';
-import type { IntegrationLog } from '../../services/integration-log.js';
+import type { IntegrationLog } from '../integration-log.js';
 import {
   ConnectionUnavailableError,
   type AccessTokenProvider,
   type ConnectionAccess,
-} from './access-token-provider.js';
-import { environmentUrls, fromDbEnvironment } from './environments.js';
-import { TokenEndpointError, type LightspeedOAuth, type TokenSet } from './oauth-client.js';
-import { tryAcquireLock } from './redis-lock.js';
-import type { TokenCipher } from './token-crypto.js';
-import { createTokenStore, refreshCounter, type UsableRow } from './token-store.js';
+} from '../../integrations/lightspeed/access-token-provider.js';
+import { environmentUrls, fromDbEnvironment } from '../../integrations/lightspeed/environments.js';
+import { TokenEndpointError, type LightspeedOAuth, type TokenSet } from '../../integrations/lightspeed/oauth-client.js';
+import { tryAcquireLock } from '../../lib/redis-lock.js';
+import type { TokenCipher } from '../../integrations/lightspeed/token-crypto.js';
+import { createTokenStore, refreshCounter, type UsableRow } from './token-rows.js';
 
-export { RECONNECT_REQUIRED_MESSAGE } from './token-store.js';
+export { RECONNECT_REQUIRED_MESSAGE } from './token-rows.js';
 
 export type Log = Pick<FastifyBaseLogger, 'debug' | 'info' | 'warn' | 'error'>;
 

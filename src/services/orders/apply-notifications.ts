@@ -3,10 +3,12 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../../db/prisma.js';
 import type { OrderStatus } from '../../generated/prisma/enums.js';
-import type { QueueProducers } from '../../jobs/producers.js';
+import type { QueueProducers } from '../../queues/producers.js';
+import { createIntegrationLog } from '../integration-log.js';
 import { enqueuePayment } from './enqueue.js';
+import { orderLogEntry, recordOrderLog } from './order-log.js';
 import { attemptOfReference } from './references.js';
-import { createOrderStore, type OrderOutcomeView } from './store.js';
+import { createOrderStore, type OrderOutcomeView } from './hot-path-queries.js';
 import { transitionOrder, type OrderEventSource, type TransitionColumns } from './transitions.js';
 
 export interface OutcomeDeps {
@@ -37,6 +39,7 @@ const NO_PAYMENT_STATES: readonly OrderStatus[] = ['FAILED', 'CANCELLED', 'ABAND
 export function createOutcomeHandlers(deps: OutcomeDeps) {
   const { prisma, queues, log } = deps;
   const store = createOrderStore(prisma);
+  const integrationLog = createIntegrationLog({ prisma });
 
   /**
    * Starts the payment once the POS has the order, whatever order events arrived in. `order` may
@@ -62,6 +65,13 @@ export function createOutcomeHandlers(deps: OutcomeDeps) {
   ) {
     const result = await transitionOrder(prisma, { orderId, to, source, reason, set });
     if (result?.callbackDeliveryId) deps.wakeCallbacks?.();
+    const entry = result && orderLogEntry({ orderId, reference: result.displayReference, to, source, reason });
+    if (result && entry) {
+      // The transition is committed: a log that cannot be written must not fail (and retry) the job.
+      await recordOrderLog({ prisma, integrationLog }, result.vendorId, entry).catch((err: unknown) =>
+        log.warn({ err, orderId, event: entry.event }, 'integration log write failed'),
+      );
+    }
     return result;
   }
 

@@ -4,11 +4,11 @@
 // however many events it holds. Safe to run twice: order and payment handlers are idempotent,
 // and only events still RECEIVED are loaded or written.
 import type { FastifyBaseLogger } from 'fastify';
-import { poolOf, type PrismaClient } from '../db/prisma.js';
-import { prepared, runPrepared } from '../db/sql.js';
-import type { OutcomeHandlers, OutcomeResult } from '../services/orders/outcomes.js';
-import type { OrderOutcomeView } from '../services/orders/store.js';
-import type { WebhookKind } from './classify.js';
+import { poolOf, type PrismaClient } from '../../db/prisma.js';
+import { prepared, runPrepared } from '../../db/sql.js';
+import type { OutcomeHandlers, OutcomeResult } from '../../services/orders/apply-notifications.js';
+import type { OrderOutcomeView } from '../../services/orders/hot-path-queries.js';
+import type { WebhookKind } from '../../webhooks/classify.js';
 
 export interface WebhookProcessorDeps {
   prisma: PrismaClient;

@@ -4,7 +4,7 @@
 // the row still holding the ciphertexts that were read (and does not bump `version`, which
 // belongs to token rotation), so it never overwrites a concurrent refresh.
 import type { PrismaClient } from '../../db/prisma.js';
-import type { TokenCipher } from './token-crypto.js';
+import type { TokenCipher } from '../../integrations/lightspeed/token-crypto.js';
 
 export async function reencryptStaleTokens(
   deps: { prisma: PrismaClient; cipher: TokenCipher },

@@ -1,15 +1,19 @@
 // The Lightspeed pieces every process needs, built once from config: OAuth client, token
 // cipher, integration log, token manager and the typed K-Series client. The API wraps them in
-// a Fastify plugin (./plugin.ts); the worker runtime uses them directly.
+// a Fastify plugin (src/plugins/lightspeed.ts); the worker runtime uses them directly.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Config } from '../../config.js';
 import type { PrismaClient } from '../../db/prisma.js';
-import { createIntegrationLog, type IntegrationLog } from '../../services/integration-log.js';
-import { createKSeriesClient, kseriesClientSettings, type KSeriesClient } from './client/index.js';
-import { createLightspeedOAuth, type LightspeedOAuth } from './oauth-client.js';
-import { tokenCipherFromConfig, type TokenCipher } from './token-crypto.js';
+import { createIntegrationLog, type IntegrationLog } from '../integration-log.js';
+import {
+  createKSeriesClient,
+  kseriesClientSettings,
+  type KSeriesClient,
+} from '../../integrations/lightspeed/client/index.js';
+import { createLightspeedOAuth, type LightspeedOAuth } from '../../integrations/lightspeed/oauth-client.js';
+import { tokenCipherFromConfig, type TokenCipher } from '../../integrations/lightspeed/token-crypto.js';
 import { createTokenManager, type TokenManager } from './token-manager.js';
 
 export interface LightspeedCore {

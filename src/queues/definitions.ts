@@ -2,7 +2,7 @@
 // the worker entry (src/worker.ts) pairs each with its processor from ./processors/.
 // Job data carries ids only: the worker reads the rest (and any credential) itself.
 import { z } from 'zod';
-import { defineQueue, type QueueDefinition } from './registry.js';
+import { defineQueue, type QueueDefinition } from './typed-queue.js';
 
 const uuid = z.uuid();
 /** The most webhook events one process-webhook job carries. */

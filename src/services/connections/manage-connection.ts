@@ -2,10 +2,10 @@
 // K-Series call), the connected business's locations, disconnect, and the returnTo allow-list.
 import type { PrismaClient } from '../../db/prisma.js';
 import { BadRequestError, ConflictError, UpstreamError } from '../../lib/errors.js';
-import type { IntegrationLog } from '../../services/integration-log.js';
-import { ConnectionUnavailableError } from './access-token-provider.js';
-import type { BusinessSummary, ConnectCalls } from './connect-calls.js';
-import { fromDbEnvironment, type EnvironmentName } from './environments.js';
+import type { IntegrationLog } from '../integration-log.js';
+import { ConnectionUnavailableError } from '../../integrations/lightspeed/access-token-provider.js';
+import type { BusinessSummary, ConnectCalls } from './kseries-calls.js';
+import { fromDbEnvironment, type EnvironmentName } from '../../integrations/lightspeed/environments.js';
 import type { Log, TokenManager } from './token-manager.js';
 
 export const DISCONNECT_CONFIRMATION = 'Lightspeed';

@@ -1,8 +1,8 @@
-// The producer side of every queue in ./queues.ts, for the API and for processors that
+// The producer side of every queue in ./definitions.ts, for the API and for processors that
 // enqueue follow-up work.
-import type { QueueSettings } from './registry.js';
-import { TypedQueue } from './registry.js';
-import { QUEUES, type Queues } from './queues.js';
+import type { QueueSettings } from './typed-queue.js';
+import { TypedQueue } from './typed-queue.js';
+import { QUEUES, type Queues } from './definitions.js';
 
 export type QueueProducers = { [K in keyof Queues]: TypedQueue<Queues[K]> } & { close(): Promise<void> };
 
