@@ -129,6 +129,17 @@ describe('architecture of src/', () => {
     expect(crossings).toEqual([]);
   });
 
+  it('keeps the K-Series adapter self-contained: it imports only itself and lib (config comes in as its own interfaces)', () => {
+    const outside = [...graph].flatMap(([file, targets]) =>
+      file.startsWith('integrations/lightspeed/')
+        ? targets
+            .filter((t) => !t.startsWith('integrations/lightspeed/') && !t.startsWith('lib/'))
+            .map((t) => `${file} -> ${t}`)
+        : [],
+    );
+    expect(outside).toEqual([]);
+  });
+
   it('has no import circles beyond the known, documented ones', () => {
     const key = (circle: string[]) => circle.join(' <-> ');
     const found = circles().map(key).sort();

@@ -10,6 +10,7 @@
 import { UnrecoverableError, type Job, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { reportOnceQuiet } from '../lib/error-log.js';
 import type { QueueProducers } from '../queues/producers.js';
 import { TypedQueue, type QueueDefinition } from '../queues/typed-queue.js';
 
@@ -188,7 +189,8 @@ export function recordJobOutcomes(deps: {
 }): OutcomeRecorder {
   const hash = outcomesKey(deps.redisKey);
   let pending = new Map<string, number>();
-  let lastError = '';
+  // Redis is away: report once per distinct error (and again after a success).
+  const onError = reportOnceQuiet(deps.onError);
   const count = (queue: string, outcome: JobOutcome) => {
     const field = `${queue}|${outcome}`;
     pending.set(field, (pending.get(field) ?? 0) + 1);
@@ -211,13 +213,11 @@ export function recordJobOutcomes(deps: {
     for (const [field, n] of batch) multi.hincrby(hash, field, n);
     try {
       await multi.exec();
-      lastError = '';
+      onError.reset();
     } catch (err) {
-      // Redis is away: keep the counts for the next flush; report once per distinct error.
+      // Redis is away: keep the counts for the next flush.
       for (const [field, n] of batch) pending.set(field, (pending.get(field) ?? 0) + n);
-      const error = err instanceof Error ? err : new Error(String(err));
-      if (error.message !== lastError) deps.onError(error);
-      lastError = error.message;
+      onError(err instanceof Error ? err : new Error(String(err)));
     }
   }
 

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import { repeatQuietErrorLog } from '../lib/error-log.js';
 import { createProducers, queueSettings, type QueueProducers } from '../queues/producers.js';
 
 declare module 'fastify' {
@@ -9,11 +10,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    let lastError = '';
-    const queues = createProducers(queueSettings(app.config), (err) => {
-      if (err.message !== lastError) app.log.error({ err }, 'queue connection error');
-      lastError = err.message;
-    });
+    const queues = createProducers(queueSettings(app.config), repeatQuietErrorLog(app.log, 'queue connection error'));
     app.decorate('queues', queues);
     app.addHook('onClose', async () => {
       await queues.close();

@@ -13,6 +13,7 @@ import fp from 'fastify-plugin';
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Config } from '../config.js';
+import { reportOnceQuiet } from '../lib/error-log.js';
 import { AppError } from '../lib/errors.js';
 import { closeRedis, createRedis } from '../lib/redis.js';
 
@@ -142,15 +143,11 @@ export default fp(
       enableOfflineQueue: false,
       commandTimeout: 500,
     });
-    let lastError = '';
-    redis.on('error', (err) => {
-      if (err.message !== lastError)
-        app.log.warn({ err }, 'rate limiting unavailable (Redis); requests pass unlimited');
-      lastError = err.message;
-    });
-    redis.on('ready', () => {
-      lastError = '';
-    });
+    const onError = reportOnceQuiet((err) =>
+      app.log.warn({ err }, 'rate limiting unavailable (Redis); requests pass unlimited'),
+    );
+    redis.on('error', onError);
+    redis.on('ready', () => onError.reset());
     app.addHook('onClose', async () => closeRedis(redis));
 
     const windowMs = config.RATE_LIMIT_WINDOW_SECONDS * 1000;

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
+import { repeatQuietErrorLog } from '../lib/error-log.js';
 import { closeRedis, createRedis, redisKey } from '../lib/redis.js';
 
 declare module 'fastify' {
@@ -18,15 +19,10 @@ export interface RedisPluginOptions {
 export default fp<RedisPluginOptions>(
   async (app, opts) => {
     const redis = createRedis(opts.url);
-    // Without a listener ioredis prints every reconnect failure; log once per state change.
-    let lastError = '';
-    redis.on('error', (err) => {
-      if (err.message !== lastError) app.log.error({ err }, 'redis connection error');
-      lastError = err.message;
-    });
-    redis.on('ready', () => {
-      lastError = '';
-    });
+    // Without a listener ioredis prints every reconnect failure; log once per outage.
+    const onError = repeatQuietErrorLog(app.log, 'redis connection error');
+    redis.on('error', onError);
+    redis.on('ready', () => onError.reset());
     app.decorate('redis', redis);
     app.decorate('redisKey', (...parts: string[]) => redisKey(opts.prefix, ...parts));
     app.addHook('onClose', async () => {

@@ -1,4 +1,5 @@
-// Every queue of the service, in one place. Producers import the definition to enqueue;
+// Every queue of the service, in one place: name, payload schema, job options and job ids.
+// Producers import the definition to enqueue;
 // the worker entry (src/worker.ts) pairs each with its processor from ./processors/.
 // Job data carries ids only: the worker reads the rest (and any credential) itself.
 import { z } from 'zod';
@@ -42,6 +43,16 @@ export const QUEUES = {
     payload: z.object({ orderId: uuid }),
     jobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, ...keepFinished },
     concurrency: 10,
+  }),
+  /**
+   * POSTs one item-availability change (a stored ITEM webhook event) to the vendor owning one
+   * mapped location, signed like order callbacks.
+   */
+  availabilityCallback: defineQueue({
+    name: 'vendor-availability-callback',
+    payload: z.object({ eventId: uuid, locationId: uuid }),
+    jobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 2_000 }, ...keepFinished },
+    concurrency: 20,
   }),
   /** Periodic: re-enqueues outbox rows whose job went missing, and times orders out. */
   orderSweeper: defineQueue({
@@ -98,4 +109,27 @@ export const QUEUES = {
 } satisfies Record<string, QueueDefinition>;
 
 export type Queues = typeof QUEUES;
-export type QueueKey = keyof Queues;
+
+/**
+ * Job ids, for producers and the sweeper alike. BullMQ ignores an add whose id still exists,
+ * which makes each enqueue idempotent within the id's scope.
+ */
+export const JOB_IDS = {
+  /** One push per order attempt. */
+  pushOrder: (orderId: string, attempt: number) => `push-${orderId}-${attempt}`,
+  /**
+   * One apply-payment job per payment reference. A payment replay needs an id of its own: the
+   * failed job of the refused payment is kept for 7 days. The first payment keeps the plain
+   * `pay-<orderId>`, the id jobs had before payment replays existed, so a deploy does not queue
+   * a second job beside one already waiting.
+   */
+  applyPayment: (orderId: string, paymentAttempt: number) =>
+    paymentAttempt <= 1 ? `pay-${orderId}` : `pay-${orderId}-${paymentAttempt}`,
+  /** One reconcile per order per outcome-timeout window. */
+  reconcileOrder: (orderId: string, window: number) => `reconcile-${orderId}-${window}`,
+  /** A stored batch is named by its first event. */
+  processWebhook: (firstEventId: string) => `wh-${firstEventId}`,
+  /** What the sweeper re-enqueues, once per minute at most. */
+  sweptWebhooks: (minute: number, firstEventId: string) => `wh-sweep-${minute}-${firstEventId}`,
+  lightspeedTokenRefresh: (connectionId: string, tick: number) => `token-refresh-${connectionId}-${tick}`,
+} as const;

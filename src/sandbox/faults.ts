@@ -3,7 +3,7 @@
 // faults (drop, duplicate, reorder, delay) consumed by the webhook sender.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SandboxContext } from './context.js';
-import { pathOf, springBody } from './errors.js';
+import { apiSubExceptionBody, pathOf, springBody } from './errors.js';
 import { sleep } from './util.js';
 
 export interface HttpFault {
@@ -147,7 +147,10 @@ function faultBody(request: FastifyRequest, fault: HttpFault, now: number) {
       : status === 503
         ? 'Service temporarily unavailable'
         : 'Sandbox fault injected';
-  return springBody(status, message, pathOf(request.url), now);
+  const path = pathOf(request.url);
+  // The menu loads document their 503 in the apiSubExceptions shape (status as a string), not Spring's.
+  if (/^\/o\/op\/[12]\/menu\/load\//.test(path)) return apiSubExceptionBody(status, message, now);
+  return springBody(status, message, path, now);
 }
 
 function sendFault(reply: FastifyReply, fault: HttpFault, now: number): FastifyReply {

@@ -98,6 +98,7 @@ export function buildServices(deps: ServiceDeps) {
       }),
     }),
   );
+  const orderViews = lazy(() => createOrderViews({ prisma }));
   const notifications = lazy(() =>
     createOutcomeHandlers({
       prisma,
@@ -121,7 +122,6 @@ export function buildServices(deps: ServiceDeps) {
   const financial = lazy(() => createFinancialService({ prisma, queues }));
   const locations = lazy(() => createLocationService({ prisma }));
   const vendors = lazy(() => createVendorService({ prisma }));
-  const orderViews = lazy(() => createOrderViews({ prisma }));
   const callbacks = lazy(() => createCallbackService({ prisma, sealer: cipherSealer(core().cipher) }));
   const health = lazy(() => createHealthService({ prisma, redis }));
 

@@ -7,7 +7,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { poolOf, type PrismaClient } from '../db/prisma.js';
 import { prepared, runPrepared } from '../db/sql.js';
 import type { QueueProducers } from '../queues/producers.js';
-import { WEBHOOK_BATCH_MAX } from '../queues/definitions.js';
+import { JOB_IDS, WEBHOOK_BATCH_MAX } from '../queues/definitions.js';
 import { createBatcher } from '../lib/batcher.js';
 import type { WebhookKind } from './classify.js';
 
@@ -78,7 +78,7 @@ export function createWebhookIngest(deps: { prisma: PrismaClient; queues: QueueP
   function enqueue(eventIds: string[]): void {
     if (eventIds.length === 0) return;
     // The first event's id is fresh, so the job id never meets an earlier job's.
-    queues.processWebhook.add({ eventIds }, { jobId: `wh-${eventIds[0]}` }).catch((err: unknown) => {
+    queues.processWebhook.add({ eventIds }, { jobId: JOB_IDS.processWebhook(eventIds[0]!) }).catch((err: unknown) => {
       log.warn({ err, eventIds }, 'webhook stored but not enqueued; the sweeper will');
     });
   }

@@ -17,6 +17,7 @@ import {
   type RunningSandbox,
 } from '../helpers/kseries-sandbox.js';
 import { loadSpecs, type SpecOperation } from '../helpers/kseries-openapi.js';
+import { describeErrors, OpenApiContracts, SPEC_FILES, type SpecName } from '../sandbox/openapi.js';
 
 interface Sent {
   method: string;
@@ -33,6 +34,9 @@ let sandbox: RunningSandbox;
 let redis: Redis;
 let client: KSeriesClient;
 const specs = loadSpecs();
+const contracts = new OpenApiContracts();
+const specName = (file: string) =>
+  (Object.entries(SPEC_FILES) as [SpecName, string][]).find(([, f]) => f === file)?.[0];
 
 /** Records what the client puts on the wire, then sends it. */
 function recordingDispatcher(): Dispatcher {
@@ -210,7 +214,7 @@ async function exerciseEveryEndpoint(): Promise<void> {
 
   const items = await r('items', c.listItems(conn, bl, { offset: 0, amount: 5 }));
   await r('itemsBySku', c.listItems(conn, bl, { sku: SANDBOX_SEED.skus.cola }));
-  await r('item', c.getItem(conn, bl, items[0]!.id));
+  await r('item', c.getItem(conn, bl, items[0]!.id!));
   const sku = `CT-${randomBytes(3).toString('hex').toUpperCase()}`;
   const created = await r(
     'itemCreate',
@@ -225,7 +229,7 @@ async function exerciseEveryEndpoint(): Promise<void> {
   );
   await r(
     'itemUpdate',
-    c.updateItem(conn, created.id, {
+    c.updateItem(conn, created.id!, {
       businessLocationId: bl,
       name: 'Contract lemonade (large)',
       sku,
@@ -275,6 +279,24 @@ describe('client requests against the published OpenAPI', () => {
     expect(problems).toEqual([]);
   });
 
+  it('sends bodies that match the request schema strictly: no field the spec does not declare', () => {
+    const problems: string[] = [];
+    let checked = 0;
+    for (const s of sent) {
+      const op = specs.match(s.method, new URL(s.path, 'http://x').pathname);
+      const name = op && specName(op.file);
+      const schema = name && contracts.requestBodySchema(name, op.method, op.template);
+      if (!op || !name || !schema || s.body === undefined) continue;
+      const validate = contracts.validator(name, `request ${op.id}`, schema);
+      checked++;
+      if (!validate(JSON.parse(s.body))) problems.push(`${op.id}: ${describeErrors(validate)}`);
+    }
+    // Every body the client sent was checked (the spec documents a JSON body for each).
+    expect(checked).toBe(sent.filter((s) => s.body !== undefined).length);
+    expect(checked).toBeGreaterThan(10);
+    expect(problems).toEqual([]);
+  });
+
   it('has a checker that rejects what the OpenAPI forbids (so a pass means something)', () => {
     const local = specs.match('POST', '/o/op/1/order/local');
     expect(local?.id).toBe('POST /o/op/1/order/local');
@@ -296,6 +318,18 @@ describe('client requests against the published OpenAPI', () => {
     ]);
     expect(specs.match('GET', '/i/richItem/1/pictureSpec')?.id).toBe('GET /i/richItem/{businessId}/pictureSpec');
     expect(specs.match('GET', '/o/op/9/nothing')).toBeUndefined();
+    const payBody = contracts.validator(
+      'orders',
+      'request POST /o/op/1/pay',
+      contracts.requestBodySchema('orders', 'POST', '/o/op/1/pay')!,
+    );
+    const pay = { businessLocationId: 1, endpointId: 'e', paymentAmount: 1, thirdPartyPaymentReference: 'r' };
+    expect(payBody(pay)).toBe(true);
+    expect(payBody({ ...pay, tip: 1 })).toBe(false);
+    const availability = specs.match('GET', '/o/op/1/itemAvailability')!;
+    expect(
+      availability.check(new URLSearchParams('businessLocationId=1&skus=A&size=51&colour=red'), undefined),
+    ).toEqual([expect.stringContaining('query parameter "size"=51'), 'query parameter "colour" is not documented']);
   });
 
   it('exercises every operation of the five API files', () => {

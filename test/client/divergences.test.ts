@@ -91,10 +91,18 @@ describe('divergences from the spec, fixed', () => {
     let pages = 0;
     for await (const items of client.iterateRichItems(conn, BUSINESS, { size: 3 })) {
       pages++;
-      paged.push(...items.map((r) => r.sku));
+      paged.push(...items.map((r) => r.sku ?? ''));
     }
     expect(paged.sort()).toEqual([...all].sort());
     expect(pages).toBe(Math.floor(all.length / 3) + 1);
+  });
+
+  it("reads K-Series' message from the financial API's documented 400 (a map of problem objects)", async () => {
+    const err = await client
+      .getFinancials(conn, AMS, { from: '2023-01-01T00:00:00Z', to: '2025-02-01T00:00:00Z' })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'http', status: 400 });
+    expect((err as KSeriesApiError).upstreamMessage).toContain('cannot exceed 365 days');
   });
 
   it('saleByExternalReference: a receipt when there is one; the undocumented 404 reads as "none yet"', async () => {

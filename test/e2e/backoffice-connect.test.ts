@@ -105,5 +105,5 @@ describe('back office in a browser', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(`${base}/backoffice`);
     expect(await page.getByLabel('API key').isVisible()).toBe(true);
-  });
+  }, 120_000);
 });

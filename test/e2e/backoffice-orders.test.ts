@@ -11,6 +11,7 @@ import type { WorkerRuntime } from '../../src/jobs/runtime.js';
 import { SANDBOX_SEED } from '../../src/sandbox/app.js';
 import { createConnectContext, freePort, type ConnectContext } from '../connect/helpers.js';
 import { bearer, createVendor } from '../helpers/context.js';
+import { NO_SUCH_TABLE } from '../orders/pipeline-context.js';
 import { startTestWorkers, waitFor } from '../helpers/workers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -47,7 +48,7 @@ describe('back office orders, log and keys in a browser', () => {
 
   const shot = (name: string) => page.screenshot({ path: `/tmp/backoffice-${name}.png`, fullPage: true });
 
-  async function placeOrder(apiKey: string, locationId: string, items: { sku: string; quantity: number }[]) {
+  async function placeOrder(apiKey: string, locationId: string, overrides: Record<string, unknown> = {}) {
     const res = await fetch(`${base}/v1/orders`, {
       method: 'POST',
       headers: { ...bearer(apiKey), 'content-type': 'application/json' },
@@ -55,8 +56,12 @@ describe('back office orders, log and keys in a browser', () => {
         locationId,
         type: 'toGo',
         customer: { firstName: 'Ada', lastName: 'Lovelace' },
-        items,
+        items: [
+          { sku: SANDBOX_SEED.skus.classicBurger, quantity: 1 },
+          { sku: SANDBOX_SEED.skus.cola, quantity: 1 },
+        ],
         payment: { method: SANDBOX_SEED.paymentMethods.online, amount: 17.7 },
+        ...overrides,
       }),
     });
     expect(res.status).toBe(202);
@@ -93,12 +98,10 @@ describe('back office orders, log and keys in a browser', () => {
     await shot('locations');
     const location = await c.ctx.db.prisma.location.findFirstOrThrow({ where: { vendorId: vendor.id } });
 
-    // A good order and one with a SKU the POS does not know, through the API.
-    const good = await placeOrder(vendor.apiKey, location.id, [
-      { sku: SANDBOX_SEED.skus.classicBurger, quantity: 1 },
-      { sku: SANDBOX_SEED.skus.cola, quantity: 1 },
-    ]);
-    const bad = await placeOrder(vendor.apiKey, location.id, [{ sku: SANDBOX_SEED.unknownSku, quantity: 1 }]);
+    // A good order and one for a table the POS does not have (unknown SKUs are refused at
+    // accept now, so this is the refusal that still reaches the POS), through the API.
+    const good = await placeOrder(vendor.apiKey, location.id);
+    const bad = await placeOrder(vendor.apiKey, location.id, NO_SUCH_TABLE);
     await waitFor(async () => (await orderStatus(good.id)) === 'CLOSED', 'the good order to close', 20_000);
     await waitFor(async () => (await orderStatus(bad.id)) === 'FAILED', 'the bad order to fail', 20_000);
 
@@ -145,9 +148,9 @@ describe('back office orders, log and keys in a browser', () => {
     // The failed order: the reason in plain words, the technical one beside it, and replay.
     await page.goto(`${base}/backoffice/orders/${bad.id}`);
     expect(await page.getByTestId('problem-summary').textContent()).toBe(
-      `The POS does not know the item with SKU ${SANDBOX_SEED.unknownSku}: it may have been removed or renamed on the POS.`,
+      `Table ${NO_SUCH_TABLE.tableNumber} does not exist on the POS floor plan.`,
     );
-    expect(await page.getByTestId('failure-reason').textContent()).toContain(SANDBOX_SEED.unknownSku);
+    expect(await page.getByTestId('failure-reason').textContent()).toContain(`Table ${NO_SUCH_TABLE.tableNumber}`);
     expect(await page.getByTestId('timeline-row').allTextContents()).toEqual(
       expect.arrayContaining([expect.stringContaining('The POS refused the order')]),
     );
@@ -155,7 +158,7 @@ describe('back office orders, log and keys in a browser', () => {
     await page.getByRole('button', { name: 'Replay the order' }).click();
     await page.waitForURL(`${base}/backoffice/orders/${bad.id}`);
     expect(await page.getByRole('status').textContent()).toContain('The order is being sent to the POS again');
-    // Still an unknown SKU: the second attempt fails too, under its own reference.
+    // Still no such table: the second attempt fails too, under its own reference.
     await waitFor(
       async () => {
         const o = await c.ctx.db.prisma.order.findUniqueOrThrow({ where: { id: bad.id } });

@@ -14,6 +14,8 @@ export const API_FILES = [
 
 export interface SpecOperation {
   id: string;
+  /** The API file that documents it. */
+  file: (typeof API_FILES)[number];
   method: string;
   template: string;
   /** Problems with a request to this operation (empty when it conforms). */
@@ -21,6 +23,14 @@ export interface SpecOperation {
 }
 
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'];
+
+/** The JSON values a query string value may stand for ("12" -> "12" or 12, "true" -> true). */
+function candidates(value: string): unknown[] {
+  const out: unknown[] = [value];
+  if (value.trim() !== '' && !Number.isNaN(Number(value))) out.push(Number(value));
+  if (value === 'true' || value === 'false') out.push(value === 'true');
+  return out;
+}
 
 /** `#/components/...` refs made absolute to the file, so one Ajv instance holds every spec. */
 function absoluteRefs(node: unknown, file: string): unknown {
@@ -56,6 +66,16 @@ export function loadSpecs() {
           p.$ref ? parameters[String(p.$ref).split('/').pop() as string] : p,
         );
         const requiredQuery = params.filter((p) => p?.in === 'query' && p.required).map((p) => p.name as string);
+        // Every documented query parameter with a validator for one (string) value of it.
+        const queryParams = new Map<string, { array: boolean; validate: ValidateFunction }>(
+          params
+            .filter((p) => p?.in === 'query')
+            .map((p) => {
+              const schema = absoluteRefs(p.schema ?? {}, file) as Record<string, any>;
+              const array = schema.type === 'array';
+              return [p.name as string, { array, validate: ajv.compile(array ? (schema.items ?? {}) : schema) }];
+            }),
+        );
         const content = op.requestBody?.content ?? {};
         const jsonSchema = content['application/json']?.schema;
         let validate: ValidateFunction | undefined;
@@ -65,10 +85,25 @@ export function loadSpecs() {
           id,
           method: method.toUpperCase(),
           template,
+          file,
           check(query, body) {
             const problems = requiredQuery
               .filter((name) => !query.has(name))
               .map((name) => `required query parameter "${name}" missing`);
+            for (const name of new Set(query.keys())) {
+              const param = queryParams.get(name);
+              if (!param) {
+                problems.push(`query parameter "${name}" is not documented`);
+                continue;
+              }
+              const raw = query.getAll(name);
+              const values = param.array ? raw.flatMap((v) => v.split(',')) : raw;
+              if (!param.array && values.length > 1) problems.push(`query parameter "${name}" repeated`);
+              for (const value of values) {
+                if (!candidates(value).some((v) => param.validate(v)))
+                  problems.push(`query parameter "${name}"=${value}: ${param.validate.errors?.[0]?.message ?? ''}`);
+              }
+            }
             if (body !== undefined && !validate) problems.push('sends a JSON body the operation does not take');
             if (validate && body === undefined && op.requestBody?.required !== false)
               problems.push('request body missing');

@@ -1,6 +1,6 @@
 // repeatQuietErrorLog: a reconnecting client's identical errors make one line, not one per attempt.
 import { describe, expect, it } from 'vitest';
-import { repeatQuietErrorLog } from '../../src/lib/error-log.js';
+import { reportOnceQuiet, repeatQuietErrorLog } from '../../src/lib/error-log.js';
 
 describe('repeatQuietErrorLog', () => {
   it('logs a new message, stays quiet on repeats, and logs a repeat again after the quiet period', () => {
@@ -26,5 +26,20 @@ describe('repeatQuietErrorLog', () => {
       'connect ECONNREFUSED 127.0.0.1:6379',
       'connect ECONNREFUSED 127.0.0.1:6379',
     ]);
+  });
+
+  it('reports the same message again after reset() (a reconnect), without waiting for the quiet period', () => {
+    const seen: string[] = [];
+    const onError = reportOnceQuiet(
+      (err) => seen.push(err.message),
+      60_000,
+      () => 0,
+    );
+    onError(new Error('connect ECONNREFUSED'));
+    onError(new Error('connect ECONNREFUSED'));
+    expect(seen).toEqual(['connect ECONNREFUSED']);
+    onError.reset();
+    onError(new Error('connect ECONNREFUSED'));
+    expect(seen).toEqual(['connect ECONNREFUSED', 'connect ECONNREFUSED']);
   });
 });

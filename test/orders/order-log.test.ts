@@ -1,10 +1,10 @@
 // Order and payment events in the merchant's integration log: which transitions are logged, in
 // what words, and that duplicated webhooks and a run of paid orders do not flood it.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SANDBOX_SEED } from '../../src/sandbox/app.js';
 import { explainFailure } from '../../src/services/orders/explain.js';
 import { orderLogEntry, PAID_MESSAGE } from '../../src/services/orders/order-log.js';
-import { AMS, createPipelineContext, type PipelineContext } from './pipeline-context.js';
+import { waitFor } from '../helpers/workers.js';
+import { AMS, createPipelineContext, NO_SUCH_TABLE, type PipelineContext } from './pipeline-context.js';
 
 describe('plain-words reasons', () => {
   it('explains the K-Series refusals and payment error types, and falls back per status', () => {
@@ -74,13 +74,16 @@ describe('order events in the integration log, against the sandbox', () => {
     const placed = [await p.placeOrder(), await p.placeOrder(), await p.placeOrder()];
     for (const o of placed) await p.waitForStatus(o.id, ['CLOSED']);
     await p.sandboxControl('GET', '/idle?timeoutMs=5000');
-    const log = await logOf();
+    const log = await waitFor(async () => {
+      const entries = await logOf();
+      return entries[0]?.count === 3 ? entries : null;
+    }, 'three paid orders in the log');
     expect(log.map((e) => [e.event, e.count])).toEqual([['payment.paid', 3]]);
   });
 
   it('a refused order and a refused payment are logged once each, in plain words', async () => {
     await p.sandboxControl('POST', '/faults/webhooks', { kind: 'duplicate', count: 20 });
-    const refused = await p.placeOrder({ items: [{ sku: SANDBOX_SEED.unknownSku, quantity: 1 }] });
+    const refused = await p.placeOrder(NO_SUCH_TABLE);
     await p.waitForStatus(refused.id, ['FAILED']);
 
     // The POS takes the order, then the location stops taking online orders before the payment.
@@ -95,11 +98,16 @@ describe('order events in the integration log, against the sandbox', () => {
       await p.sandboxControl('POST', '/readiness', { businessLocationId: AMS.id, status: 'READY' });
     }
 
-    const log = await logOf();
+    // The log is written just after the transition commits: wait for both entries.
+    const log = await waitFor(async () => {
+      const entries = await logOf();
+      const events = entries.map((e) => e.event);
+      return events.includes('order.failed') && events.includes('payment.failed') ? entries : null;
+    }, 'both failures in the log');
     const failed = log.filter((e) => e.event === 'order.failed');
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ level: 'ERROR', count: 1, details: { orderId: refused.id } });
-    expect(failed[0]!.message).toContain(`The POS does not know the item with SKU ${SANDBOX_SEED.unknownSku}`);
+    expect(failed[0]!.message).toContain('Table 999 does not exist on the POS floor plan.');
     const payment = log.filter((e) => e.event === 'payment.failed');
     expect(payment).toHaveLength(1);
     expect(payment[0]).toMatchObject({ level: 'ERROR', count: 1, details: { orderId: unpaid.id } });

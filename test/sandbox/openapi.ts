@@ -69,6 +69,27 @@ export class OpenApiContracts {
     );
   }
 
+  /** Every documented non-2xx answer, as "METHOD /path STATUS". */
+  errorResponses(name: SpecName): string[] {
+    const doc = this.docs.get(name)!;
+    return Object.entries(doc.paths).flatMap(([p, item]) =>
+      Object.entries(item)
+        .filter(([m]) => HTTP_METHODS.includes(m))
+        .flatMap(([m, op]) =>
+          Object.keys((op.responses as Json | undefined) ?? {})
+            .filter((status) => /^[45]\d\d$/.test(status))
+            .map((status) => `${m.toUpperCase()} ${p} ${status}`),
+        ),
+    );
+  }
+
+  /** The JSON request body schema of an operation, or undefined when it takes none. */
+  requestBodySchema(name: SpecName, method: string, specPath: string): Json | undefined {
+    const op = this.docs.get(name)!.paths[specPath]?.[method.toLowerCase()] as Json | undefined;
+    const content = (op?.requestBody as Json | undefined)?.content as Record<string, { schema?: Json }> | undefined;
+    return content?.['application/json']?.schema;
+  }
+
   /** The response schema of an operation, or undefined when the spec documents no body for it. */
   responseSchema(name: SpecName, method: string, specPath: string, status: number): Json | undefined | null {
     const op = this.docs.get(name)!.paths[specPath]?.[method.toLowerCase()] as Json | undefined;

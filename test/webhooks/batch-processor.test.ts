@@ -116,6 +116,8 @@ describe('process-webhook batches', () => {
       outcomes,
       log,
       invalidateLocationCache: async (blId) => void invalidated.push(blId),
+      // Availability callbacks are tested end to end in test/webhooks/availability-push.test.ts.
+      pushAvailability: async () => 0,
     });
     return { process, calls, invalidated, stats: () => ({ maxConcurrent, maxPerReference }) };
   }

@@ -1,6 +1,5 @@
 // K-Series environments. A connection remembers the one it was made on; a client id works
 // only on the environment it was issued for.
-import type { Config } from '../../config.js';
 
 export type EnvironmentName = 'sandbox' | 'trial' | 'production';
 
@@ -16,7 +15,7 @@ const HOSTED: Record<Exclude<EnvironmentName, 'sandbox'>, string> = {
   production: 'https://api.lsk.lightspeed.app',
 };
 
-export function environmentUrls(env: EnvironmentName, config: Pick<Config, 'LIGHTSPEED_SANDBOX_URL'>): EnvironmentUrls {
+export function environmentUrls(env: EnvironmentName, config: { LIGHTSPEED_SANDBOX_URL: string }): EnvironmentUrls {
   const baseUrl = (env === 'sandbox' ? config.LIGHTSPEED_SANDBOX_URL : HOSTED[env]).replace(/\/+$/, '');
   return { baseUrl, authorizeUrl: `${baseUrl}/oauth/authorize`, tokenUrl: `${baseUrl}/oauth/token` };
 }

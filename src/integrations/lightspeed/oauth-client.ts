@@ -3,7 +3,6 @@
 // (client_id:client_secret; never credentials in the body). Errors come out as
 // TokenEndpointError with a kind the callers act on; no token or secret is ever in a message.
 import * as oidc from 'openid-client';
-import type { Config } from '../../config.js';
 import { environmentUrls, type EnvironmentName } from './environments.js';
 
 export interface TokenSet {
@@ -56,14 +55,14 @@ export interface LightspeedOAuth {
 }
 
 export interface LightspeedOAuthOptions {
-  config: Pick<
-    Config,
-    | 'LIGHTSPEED_CLIENT_ID'
-    | 'LIGHTSPEED_CLIENT_SECRET'
-    | 'LIGHTSPEED_SANDBOX_URL'
-    | 'oauthRedirectUri'
-    | 'lightspeedScopes'
-  >;
+  /** The settings the OAuth client reads (its own view of src/config.ts, which it never imports). */
+  config: {
+    LIGHTSPEED_CLIENT_ID: string;
+    LIGHTSPEED_CLIENT_SECRET: string;
+    LIGHTSPEED_SANDBOX_URL: string;
+    oauthRedirectUri: string;
+    lightspeedScopes: string[];
+  };
   /** Seconds before a token request is abandoned (treated as "unavailable"). */
   timeoutSeconds?: number;
   /** Replaces fetch for token requests (e.g. a proxy agent). */

@@ -3,7 +3,6 @@
 // another connection or into the other column does not decrypt).
 // Format: "v{keyVersion}:{iv}:{tag}:{data}", each part base64url.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { Config } from '../../config.js';
 
 export type TokenColumn = 'access_token_enc' | 'refresh_token_enc';
 
@@ -95,9 +94,15 @@ export function createTokenCipher(options: {
   };
 }
 
-export function tokenCipherFromConfig(
-  config: Pick<Config, 'TOKEN_ENCRYPTION_KEY' | 'TOKEN_ENCRYPTION_KEY_VERSION' | 'TOKEN_ENCRYPTION_PREVIOUS_KEYS'>,
-): TokenCipher {
+/** The settings the cipher reads (the adapter's own view of src/config.ts, which it never imports). */
+export interface TokenCipherConfig {
+  /** The current key, base64. */
+  TOKEN_ENCRYPTION_KEY: string;
+  TOKEN_ENCRYPTION_KEY_VERSION: number;
+  TOKEN_ENCRYPTION_PREVIOUS_KEYS: ReadonlyMap<number, Buffer>;
+}
+
+export function tokenCipherFromConfig(config: TokenCipherConfig): TokenCipher {
   return createTokenCipher({
     currentKey: Buffer.from(config.TOKEN_ENCRYPTION_KEY, 'base64'),
     currentVersion: config.TOKEN_ENCRYPTION_KEY_VERSION,

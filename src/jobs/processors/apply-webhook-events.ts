@@ -7,7 +7,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { poolOf, type PrismaClient } from '../../db/prisma.js';
 import { prepared, runPrepared } from '../../db/sql.js';
 import type { OutcomeHandlers, OutcomeResult } from '../../services/orders/apply-notifications.js';
-import type { OrderOutcomeView } from '../../services/orders/hot-path-queries.js';
+import { matchOrderSql, type OrderOutcomeView } from '../../services/orders/hot-path-queries.js';
 import type { WebhookKind } from '../../webhooks/classify.js';
 
 export interface WebhookProcessorDeps {
@@ -16,6 +16,11 @@ export interface WebhookProcessorDeps {
   log: FastifyBaseLogger;
   /** Item availability or readiness changed at a K-Series location: drop cached catalog data. */
   invalidateLocationCache: (businessLocationId: bigint, kind: 'availability' | 'readiness') => Promise<void>;
+  /**
+   * An ITEM event changed an item's availability at a K-Series location: queue a signed
+   * `item.availability` callback to every vendor serving it. Resolves to the number queued.
+   */
+  pushAvailability: (businessLocationId: bigint, eventId: string) => Promise<number>;
 }
 
 type Body = Record<string, unknown>;
@@ -37,8 +42,8 @@ interface EventRow {
 }
 
 // Events already PROCESSED, IGNORED or FAILED (an earlier attempt, another job) are skipped.
-// The order comes with its event, matched as the outcome handlers would match it: an ORDER
-// event by the order reference, a PAYMENT event by the payment reference first. Both lead to
+// The order comes with its event, matched as the outcome handlers match it (matchOrderSql): an
+// ORDER event by the order reference, a PAYMENT event by the payment reference first. Both lead to
 // the same order, so the two can be kept in one chain and never overtake each other. A payment
 // reference superseded by a payment replay matches no order: such a late event is IGNORED.
 // `status::text` here and below keeps the planner on the primary key: a plain `status =` lets it
@@ -51,11 +56,8 @@ const LOAD_EVENTS = prepared(
           o.payment_submitted_at AS order_payment_submitted_at, o.paid_at AS order_paid_at
      FROM webhook_events e
      LEFT JOIN LATERAL (
-       SELECT id, vendor_id, status, account_identifier, payment_reference, payment_submitted_at, paid_at FROM orders
-        WHERE (e.type = 'ORDER' AND reference = e.payload->>'thirdPartyReference')
-           OR (e.type = 'PAYMENT' AND (payment_reference = e.payload->>'thirdPartyReference' OR reference = e.payload->>'thirdPartyReference'))
-        ORDER BY (payment_reference = e.payload->>'thirdPartyReference') DESC
-        LIMIT 1
+       SELECT m.id, m.vendor_id, m.status, m.account_identifier, m.payment_reference, m.payment_submitted_at, m.paid_at
+         FROM orders m ${matchOrderSql('e.type', `e.payload->>'thirdPartyReference'`, 'm')}
      ) o ON true
     WHERE e.id = ANY($1::uuid[]) AND e.status::text = 'RECEIVED'`,
 );
@@ -127,11 +129,18 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     };
   }
 
-  async function itemAvailability(body: Body): Promise<OutcomeResult> {
+  async function itemAvailability(body: Body, eventId: string): Promise<OutcomeResult> {
     const blId = toBigInt(body.businessLocationId);
     if (blId === null) return { applied: false, orderId: null, vendorId: null, note: 'item event without location' };
+    // Invalidate first: a vendor reacting to the callback must read the new availability.
     await deps.invalidateLocationCache(blId, 'availability');
-    return { applied: true, orderId: null, vendorId: null, note: `availability of ${String(body.sku)} changed` };
+    const pushed = await deps.pushAvailability(blId, eventId);
+    return {
+      applied: true,
+      orderId: null,
+      vendorId: null,
+      note: `availability of ${String(body.sku)} changed; ${pushed} vendor callback(s) queued`,
+    };
   }
 
   async function dispatch(
@@ -139,6 +148,7 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     body: Body,
     receivedAt: Date,
     known: OrderOutcomeView | undefined,
+    eventId: string,
   ): Promise<OutcomeResult> {
     switch (kind) {
       case 'ORDER':
@@ -148,7 +158,7 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
       case 'ORDER_API':
         return readiness(body, receivedAt);
       case 'ITEM':
-        return itemAvailability(body);
+        return itemAvailability(body, eventId);
       case 'RESERVATION':
         // Reservations-platform notifications are kept for the record; no feature consumes them yet.
         return {
@@ -170,6 +180,7 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
         bodyOf(event),
         event.received_at,
         fresh ? knownOrder(event) : undefined,
+        event.id,
       );
       const ignored =
         result.orderId === null && (event.type === 'ORDER' || event.type === 'PAYMENT' || event.type === 'UNKNOWN');

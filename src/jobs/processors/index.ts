@@ -7,6 +7,7 @@ import { createWebhookProcessor, markWebhookFailed } from './apply-webhook-event
 import { QUEUES } from '../../queues/definitions.js';
 import { defineProcessor, type ProcessorEntry, type ScheduleEntry } from '../worker-host.js';
 import { createApplyPaymentProcessor } from './apply-payment.js';
+import { availabilityPusher, createAvailabilityCallbackProcessor } from './availability-callback.js';
 import { financialJobs } from './financial-sync.js';
 import type { ProcessorDeps, ProcessorSet } from './processor-deps.js';
 import { createTokenJobs } from './lightspeed-tokens.js';
@@ -32,6 +33,7 @@ export function createProcessors(deps: ProcessorDeps): WorkerProcessors {
     outcomes,
     log,
     invalidateLocationCache: catalogInvalidator(deps.keys),
+    pushAvailability: availabilityPusher({ prisma, queues }),
   });
   const push = createPushOrderProcessor({ prisma, kseries, outcomes, log });
   const pay = createApplyPaymentProcessor({ prisma, kseries, outcomes, log });
@@ -41,6 +43,11 @@ export function createProcessors(deps: ProcessorDeps): WorkerProcessors {
     outcomes,
     log,
     giveUpAfterMs: config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000,
+  });
+  const availabilityCallback = createAvailabilityCallbackProcessor({
+    prisma,
+    sealer: cipherSealer(cipher),
+    log,
   });
   const sweep = createOrderSweeper({
     prisma,
@@ -76,6 +83,7 @@ export function createProcessors(deps: ProcessorDeps): WorkerProcessors {
     defineProcessor(QUEUES.pushOrder, push.process, push.onFinalFailure),
     defineProcessor(QUEUES.applyPayment, pay.process, pay.onFinalFailure),
     defineProcessor(QUEUES.reconcileOrder, reconcile),
+    defineProcessor(QUEUES.availabilityCallback, availabilityCallback.process, availabilityCallback.onFinalFailure),
     defineProcessor(QUEUES.orderSweeper, async () => sweep()),
     defineProcessor(QUEUES.lightspeedTokenSweep, async () => tokenJobs.sweep()),
     defineProcessor(QUEUES.lightspeedTokenRefresh, async (payload) => tokenJobs.refresh(payload)),

@@ -9,6 +9,7 @@ import { ConnectionUnavailableError } from '../../integrations/lightspeed/access
 import type { TokenCipher } from '../../integrations/lightspeed/token-crypto.js';
 import type { TokenManager } from '../../services/connections/token-manager.js';
 import { reencryptStaleTokens } from '../../services/connections/reencrypt-with-rotated-key.js';
+import { JOB_IDS } from '../../queues/definitions.js';
 import type { QueueProducers } from '../../queues/producers.js';
 
 const BATCH = 500;
@@ -38,7 +39,10 @@ export function createTokenJobs(deps: TokenJobsDeps) {
       });
       const tick = Math.floor(Date.now() / deps.sweepIntervalMs);
       for (const { id } of due) {
-        await deps.queues.lightspeedTokenRefresh.add({ connectionId: id }, { jobId: `token-refresh-${id}-${tick}` });
+        await deps.queues.lightspeedTokenRefresh.add(
+          { connectionId: id },
+          { jobId: JOB_IDS.lightspeedTokenRefresh(id, tick) },
+        );
       }
       const { reencrypted } = await reencryptStaleTokens({ prisma, cipher: deps.cipher });
       if (due.length > 0 || reencrypted > 0) log.info({ enqueued: due.length, reencrypted }, 'token sweep');

@@ -8,7 +8,7 @@ import type { PrismaClient } from '../../db/prisma.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { paymentJobId, pushJobId } from '../../services/orders/enqueue.js';
 import type { QueueProducers } from '../../queues/producers.js';
-import { WEBHOOK_BATCH_MAX } from '../../queues/definitions.js';
+import { JOB_IDS, WEBHOOK_BATCH_MAX } from '../../queues/definitions.js';
 
 export interface SweeperDeps {
   prisma: PrismaClient;
@@ -81,7 +81,7 @@ export function createOrderSweeper(deps: SweeperDeps) {
     for (const order of toReconcile) {
       await queues.reconcileOrder.add(
         { orderId: order.id },
-        { jobId: `reconcile-${order.id}-${Math.floor(now / deps.outcomeTimeoutMs)}` },
+        { jobId: JOB_IDS.reconcileOrder(order.id, Math.floor(now / deps.outcomeTimeoutMs)) },
       );
     }
 
@@ -98,7 +98,10 @@ export function createOrderSweeper(deps: SweeperDeps) {
     });
     if (events.length > 0) {
       const eventIds = events.map((e) => e.id);
-      await queues.processWebhook.add({ eventIds }, { jobId: `wh-sweep-${Math.floor(now / 60_000)}-${eventIds[0]}` });
+      await queues.processWebhook.add(
+        { eventIds },
+        { jobId: JOB_IDS.sweptWebhooks(Math.floor(now / 60_000), eventIds[0]!) },
+      );
     }
 
     const counts = {

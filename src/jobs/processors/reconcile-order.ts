@@ -1,6 +1,8 @@
 // reconcile-order: an order got no outcome webhook in time. Ask K-Series what happened (the
 // account lookup when we know the account, the financial sale by our external reference
 // otherwise) and, if it still cannot be known, flag it for an operator. Never re-sent blindly.
+// What it finds goes through the same apply step as a webhook (applyOrderStatus /
+// applyPaymentStatus), on the order it already loaded.
 import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../../db/prisma.js';
 import { ConnectionUnavailableError } from '../../integrations/lightspeed/access-token-provider.js';
@@ -47,22 +49,13 @@ export function createReconcileProcessor(deps: ReconcileDeps) {
         );
         if (sale) {
           // On the POS, and already closed as a sale.
-          await outcomes.applyOrderNotification(
-            { thirdPartyReference: order.reference, status: 'SUCCESS' },
-            'reconciler',
-          );
-          await outcomes.applyOrderNotification(
-            { thirdPartyReference: order.reference, status: 'CLOSED' },
-            'reconciler',
-          );
+          await outcomes.applyOrderStatus(order, { status: 'SUCCESS' }, 'reconciler');
+          await outcomes.applyOrderStatus(order, { status: 'CLOSED' }, 'reconciler');
           return 'found as a sale';
         }
         if (order.accountIdentifier) {
           await kseries.getAccount(ctx.connection.id, blId, order.accountIdentifier);
-          await outcomes.applyOrderNotification(
-            { thirdPartyReference: order.reference, status: 'SUCCESS' },
-            'reconciler',
-          );
+          await outcomes.applyOrderStatus(order, { status: 'SUCCESS' }, 'reconciler');
           return 'found the account';
         }
         if (overdue)
@@ -73,16 +66,9 @@ export function createReconcileProcessor(deps: ReconcileDeps) {
         const account = await kseries.getAccount(ctx.connection.id, blId, order.accountIdentifier);
         const due = Number(order.paymentAmount);
         if ((account.paidAmount ?? 0) + 0.005 >= due || account.closeDate) {
-          await outcomes.applyPaymentNotification(
-            { thirdPartyReference: order.paymentReference, status: 'SUCCESS' },
-            'reconciler',
-          );
+          await outcomes.applyPaymentStatus(order, order.paymentReference, { status: 'SUCCESS' }, 'reconciler');
           // The CLOSED notification may have been lost with the payment's: the account says it.
-          if (account.closeDate)
-            await outcomes.applyOrderNotification(
-              { thirdPartyReference: order.reference, status: 'CLOSED' },
-              'reconciler',
-            );
+          if (account.closeDate) await outcomes.applyOrderStatus(order, { status: 'CLOSED' }, 'reconciler');
           return account.closeDate ? 'payment found on the account, which is closed' : 'payment found on the account';
         }
         if (overdue && order.status === 'PAYMENT_SUBMITTED')

@@ -27,6 +27,17 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?
 
 export function registerFinancialRoutes(app: FastifyInstance, ctx: SandboxContext): void {
   const financialApi = { preHandler: requireScope(ctx, 'financial-api') };
+  /**
+   * financials and aggregatedSales document their 400 as an object whose every value is an
+   * object (a map of problems), not Spring's flat body: the Spring body is sent under `error`.
+   */
+  const problemMap400 = {
+    ...financialApi,
+    onSend: async (_request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+      if (reply.statusCode !== 400 || typeof payload !== 'string') return payload;
+      return JSON.stringify({ error: JSON.parse(payload) as unknown });
+    },
+  };
   const state = ctx.state;
   const origin = (request: FastifyRequest): string => `${request.protocol}://${request.headers.host ?? '127.0.0.1'}`;
 
@@ -134,7 +145,7 @@ export function registerFinancialRoutes(app: FastifyInstance, ctx: SandboxContex
 
   app.get(
     '/f/finance/:businessLocationId/financials/:from/:to',
-    financialApi,
+    problemMap400,
     withLocation((request, reply, location) => {
       const { from: fromRaw = '', to: toRaw = '' } = request.params as Record<string, string>;
       const from = DATE_TIME.test(fromRaw) ? Date.parse(fromRaw) : Number.NaN;
@@ -215,7 +226,7 @@ export function registerFinancialRoutes(app: FastifyInstance, ctx: SandboxContex
 
   app.get(
     '/f/finance/:businessLocationId/aggregatedSales',
-    financialApi,
+    problemMap400,
     withLocation((request, reply, location) => {
       const q = query(request);
       const groupBy = firstString(q.groupBy);

@@ -83,6 +83,9 @@ export function registerItemRoutes(app: FastifyInstance, ctx: SandboxContext): v
     const sku = firstString(q.sku);
     const name = firstString(q.name)?.toLowerCase();
     const groupId = firstString(q.accountingGroupId);
+    // The spec documents a 404 for the list without saying when; the create answers 404 for an
+    // unknown accounting group, so a filter naming one is read the same way.
+    if (groupId && !groupExists(locationId, Number(groupId))) return bad(reply, 404, 'Accounting group not found');
     let items = [...(state.items.get(locationId)?.values() ?? [])].filter(
       (i) =>
         (!sku || i.sku === sku) &&

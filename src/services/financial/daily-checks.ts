@@ -60,17 +60,24 @@ export async function runDailyChecks(
     checkLease(signal);
     const written = await deps.store.upsertSales(target.locationId, target.businessLocationId, daily.sales);
     const { start, end } = businessDayBounds(calendar, day, day);
-    const [stored] = await deps.prisma.$queryRaw<{ n: number; gross: string | null }[]>`
-      SELECT count(*)::int AS n, sum(total_amount)::text AS gross FROM financial_sales
-      WHERE location_id = ${target.locationId}::uuid AND business_location_id = ${target.businessLocationId}
-        AND time_closed >= ${start} AND time_closed < ${end}`;
+    const totals = await deps.prisma.financialSale.aggregate({
+      where: {
+        locationId: target.locationId,
+        businessLocationId: target.businessLocationId,
+        timeClosed: { gte: start, lt: end },
+      },
+      _count: { _all: true },
+      _sum: { totalAmount: true },
+    });
+    // toFixed(): the exact decimal in plain notation (never exponent form, never a float).
+    const stored = { n: totals._count._all, gross: totals._sum.totalAmount?.toFixed() ?? null };
     const posGross = formatAmount(daily.sales.reduce((sum, s) => sum + parseAmount(saleRow(s)?.total ?? '0'), 0n));
-    const storedGross = formatAmount(parseAmount(stored?.gross ?? '0'));
+    const storedGross = formatAmount(parseAmount(stored.gross ?? '0'));
     const check: DailyCheck = {
       date: day,
       posSales: daily.sales.length,
       posGross,
-      storedSales: stored?.n ?? 0,
+      storedSales: stored.n,
       storedGross,
       recovered: written.inserted,
       verified: stored?.n === daily.sales.length && storedGross === posGross,

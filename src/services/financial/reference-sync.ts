@@ -136,7 +136,8 @@ export function createReferenceSync(deps: { kseries: Client; store: FinancialSto
       return store.replaceRecords(
         t.locationId,
         DATASETS.items,
-        all.map((i) => ({ externalId: String(i.id), payload: i })),
+        // The spec leaves the id optional: an item without one cannot be keyed, so it is not stored.
+        all.flatMap((i) => (i.id === undefined ? [] : [{ externalId: String(i.id), payload: i }])),
       );
     },
 
@@ -155,7 +156,8 @@ export function createReferenceSync(deps: { kseries: Client; store: FinancialSto
       return store.replaceRecords(
         t.locationId,
         DATASETS.richItems,
-        all.map((r) => ({ externalId: r.sku, payload: r })),
+        // The spec leaves the SKU optional: a rich item without one cannot be keyed, so it is not stored.
+        all.flatMap((r) => (r.sku === undefined ? [] : [{ externalId: r.sku, payload: r }])),
       );
     },
   };

@@ -19,6 +19,20 @@ export interface OutcomeDeps {
   wakeCallbacks?: () => void;
 }
 
+/** An order's status as the POS reports it (the fields of an ORDER notification we use). */
+export interface OrderStatusReport {
+  status?: string;
+  ikentooAccountIdentifier?: string;
+  reason?: string;
+}
+
+/** A payment's status as the POS reports it (the fields of a PAYMENT notification we use). */
+export interface PaymentStatusReport {
+  status?: string;
+  reason?: string;
+  errors?: { account?: { type?: string } };
+}
+
 export type OutcomeResult = { applied: boolean; orderId: string | null; vendorId: string | null; note?: string };
 
 // Both handlers take `known`: the order as the caller already loaded it with the event (the
@@ -75,17 +89,93 @@ export function createOutcomeHandlers(deps: OutcomeDeps) {
     return result;
   }
 
+  /**
+   * What the POS says became of an order (an ORDER notification's status, account and reason),
+   * applied to the order it is about: the one apply step of the webhook path and of the
+   * reconciler, which finds the same facts by asking K-Series.
+   */
+  async function applyOrderStatus(
+    order: OrderOutcomeView,
+    notification: OrderStatusReport,
+    source: OrderEventSource,
+  ): Promise<OutcomeResult> {
+    // The account identifier is worth keeping even when the status cannot move (late SUCCESS):
+    // the transition stores it, and a refused one leaves it to a separate update.
+    const accountIdentifier = notification.ikentooAccountIdentifier;
+    const to = notification.status ? ORDER_STATUS_MAP[notification.status] : undefined;
+    let applied = false;
+    if (to) {
+      const reason =
+        to === 'FAILED' ? (notification.reason ?? 'the POS refused the order') : `K-Series ${notification.status}`;
+      const set = {
+        ...(to === 'FAILED' ? { failureReason: reason } : {}),
+        ...(accountIdentifier ? { accountIdentifier } : {}),
+      };
+      applied = (await transition(order.id, to, source, reason, set)) !== null;
+    }
+    if (accountIdentifier && !order.accountIdentifier && !applied)
+      await store.setAccountIdentifier(order.id, accountIdentifier);
+    if (notification.status === 'SUCCESS' || accountIdentifier) {
+      await ensurePaymentStarted({
+        ...order,
+        status: applied && to ? to : order.status,
+        accountIdentifier: order.accountIdentifier ?? accountIdentifier ?? null,
+      });
+    }
+    const note = to ? undefined : `status ${notification.status ?? '(none)'} recorded without a state change`;
+    return { applied, orderId: order.id, vendorId: order.vendorId, note };
+  }
+
+  /**
+   * What the POS says became of a payment, applied to its order. `reference` is the reference
+   * the report came by (the payment's, or on older notifications the order's).
+   */
+  async function applyPaymentStatus(
+    order: OrderOutcomeView,
+    reference: string,
+    notification: PaymentStatusReport,
+    source: OrderEventSource,
+  ): Promise<OutcomeResult> {
+    if (notification.status === 'SUCCESS') {
+      // Whichever of the order's references it came by, a confirmed payment is money on the check.
+      const paidAt = order.paidAt ?? new Date();
+      const result = await transition(order.id, 'PAID', source, 'payment confirmed by the POS', { paidAt });
+      // Fulfilment may have overtaken the payment event: the payment still counts.
+      if (!result && !order.paidAt) await store.setPaid(order.id, paidAt);
+      return { applied: result !== null, orderId: order.id, vendorId: order.vendorId };
+    }
+    if (notification.status === 'FAILURE') {
+      // After a payment replay only the current payment reference speaks for the order. A
+      // superseded reference matches no order at all; one that matched by the order reference
+      // (older notifications carry that) cannot say which attempt failed, and applying it could
+      // flip the replayed payment back to PAYMENT_FAILED. If it was the new payment that failed,
+      // the reconciler finds it unpaid on the account and flags the order.
+      if (reference !== order.paymentReference && attemptOfReference(order.paymentReference) > 1) {
+        const note = `payment FAILURE for ${reference}, not the current payment reference ${order.paymentReference} (payment replayed); not applied`;
+        return { applied: false, orderId: order.id, vendorId: order.vendorId, note };
+      }
+      const reason =
+        [notification.errors?.account?.type, notification.reason].filter(Boolean).join(': ') || 'payment failed';
+      const result = await transition(order.id, 'PAYMENT_FAILED', source, reason, { failureReason: reason });
+      return { applied: result !== null, orderId: order.id, vendorId: order.vendorId };
+    }
+    return {
+      applied: false,
+      orderId: order.id,
+      vendorId: order.vendorId,
+      note: `payment status ${notification.status ?? '(none)'}`,
+    };
+  }
+
   return {
     ensurePaymentStarted,
     transition,
+    applyOrderStatus,
+    applyPaymentStatus,
 
+    /** An ORDER notification: finds its order (unless the caller loaded it), then applyOrderStatus. */
     async applyOrderNotification(
-      notification: {
-        thirdPartyReference?: string;
-        status?: string;
-        ikentooAccountIdentifier?: string;
-        reason?: string;
-      },
+      notification: OrderStatusReport & { thirdPartyReference?: string },
       source: OrderEventSource = 'webhook',
       known?: OrderOutcomeView,
     ): Promise<OutcomeResult> {
@@ -94,40 +184,12 @@ export function createOutcomeHandlers(deps: OutcomeDeps) {
       const order = known ?? (await store.byReference(reference));
       if (!order)
         return { applied: false, orderId: null, vendorId: null, note: `no order with reference ${reference}` };
-      // The account identifier is worth keeping even when the status cannot move (late SUCCESS):
-      // the transition stores it, and a refused one leaves it to a separate update.
-      const accountIdentifier = notification.ikentooAccountIdentifier;
-      const to = notification.status ? ORDER_STATUS_MAP[notification.status] : undefined;
-      let applied = false;
-      if (to) {
-        const reason =
-          to === 'FAILED' ? (notification.reason ?? 'the POS refused the order') : `K-Series ${notification.status}`;
-        const set = {
-          ...(to === 'FAILED' ? { failureReason: reason } : {}),
-          ...(accountIdentifier ? { accountIdentifier } : {}),
-        };
-        applied = (await transition(order.id, to, source, reason, set)) !== null;
-      }
-      if (accountIdentifier && !order.accountIdentifier && !applied)
-        await store.setAccountIdentifier(order.id, accountIdentifier);
-      if (notification.status === 'SUCCESS' || accountIdentifier) {
-        await ensurePaymentStarted({
-          ...order,
-          status: applied && to ? to : order.status,
-          accountIdentifier: order.accountIdentifier ?? accountIdentifier ?? null,
-        });
-      }
-      const note = to ? undefined : `status ${notification.status ?? '(none)'} recorded without a state change`;
-      return { applied, orderId: order.id, vendorId: order.vendorId, note };
+      return applyOrderStatus(order, notification, source);
     },
 
+    /** A PAYMENT notification: finds its order (unless the caller loaded it), then applyPaymentStatus. */
     async applyPaymentNotification(
-      notification: {
-        thirdPartyReference?: string;
-        status?: string;
-        reason?: string;
-        errors?: { account?: { type?: string } };
-      },
+      notification: PaymentStatusReport & { thirdPartyReference?: string },
       source: OrderEventSource = 'webhook',
       known?: OrderOutcomeView,
     ): Promise<OutcomeResult> {
@@ -142,35 +204,7 @@ export function createOutcomeHandlers(deps: OutcomeDeps) {
           note: `no order with payment reference ${reference} (unknown, or superseded by a payment replay)`,
         };
       }
-      if (notification.status === 'SUCCESS') {
-        // Whichever of the order's references it came by, a confirmed payment is money on the check.
-        const paidAt = order.paidAt ?? new Date();
-        const result = await transition(order.id, 'PAID', source, 'payment confirmed by the POS', { paidAt });
-        // Fulfilment may have overtaken the payment event: the payment still counts.
-        if (!result && !order.paidAt) await store.setPaid(order.id, paidAt);
-        return { applied: result !== null, orderId: order.id, vendorId: order.vendorId };
-      }
-      if (notification.status === 'FAILURE') {
-        // After a payment replay only the current payment reference speaks for the order. A
-        // superseded reference matches no order at all; one that matched by the order reference
-        // (older notifications carry that) cannot say which attempt failed, and applying it could
-        // flip the replayed payment back to PAYMENT_FAILED. If it was the new payment that failed,
-        // the reconciler finds it unpaid on the account and flags the order.
-        if (reference !== order.paymentReference && attemptOfReference(order.paymentReference) > 1) {
-          const note = `payment FAILURE for ${reference}, not the current payment reference ${order.paymentReference} (payment replayed); not applied`;
-          return { applied: false, orderId: order.id, vendorId: order.vendorId, note };
-        }
-        const reason =
-          [notification.errors?.account?.type, notification.reason].filter(Boolean).join(': ') || 'payment failed';
-        const result = await transition(order.id, 'PAYMENT_FAILED', source, reason, { failureReason: reason });
-        return { applied: result !== null, orderId: order.id, vendorId: order.vendorId };
-      }
-      return {
-        applied: false,
-        orderId: order.id,
-        vendorId: order.vendorId,
-        note: `payment status ${notification.status ?? '(none)'}`,
-      };
+      return applyPaymentStatus(order, reference, notification, source);
     },
   };
 }

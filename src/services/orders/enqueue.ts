@@ -1,22 +1,14 @@
 // Enqueueing after a commit. A failure here loses nothing: the row is already in Postgres,
 // and the sweeper re-enqueues rows whose job is missing.
 import type { FastifyBaseLogger } from 'fastify';
+import { JOB_IDS } from '../../queues/definitions.js';
 import type { QueueProducers } from '../../queues/producers.js';
 import { attemptOfReference } from './references.js';
 
-/** Job ids make enqueueing idempotent: one push per order attempt. */
-export const pushJobId = (order: { id: string; attempt: number }) => `push-${order.id}-${order.attempt}`;
-
-/**
- * One apply-payment job per payment reference. A payment replay needs an id of its own: BullMQ
- * ignores an add whose id still exists, and the failed job of the refused payment is kept for 7
- * days. The first payment keeps the plain `pay-<orderId>`, the id jobs had before payment
- * replays existed, so a deploy does not queue a second job beside one already waiting.
- */
-export const paymentJobId = (order: { id: string; paymentReference: string }) => {
-  const attempt = attemptOfReference(order.paymentReference);
-  return attempt <= 1 ? `pay-${order.id}` : `pay-${order.id}-${attempt}`;
-};
+/** Job ids (see JOB_IDS): one push per order attempt, one apply-payment per payment reference. */
+export const pushJobId = (order: { id: string; attempt: number }) => JOB_IDS.pushOrder(order.id, order.attempt);
+export const paymentJobId = (order: { id: string; paymentReference: string }) =>
+  JOB_IDS.applyPayment(order.id, attemptOfReference(order.paymentReference));
 
 export async function enqueuePush(
   queues: QueueProducers,

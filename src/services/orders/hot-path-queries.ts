@@ -34,15 +34,28 @@ export interface OrderDeliveryView extends OrderOutcomeView {
 
 const OUTCOME_COLUMNS = `o.id, o.vendor_id, o.status, o.account_identifier, o.payment_reference, o.payment_submitted_at, o.paid_at`;
 
-const BY_REFERENCE = prepared('order_by_reference', `SELECT ${OUTCOME_COLUMNS} FROM orders o WHERE o.reference = $1`);
+/**
+ * How a K-Series notification finds its order, the one place this is said (the webhook batch
+ * load in src/jobs/processors/apply-webhook-events.ts uses it too): an ORDER notification by the
+ * order reference; a PAYMENT notification by our payment reference first, then by the order's
+ * (older ones carry that). A reference a payment replay superseded matches no order any more
+ * (see apply-notifications.ts). SQL text over the given expressions (constant text: never a
+ * caller's value); `orders` is the alias of the orders table.
+ */
+export function matchOrderSql(kind: string, reference: string, orders = 'o'): string {
+  return `WHERE (${kind} = 'ORDER' AND ${orders}.reference = ${reference})
+           OR (${kind} = 'PAYMENT' AND (${orders}.payment_reference = ${reference} OR ${orders}.reference = ${reference}))
+        ORDER BY (${orders}.payment_reference = ${reference}) DESC
+        LIMIT 1`;
+}
 
-// PAYMENT notifications carry our payment reference; older ones may carry the order's. A
-// reference a payment replay superseded matches no order any more (see apply-notifications.ts).
+const BY_REFERENCE = prepared(
+  'order_by_reference',
+  `SELECT ${OUTCOME_COLUMNS} FROM orders o ${matchOrderSql(`'ORDER'`, '$1')}`,
+);
 const BY_PAYMENT_REFERENCE = prepared(
   'order_by_payment_reference',
-  `SELECT ${OUTCOME_COLUMNS} FROM orders o
-    WHERE o.payment_reference = $1 OR o.reference = $1
-    ORDER BY (o.payment_reference = $1) DESC LIMIT 1`,
+  `SELECT ${OUTCOME_COLUMNS} FROM orders o ${matchOrderSql(`'PAYMENT'`, '$1')}`,
 );
 
 const FOR_DELIVERY = prepared(

@@ -133,7 +133,7 @@ function str(v: unknown): string | undefined {
 /**
  * K-Series' message from any of its error body styles:
  * Spring `{timestamp,status,error,message,errors[],path}`, Order API `{status:"fail",msg}`,
- * items/menu `{message, apiSubExceptions[]}`; plus OAuth-style `{error, error_description}` and text.
+ * items/menu `{message, apiSubExceptions[]}`, financial `{<key>: {message}}`; plus OAuth-style `{error, error_description}` and text.
  */
 export function parseUpstreamError(
   status: number,
@@ -160,6 +160,13 @@ export function parseUpstreamError(
       }
     }
     message ??= str(b.error);
+    // The financial API documents some 400s as a map of problem objects: {<key>: {message, ...}}.
+    for (const value of message ? [] : Object.values(b)) {
+      if (!value || typeof value !== 'object' || Array.isArray(value)) continue;
+      const o = value as Record<string, unknown>;
+      message = str(o.message) ?? str(o.msg);
+      if (message) break;
+    }
   } else if (bodyText && !bodyText.trimStart().startsWith('<')) {
     // Plain text from a proxy; HTML error pages say nothing useful.
     message = str(bodyText);

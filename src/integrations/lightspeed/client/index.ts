@@ -6,7 +6,6 @@
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { Agent, type Dispatcher } from 'undici';
-import type { Config } from '../../../config.js';
 import type { AccessTokenProvider } from '../access-token-provider.js';
 import { financialApi } from './endpoints/financial.js';
 import { itemsApi } from './endpoints/items.js';
@@ -38,7 +37,21 @@ export interface KSeriesClientOptions extends KSeriesClientSettings {
 }
 
 /** Client settings from the validated configuration (KSERIES_* variables). */
-export function kseriesClientSettings(config: Config): KSeriesClientSettings {
+/** The settings the client reads (its own view of src/config.ts, which it never imports). */
+export interface KSeriesClientConfig {
+  KSERIES_TIMEOUT_MS: number;
+  KSERIES_TOTAL_TIMEOUT_MS: number;
+  KSERIES_MAX_ATTEMPTS: number;
+  KSERIES_BACKOFF_BASE_MS: number;
+  KSERIES_BACKOFF_MAX_MS: number;
+  KSERIES_MAX_RETRY_AFTER_MS: number;
+  KSERIES_MAX_CONCURRENT_PER_CONNECTION: number;
+  KSERIES_RATE_PER_CONNECTION: number;
+  KSERIES_BURST_PER_CONNECTION: number;
+  KSERIES_CONNECTIONS_PER_ORIGIN: number;
+}
+
+export function kseriesClientSettings(config: KSeriesClientConfig): KSeriesClientSettings {
   return {
     retry: {
       attemptTimeoutMs: config.KSERIES_TIMEOUT_MS,

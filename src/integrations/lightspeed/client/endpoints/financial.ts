@@ -7,7 +7,8 @@ import { endpoint, seg, type Call } from './define.js';
 
 const aggregated = z.looseObject({ groupByKey: z.string().optional(), dataComplete: z.boolean().optional() });
 
-const E = {
+/** Every operation of this group: method, path template, scope, response parser, request schema. */
+export const ENDPOINTS = {
   businesses: endpoint('GET', '/f/data/businesses', 'financial-api', s.financialBusinesses),
   taxRates: endpoint('GET', '/f/finance/{businessLocationId}/tax-rates', 'financial-api', s.taxRates),
   paymentMethods: endpoint('GET', '/f/finance/{businessLocationId}/paymentMethods', 'financial-api', s.paymentMethods),
@@ -45,7 +46,7 @@ export const saleExternalReference = (businessLocationId: IdInput, thirdPartyRef
 
 export function financialApi(call: Call) {
   function getFinancials(connectionId: string, businessLocationId: IdInput, q: FinancialsQuery) {
-    return call(connectionId, E.financials, {
+    return call(connectionId, ENDPOINTS.financials, {
       path: `/f/finance/${seg(businessLocationId)}/financials/${seg(q.from)}/${seg(q.to)}`,
       query: { include: q.include?.join(','), pageSize: q.pageSize, nextPageToken: q.nextPageToken },
     });
@@ -53,16 +54,21 @@ export function financialApi(call: Call) {
 
   return {
     getFinancialBusinesses: (connectionId: string, page: { page?: number; size?: number } = {}) =>
-      call(connectionId, E.businesses, { path: '/f/data/businesses', query: { page: page.page, size: page.size } }),
+      call(connectionId, ENDPOINTS.businesses, {
+        path: '/f/data/businesses',
+        query: { page: page.page, size: page.size },
+      }),
 
     getTaxRates: (connectionId: string, businessLocationId: IdInput) =>
-      call(connectionId, E.taxRates, { path: `/f/finance/${seg(businessLocationId)}/tax-rates` }),
+      call(connectionId, ENDPOINTS.taxRates, { path: `/f/finance/${seg(businessLocationId)}/tax-rates` }),
 
     getPaymentMethods: (connectionId: string, businessLocationId: IdInput) =>
-      call(connectionId, E.paymentMethods, { path: `/f/finance/${seg(businessLocationId)}/paymentMethods` }),
+      call(connectionId, ENDPOINTS.paymentMethods, { path: `/f/finance/${seg(businessLocationId)}/paymentMethods` }),
 
     getAccountingGroups: (connectionId: string, businessLocationId: IdInput) =>
-      call(connectionId, E.accountingGroups, { path: `/f/finance/${seg(businessLocationId)}/accountingGroups` }),
+      call(connectionId, ENDPOINTS.accountingGroups, {
+        path: `/f/finance/${seg(businessLocationId)}/accountingGroups`,
+      }),
 
     /** One page; follow `nextPageToken` (null on the last page) or use iterateFinancials. */
     getFinancials,
@@ -94,7 +100,7 @@ export function financialApi(call: Call) {
       businessLocationId: IdInput,
       q: { date?: string; include?: readonly string[]; includeConsumers?: boolean } = {},
     ) =>
-      call(connectionId, E.daily, {
+      call(connectionId, ENDPOINTS.daily, {
         path: `/f/finance/${seg(businessLocationId)}/dailyFinancials`,
         query: { date: q.date, include: q.include?.join(','), includeConsumers: q.includeConsumers },
       }),
@@ -102,7 +108,7 @@ export function financialApi(call: Call) {
     /** The sale with that external reference, or null when K-Series has none (404). */
     async getSaleByExternalReference(connectionId: string, businessLocationId: IdInput, externalReferenceId: string) {
       try {
-        return await call(connectionId, E.sale, {
+        return await call(connectionId, ENDPOINTS.sale, {
           path: `/f/finance/${seg(businessLocationId)}/saleByExternalReference`,
           query: { externalReferenceId },
         });
@@ -121,7 +127,7 @@ export function financialApi(call: Call) {
       businessLocationId: IdInput,
       q: { groupBy: string; date?: string; from?: string; to?: string; flattened?: boolean },
     ) =>
-      call(connectionId, E.aggregated, {
+      call(connectionId, ENDPOINTS.aggregated, {
         path: `/f/finance/${seg(businessLocationId)}/aggregatedSales`,
         query: { groupBy: q.groupBy, date: q.date, from: q.from, to: q.to, flattened: q.flattened },
       }),

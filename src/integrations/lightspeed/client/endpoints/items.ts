@@ -3,7 +3,8 @@ import type { IdInput } from '../schemas/common.js';
 import * as s from '../schemas/items.js';
 import { blq, endpoint, seg, type Call } from './define.js';
 
-const E = {
+/** Every operation of this group: method, path template, scope, response parser, request schema. */
+export const ENDPOINTS = {
   list: endpoint('GET', '/items/v1/items', 'items', s.itemList),
   // Not idempotent: a repeat after a lost response would create a second item.
   create: endpoint('POST', '/items/v1/items', 'items', s.item, { request: s.createItemRequest, idempotent: false }),
@@ -38,7 +39,7 @@ export interface ItemSearch {
 export function itemsApi(call: Call) {
   return {
     listItems: (connectionId: string, businessLocationId: IdInput, q: ItemSearch = {}) =>
-      call(connectionId, E.list, {
+      call(connectionId, ENDPOINTS.list, {
         path: '/items/v1/items',
         query: {
           businessLocationId: blq(businessLocationId),
@@ -52,23 +53,23 @@ export function itemsApi(call: Call) {
       }),
 
     createItem: (connectionId: string, body: s.CreateItemRequest) =>
-      call(connectionId, E.create, { path: '/items/v1/items', body }),
+      call(connectionId, ENDPOINTS.create, { path: '/items/v1/items', body }),
 
     getItem: (connectionId: string, businessLocationId: IdInput, itemId: IdInput) =>
-      call(connectionId, E.get, {
+      call(connectionId, ENDPOINTS.get, {
         path: `/items/v1/items/${seg(itemId)}`,
         query: { businessLocationId: blq(businessLocationId) },
       }),
 
     updateItem: (connectionId: string, itemId: IdInput, body: s.UpdateItemRequest) =>
-      call(connectionId, E.update, { path: `/items/v1/items/${seg(itemId)}`, body }),
+      call(connectionId, ENDPOINTS.update, { path: `/items/v1/items/${seg(itemId)}`, body }),
 
     listRichItems: (
       connectionId: string,
       businessId: IdInput,
       q: { page?: number; size?: number; sort?: readonly string[] } = {},
     ) =>
-      call(connectionId, E.richList, {
+      call(connectionId, ENDPOINTS.richList, {
         path: `/i/richItem/${seg(businessId)}`,
         query: { page: q.page, size: q.size, sort: q.sort },
       }),
@@ -86,7 +87,7 @@ export function itemsApi(call: Call) {
       const size = q.size ?? 1000;
       const maxPages = q.maxPages ?? 1000;
       for (let page = 0; page < maxPages; page++) {
-        const result = await call(connectionId, E.richList, {
+        const result = await call(connectionId, ENDPOINTS.richList, {
           path: `/i/richItem/${seg(businessId)}`,
           query: { page, size, sort: q.sort },
         });
@@ -96,7 +97,7 @@ export function itemsApi(call: Call) {
     },
 
     getRichItem: (connectionId: string, businessId: IdInput, sku: string) =>
-      call(connectionId, E.richGet, { path: `/i/richItem/${seg(businessId)}/${seg(sku)}` }),
+      call(connectionId, ENDPOINTS.richGet, { path: `/i/richItem/${seg(businessId)}/${seg(sku)}` }),
 
     putRichItem: (
       connectionId: string,
@@ -104,7 +105,7 @@ export function itemsApi(call: Call) {
       sku: string,
       body: Omit<s.RichItemRequest, 'businessId' | 'sku'>,
     ) =>
-      call(connectionId, E.richPut, {
+      call(connectionId, ENDPOINTS.richPut, {
         path: `/i/richItem/${seg(businessId)}/${seg(sku)}`,
         body: { ...body, businessId, sku },
       }),
@@ -115,27 +116,31 @@ export function itemsApi(call: Call) {
       sku: string,
       body: Omit<s.RichItemPictureRequest, 'businessId' | 'sku'>,
     ) =>
-      call(connectionId, E.richPatch, {
+      call(connectionId, ENDPOINTS.richPatch, {
         path: `/i/richItem/${seg(businessId)}/${seg(sku)}`,
         body: { ...body, businessId, sku },
       }),
 
     deleteRichItem: (connectionId: string, businessId: IdInput, sku: string) =>
-      call(connectionId, E.richDelete, { path: `/i/richItem/${seg(businessId)}/${seg(sku)}` }),
+      call(connectionId, ENDPOINTS.richDelete, { path: `/i/richItem/${seg(businessId)}/${seg(sku)}` }),
 
     getRichItemsBySkus: async (connectionId: string, businessId: IdInput, skus: readonly string[]) =>
-      (await call(connectionId, E.richBySkus, { path: `/i/richItem/${seg(businessId)}/itemsBySkus`, body: skus }))
-        .items,
+      (
+        await call(connectionId, ENDPOINTS.richBySkus, {
+          path: `/i/richItem/${seg(businessId)}/itemsBySkus`,
+          body: skus,
+        })
+      ).items,
 
     getRichItemPictureSpec: (connectionId: string, businessId: IdInput) =>
-      call(connectionId, E.pictureSpec, { path: `/i/richItem/${seg(businessId)}/pictureSpec` }),
+      call(connectionId, ENDPOINTS.pictureSpec, { path: `/i/richItem/${seg(businessId)}/pictureSpec` }),
 
     getLocales: (connectionId: string, businessId: IdInput) =>
-      call(connectionId, E.locales, { path: `/i/locales/${seg(businessId)}` }),
+      call(connectionId, ENDPOINTS.locales, { path: `/i/locales/${seg(businessId)}` }),
 
     updateLocales: (connectionId: string, businessId: IdInput, locales: readonly string[]) =>
-      call(connectionId, E.localesPut, { path: `/i/locales/${seg(businessId)}`, body: locales }),
+      call(connectionId, ENDPOINTS.localesPut, { path: `/i/locales/${seg(businessId)}`, body: locales }),
 
-    getAllergens: (connectionId: string) => call(connectionId, E.allergens, { path: '/i/allergens' }),
+    getAllergens: (connectionId: string) => call(connectionId, ENDPOINTS.allergens, { path: '/i/allergens' }),
   };
 }

@@ -5,7 +5,8 @@ import { menu } from '../schemas/menu.js';
 import * as s from '../schemas/orders-api.js';
 import { blq, endpoint, seg, type Call } from './define.js';
 
-const E = {
+/** Every operation of this group: method, path template, scope, response parser, request schema. */
+export const ENDPOINTS = {
   businesses: endpoint('GET', '/o/op/data/businesses', 'orders-api', s.businesses),
   floorPlans: endpoint('GET', '/o/op/data/{businessLocationId}/floorplans', 'orders-api', s.floorPlans),
   tables: endpoint('GET', '/o/op/data/{businessLocationId}/floorplans/{floorPlanId}/tables', 'orders-api', s.tables),
@@ -59,39 +60,40 @@ export function ordersApi(call: Call) {
     skus: readonly string[],
     page: { page?: number; size?: number } = {},
   ) {
-    return call(connectionId, E.availability, {
+    return call(connectionId, ENDPOINTS.availability, {
       path: '/o/op/1/itemAvailability',
       query: { businessLocationId: blq(businessLocationId), skus, page: page.page, size: page.size },
     });
   }
 
   return {
-    getBusinesses: (connectionId: string) => call(connectionId, E.businesses, { path: '/o/op/data/businesses' }),
+    getBusinesses: (connectionId: string) =>
+      call(connectionId, ENDPOINTS.businesses, { path: '/o/op/data/businesses' }),
 
     getFloorPlans: (connectionId: string, businessLocationId: IdInput, options: { expandTables?: boolean } = {}) =>
-      call(connectionId, E.floorPlans, {
+      call(connectionId, ENDPOINTS.floorPlans, {
         path: `/o/op/data/${seg(businessLocationId)}/floorplans`,
         query: { expandTables: options.expandTables },
       }),
 
     getFloorPlanTables: (connectionId: string, businessLocationId: IdInput, floorPlanId: IdInput) =>
-      call(connectionId, E.tables, {
+      call(connectionId, ENDPOINTS.tables, {
         path: `/o/op/data/${seg(businessLocationId)}/floorplans/${seg(floorPlanId)}/tables`,
       }),
 
     getAccountProfiles: (connectionId: string, businessLocationId: IdInput) =>
-      call(connectionId, E.profiles, {
+      call(connectionId, ENDPOINTS.profiles, {
         path: '/o/op/data/account-profiles',
         query: { businessLocationId: blq(businessLocationId) },
       }),
 
     getAccountProfile: (connectionId: string, businessLocationId: IdInput, tagCode: string) =>
-      call(connectionId, E.profile, {
+      call(connectionId, ENDPOINTS.profile, {
         path: `/o/op/data/${seg(businessLocationId)}/account-profiles/tagcode/${seg(tagCode)}`,
       }),
 
     getMenus: (connectionId: string, businessLocationId: IdInput) =>
-      call(connectionId, E.menus, {
+      call(connectionId, ENDPOINTS.menus, {
         path: '/o/op/1/menu/list',
         query: { businessLocationId: blq(businessLocationId) },
       }),
@@ -103,7 +105,7 @@ export function ordersApi(call: Call) {
       menuId: IdInput,
       options: { accountProfile?: string; richContent?: boolean } = {},
     ) =>
-      call(connectionId, E.menuV2, {
+      call(connectionId, ENDPOINTS.menuV2, {
         path: `/o/op/2/menu/load/${seg(menuId)}`,
         query: {
           businessLocationId: blq(businessLocationId),
@@ -119,7 +121,7 @@ export function ordersApi(call: Call) {
       menuId: IdInput,
       options: { accountProfile?: string; richContent?: boolean } = {},
     ) =>
-      call(connectionId, E.menuV1, {
+      call(connectionId, ENDPOINTS.menuV1, {
         path: `/o/op/1/menu/load/${seg(menuId)}`,
         query: {
           businessLocationId: blq(businessLocationId),
@@ -129,13 +131,13 @@ export function ordersApi(call: Call) {
       }),
 
     getModifiers: (connectionId: string, businessLocationId: IdInput) =>
-      call(connectionId, E.modifiers, {
+      call(connectionId, ENDPOINTS.modifiers, {
         path: '/o/op/1/menu/modifiers',
         query: { businessLocationId: blq(businessLocationId) },
       }),
 
     getDiscounts: (connectionId: string, businessLocationId: IdInput) =>
-      call(connectionId, E.discounts, {
+      call(connectionId, ENDPOINTS.discounts, {
         path: '/o/op/1/menu/discounts',
         query: { businessLocationId: blq(businessLocationId) },
       }),
@@ -150,7 +152,7 @@ export function ordersApi(call: Call) {
       skus: readonly string[],
       page: { page?: number; size?: number } = {},
     ) =>
-      call(connectionId, E.availabilityPost, {
+      call(connectionId, ENDPOINTS.availabilityPost, {
         path: '/o/op/1/itemAvailability',
         query: { businessLocationId: blq(businessLocationId), page: page.page, size: page.size },
         body: { skus },
@@ -181,43 +183,43 @@ export function ordersApi(call: Call) {
     },
 
     getOnlineOrderReadiness: (connectionId: string, businessLocationId: IdInput) =>
-      call(connectionId, E.readiness, {
+      call(connectionId, ENDPOINTS.readiness, {
         path: '/o/op/1/onlineOrderReadiness',
         query: { businessLocationId: blq(businessLocationId) },
       }),
 
     getOpenChecks: (connectionId: string, businessLocationId: IdInput) =>
-      call(connectionId, E.openChecks, {
+      call(connectionId, ENDPOINTS.openChecks, {
         path: '/o/op/1/order/table/getCheck',
         query: { businessLocationId: blq(businessLocationId) },
       }),
 
     getTableCheck: (connectionId: string, businessLocationId: IdInput, tableNumber: number) =>
-      call(connectionId, E.tableCheck, {
+      call(connectionId, ENDPOINTS.tableCheck, {
         path: `/o/op/1/order/table/${seg(tableNumber)}/getCheck`,
         query: { businessLocationId: blq(businessLocationId) },
       }),
 
     /** Account lookup by identifier ("A17700.3"): the fallback when an order webhook never came. */
     getAccount: (connectionId: string, businessLocationId: IdInput, accountIdentifier: string) =>
-      call(connectionId, E.account, {
+      call(connectionId, ENDPOINTS.account, {
         path: `/o/op/1/order/accounts/${seg(accountIdentifier)}`,
         query: { businessLocationId: blq(businessLocationId) },
       }),
 
     /** {status:"ok"} means accepted for delivery; the outcome arrives as an ORDER webhook. */
     createLocalOrder: (connectionId: string, order: s.LocalOrderRequest) =>
-      call(connectionId, E.localOrder, { path: '/o/op/1/order/local', body: order }),
+      call(connectionId, ENDPOINTS.localOrder, { path: '/o/op/1/order/local', body: order }),
 
     createToGoOrder: (connectionId: string, order: s.ToGoOrderRequest) =>
-      call(connectionId, E.toGoOrder, { path: '/o/op/1/order/toGo', body: order }),
+      call(connectionId, ENDPOINTS.toGoOrder, { path: '/o/op/1/order/toGo', body: order }),
 
     /** {status:"ok"} means accepted; the outcome arrives as a PAYMENT webhook. */
     pay: (connectionId: string, payment: s.PayRequest) =>
-      call(connectionId, E.pay, { path: '/o/op/1/pay', body: payment }),
+      call(connectionId, ENDPOINTS.pay, { path: '/o/op/1/pay', body: payment }),
 
     printMessage: (connectionId: string, businessLocationId: IdInput, message: s.PrintMessageRequest) =>
-      call(connectionId, E.printMsg, {
+      call(connectionId, ENDPOINTS.printMsg, {
         path: '/o/op/1/printMsg',
         query: { businessLocationId: blq(businessLocationId) },
         body: message,

@@ -19,7 +19,8 @@ export type IdInput = number | bigint;
 /** Spring serialises timestamps in several ISO-8601 variants; keep them as strings. */
 export const timestamp = z.string();
 
-export const statusResponse = z.looseObject({ status: z.string() });
+/** Order/pay/print acceptance: the 200 itself means accepted; the spec leaves `status` optional. */
+export const statusResponse = z.looseObject({ status: z.string().optional() });
 export type StatusResponse = z.infer<typeof statusResponse>;
 
 export const warning = z.looseObject({ information: z.string().optional(), type: z.string().optional() });

@@ -6,7 +6,8 @@ import { halLinks, id, idInput } from './common.js';
 const priceMode = z.enum(['AMOUNT', 'PERCENT', 'POSITIVE_OPEN_PRICE', 'NEGATIVE_OPEN_PRICE']);
 
 export const item = z.looseObject({
-  id,
+  // Optional in the spec: an item without an id cannot be addressed, and is skipped where one is needed.
+  id: id.optional(),
   name: z.string().optional(),
   docketName: z.string().optional(),
   sku: z.string().optional(),
@@ -55,7 +56,8 @@ const description = z.looseObject({
 
 export const richItem = z.looseObject({
   businessId: z.number().optional(),
-  sku: z.string(),
+  // Optional in the spec: a rich item without a SKU cannot be keyed, and is skipped where one is needed.
+  sku: z.string().optional(),
   descriptions: z.array(description).optional(),
   allergenCodes: z.array(z.string()).optional(),
   creationDate: z.string().optional(),

@@ -29,7 +29,8 @@ export type Table = z.infer<typeof table>;
 
 export const accountProfile = z.looseObject({
   id: id.optional(),
-  code: z.string(),
+  // Optional in the spec; a profile without a code simply matches no code we look up.
+  code: z.string().optional(),
   name: z.string().optional(),
   deliveryMode: z.string().optional(),
 });
@@ -80,7 +81,8 @@ export const restrictedItemPage = z.looseObject({
 export type RestrictedItemPage = z.infer<typeof restrictedItemPage>;
 
 export const readiness = z.looseObject({
-  status: z.enum(['READY', 'NOT_READY']),
+  // Optional in the spec: an answer without a status is read as NOT_READY (never claim readiness).
+  status: z.enum(['READY', 'NOT_READY']).default('NOT_READY'),
   lastUpdatedAt: timestamp.optional(),
   onlineOrderingApiConfiguration: z
     // null while the location is NOT_READY (the spec's own notification example).
