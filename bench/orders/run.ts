@@ -72,6 +72,8 @@ const env: Record<string, string> = {
   KSERIES_MAX_CONCURRENT_PER_CONNECTION: '200',
   // One API key sends the whole load: keep the per-key rate limit in the path, out of the way.
   RATE_LIMIT_PER_API_KEY: '1000000000',
+  // The vendor's receiver is this process on 127.0.0.1: a private address, refused in production.
+  CALLBACK_ALLOW_PRIVATE_NETWORKS: 'true',
 };
 const ADMIN = 'dev-admin-token-change-me';
 
