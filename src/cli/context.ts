@@ -1,6 +1,6 @@
 // What a CLI command may use, created on first use and closed at the end: Prisma, and -- only in
-// the commands that ask for them -- Redis, queue producers and the Lightspeed core (token
-// manager, cipher, K-Series client). Those load their modules (BullMQ, the K-Series client, ...)
+// the commands that ask for them -- Redis, queue producers and the services of the composition
+// root (K-Series client, tokens, orders, ...). Those load their modules (BullMQ, the K-Series client, ...)
 // when first asked for, so a read command pays for Prisma and nothing else, and opens no
 // Redis connection. Nothing connects before a command has validated its arguments.
 import type { FastifyBaseLogger } from 'fastify';
@@ -9,6 +9,7 @@ import pino, { type Level } from 'pino';
 import type { Config } from '../config.js';
 import { createPrisma, type PrismaClient } from '../db/prisma.js';
 import type { LightspeedCore } from '../services/connections/lightspeed-core.js';
+import type { Services } from '../services/index.js';
 import type { QueueProducers } from '../queues/producers.js';
 import { loggerOptions } from '../lib/logger.js';
 import type { Output } from './output.js';
@@ -29,7 +30,7 @@ export class CliContext {
   private prismaClient?: PrismaClient;
   private redisClient?: Promise<Redis>;
   private producers?: Promise<QueueProducers>;
-  private core?: Promise<LightspeedCore>;
+  private built?: Promise<Services>;
   private closers: (() => Promise<void>)[] = [];
 
   constructor(
@@ -76,31 +77,43 @@ export class CliContext {
     return this.producers;
   }
 
-  lightspeed(): Promise<LightspeedCore> {
-    this.core ??= (async () => {
-      const [{ createLightspeedCore }, { Registry }, { redisKey }, redis] = await Promise.all([
-        import('../services/connections/lightspeed-core.js'),
+  /**
+   * Every service, from the composition root (src/services/index.ts), as the API and the workers
+   * build them. Only commands that change something or call K-Series ask for it: it sets up
+   * Redis and the queue producers. Reads use their service with Prisma alone.
+   */
+  services(): Promise<Services> {
+    this.built ??= (async () => {
+      const [{ buildServices }, { Registry }, { redisKey }, redis, queues] = await Promise.all([
+        import('../services/index.js'),
         import('prom-client'),
         import('../lib/redis.js'),
         this.redis(),
+        this.queues(),
       ]);
-      const core = createLightspeedCore({
+      const services = buildServices({
         config: this.config,
         prisma: this.prisma,
         redis,
         redisKey: (...parts: string[]) => redisKey(this.config.REDIS_PREFIX, ...parts),
+        queues,
         log: this.log,
         registry: new Registry(),
       });
-      this.closers.unshift(() => core.close().catch(() => {}));
-      return core;
+      this.closers.unshift(() => services.close().catch(() => {}));
+      return services;
     })();
-    return this.core;
+    return this.built;
+  }
+
+  /** The K-Series adapter and tokens (the composition root's core). */
+  async lightspeed(): Promise<LightspeedCore> {
+    return (await this.services()).core;
   }
 
   async close(): Promise<void> {
     // Whatever is still being created finishes first, so that it is closed too.
-    await Promise.allSettled([this.redisClient, this.producers, this.core]);
+    await Promise.allSettled([this.redisClient, this.producers, this.built]);
     for (const close of this.closers) await close();
     await this.prismaClient?.$disconnect().catch(() => {});
   }

@@ -28,6 +28,8 @@ function withParams(url: string, params: Record<string, string>): string {
   return target.toString();
 }
 
+const htmlPage = z.string().meta({ 'x-media-type': 'text/html', description: 'A page for the merchant' });
+
 const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
   const sessions = sessionStore(app);
 
@@ -36,7 +38,8 @@ const callbackRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ['lightspeed'],
       summary: "OAuth redirect URI (Lightspeed sends the merchant's browser here)",
       querystring: z.object({ code: param, state: param, error: param, error_description: param }).loose(),
-      response: { 200: z.string(), 303: z.null(), 400: z.string(), 500: z.string() },
+      // An HTML page for the merchant's browser (x-media-type: documented as text/html).
+      response: { 200: htmlPage, 303: z.null(), 400: htmlPage, 500: htmlPage },
     },
     handler: async (request, reply) => {
       reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');

@@ -2,9 +2,14 @@
 import { z } from 'zod';
 import { attemptOfReference } from '../services/orders/references.js';
 import type { OrderWithEvents } from '../services/orders/service.js';
+import { formatCents, orderLineSchema, orderLines, orderTotals, orderTotalsSchema, toCents } from './order-lines.js';
 import { iso, isoDate } from './schemas.js';
 
-const status = z.string();
+const status = z.string().meta({ example: 'CLOSED' });
+const money = z
+  .string()
+  .regex(/^-?\d+\.\d{2}$/)
+  .meta({ description: 'An exact amount as a decimal string', example: '25.50' });
 
 export const orderSchema = z
   .object({
@@ -13,15 +18,16 @@ export const orderSchema = z
     locationId: z.uuid(),
     type: z.enum(['local', 'toGo']),
     /** The thirdPartyReference the order carries in K-Series. */
-    reference: z.string(),
-    callerReference: z.string().nullable(),
+    reference: z.string().meta({ example: 'o5f0c2d9e8a7b6c5d4e3f2a1b' }),
+    callerReference: z.string().nullable().meta({ example: 'KIOSK2-20261208-0042' }),
     idempotencyKey: z.string().nullable(),
-    accountIdentifier: z.string().nullable(),
+    /** The POS account (check) K-Series opened for the order; null until the POS accepted it. */
+    accountIdentifier: z.string().nullable().meta({ example: 'A45454565682156.1042' }),
     failureReason: z.string().nullable(),
     payment: z.object({
-      method: z.string(),
-      amount: z.number(),
-      tip: z.number(),
+      method: z.string().meta({ example: 'OOPAYMENT' }),
+      amount: money,
+      tip: money,
       /** The thirdPartyPaymentReference of the current payment attempt at K-Series. */
       reference: z.string(),
       /** 1, plus one per payment replay of a PAYMENT_FAILED order. */
@@ -29,6 +35,8 @@ export const orderSchema = z
       submittedAt: isoDate.nullable(),
       paidAt: isoDate.nullable(),
     }),
+    lines: z.array(orderLineSchema),
+    totals: orderTotalsSchema,
     attempt: z.number().int(),
     deadlineAt: isoDate,
     createdAt: isoDate,
@@ -37,7 +45,7 @@ export const orderSchema = z
       z.object({
         from: status.nullable(),
         to: status,
-        source: z.string(),
+        source: z.string().meta({ example: 'webhook' }),
         reason: z.string().nullable(),
         at: isoDate,
       }),
@@ -46,6 +54,7 @@ export const orderSchema = z
   .meta({ id: 'Order' });
 
 export function orderView(order: OrderWithEvents): z.infer<typeof orderSchema> {
+  const lines = orderLines(order.payload);
   return {
     id: order.id,
     status: order.status,
@@ -58,13 +67,15 @@ export function orderView(order: OrderWithEvents): z.infer<typeof orderSchema> {
     failureReason: order.failureReason,
     payment: {
       method: order.paymentMethod,
-      amount: Number(order.paymentAmount),
-      tip: Number(order.tipAmount),
+      amount: formatCents(toCents(order.paymentAmount) ?? 0),
+      tip: formatCents(toCents(order.tipAmount) ?? 0),
       reference: order.paymentReference,
       attempt: attemptOfReference(order.paymentReference),
       submittedAt: iso(order.paymentSubmittedAt),
       paidAt: iso(order.paidAt),
     },
+    lines,
+    totals: orderTotals(lines, { amount: order.paymentAmount, tip: order.tipAmount }),
     attempt: order.attempt,
     deadlineAt: iso(order.deadlineAt),
     createdAt: iso(order.createdAt),

@@ -7,7 +7,17 @@ export const errorBodySchema = z
     error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
     requestId: z.string(),
   })
-  .meta({ id: 'Error' });
+  .meta({
+    id: 'Error',
+    example: {
+      error: {
+        code: 'VALIDATION_ERROR',
+        message: 'Invalid request: body.payment.amount',
+        details: { fields: [{ field: 'body.payment.amount', message: 'must be greater than 0' }] },
+      },
+      requestId: '1c17bed9-cb4d-4225-9586-69cd907b1687',
+    },
+  });
 
 /** Response schemas for the error statuses a route can answer, for the OpenAPI document. */
 export function errorResponses<const S extends readonly number[]>(...statuses: S) {
@@ -57,8 +67,8 @@ export function iso(date: Date | null): string | null {
 export const apiKeySchema = z
   .object({
     id: z.uuid(),
-    name: z.string().nullable(),
-    prefix: z.string(),
+    name: z.string().nullable().meta({ example: 'kiosk 2, front door' }),
+    prefix: z.string().meta({ example: 'lsk_1a4a04c63100' }),
     createdAt: isoDate,
     lastUsedAt: isoDate.nullable(),
     revokedAt: isoDate.nullable(),

@@ -19,7 +19,7 @@ import { createConnectFlow } from './connections/oauth-connect-flow.js';
 import { createFinancialService } from './financial/service.js';
 import { createHealthService } from './health.js';
 import { createLocationService } from './locations.js';
-import { createOutcomeHandlers } from './orders/apply-notifications.js';
+import { createOrderUpdates } from './orders/apply-notifications.js';
 import { createMenuSnapshots } from './orders/menu-snapshot.js';
 import { createOrderService } from './orders/service.js';
 import { createOrderViews } from './orders/views.js';
@@ -99,8 +99,8 @@ export function buildServices(deps: ServiceDeps) {
     }),
   );
   const orderViews = lazy(() => createOrderViews({ prisma }));
-  const notifications = lazy(() =>
-    createOutcomeHandlers({
+  const orderUpdates = lazy(() =>
+    createOrderUpdates({
       prisma,
       queues,
       log,
@@ -151,9 +151,9 @@ export function buildServices(deps: ServiceDeps) {
     get orderViews() {
       return orderViews();
     },
-    /** What ORDER and PAYMENT outcomes do to our orders (webhooks and reconciliation alike). */
-    get notifications() {
-      return notifications();
+    /** Every change of an order's state after acceptance: transitions, and applying the POS's ORDER and PAYMENT reports (webhooks and reconciliation alike). */
+    get orderUpdates() {
+      return orderUpdates();
     },
     get catalog() {
       return catalog();

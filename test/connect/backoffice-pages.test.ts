@@ -103,4 +103,53 @@ describe('back office orders and API keys', () => {
     expect((await stranger.post(`/backoffice/orders/${orderId}/replay`, { _csrf: csrf })).statusCode).toBe(303);
     expect((await stranger.get('/backoffice/orders')).body).toContain('Order not found');
   });
+
+  it('orders: 25 a page, newest first, with links to older and newer pages that keep the filter', async () => {
+    const vendor = await createVendor(c.ctx.app, 'Busy kitchen');
+    const browser = new Browser(c);
+    await browser.signIn(vendor.apiKey);
+    await browser.connect();
+    await browser.post('/backoffice/locations', {
+      _csrf: await browser.csrf(),
+      name: 'Dam',
+      businessLocationId: String(SANDBOX_SEED.businessLocationIds[0]!),
+    });
+    const location = await c.ctx.db.prisma.location.findFirstOrThrow({ where: { vendorId: vendor.id } });
+    for (let i = 1; i <= 27; i++) {
+      const res = await c.ctx.app.inject({
+        method: 'POST',
+        url: '/v1/orders',
+        headers: bearer(vendor.apiKey),
+        payload: {
+          locationId: location.id,
+          type: 'toGo',
+          reference: `busy-${i}`,
+          customer: { firstName: 'Ada' },
+          items: [{ sku: SANDBOX_SEED.skus.cola, quantity: 1 }],
+          payment: { method: 'OOPAYMENT', amount: 3.2 },
+        },
+      });
+      expect(res.statusCode).toBe(202);
+    }
+    const refs = (body: string) => [...body.matchAll(/>(busy-\d+)</g)].map((m) => m[1]);
+    // Newest first (creation time, then id: two orders can share a millisecond).
+    const newestFirst = (
+      await c.ctx.db.prisma.order.findMany({
+        where: { vendorId: vendor.id },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        select: { callerReference: true },
+      })
+    ).map((o) => o.callerReference);
+    expect(newestFirst).toHaveLength(27);
+    const first = await browser.get(`/backoffice/orders?status=RECEIVED&location=${location.id}`);
+    expect(refs(first.body)).toEqual(newestFirst.slice(0, 25));
+    const older = `/backoffice/orders?status=RECEIVED&amp;location=${location.id}&amp;page=2`;
+    expect(first.body).toContain(`href="${older}">Older`);
+    expect(first.body).not.toContain('Newer');
+    const second = await browser.get(older.replaceAll('&amp;', '&'));
+    expect(refs(second.body)).toEqual(newestFirst.slice(25));
+    expect(second.body).toContain('Newer');
+    expect(second.body).not.toContain('Older');
+    expect((await browser.get('/backoffice/orders?page=3')).body).toContain('No more orders.');
+  });
 });

@@ -1,8 +1,9 @@
 // The merchant's orders, log and keys in a real browser (headless Debian Chromium via
 // playwright-core): sign in, connect through the sandbox's consent page, map a location picked
 // from the connected business, send a good and a failed order through the API (real workers,
-// the sandbox as the POS), find both on the Orders tab, read why the failed one failed, replay
-// it, see both in the integration log, then create an API key (shown once) and revoke it.
+// the sandbox as the POS) and one whose payment the POS refuses, find them on the Orders tab,
+// read why the failed ones failed, replay the refused order, see the failures in the
+// integration log, then create an API key (shown once) and revoke it.
 // Screenshots of each page go to /tmp/backoffice-*.png.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -68,6 +69,15 @@ describe('back office orders, log and keys in a browser', () => {
     return (await res.json()) as { id: string; reference: string };
   }
 
+  const sandbox = async (path: string, body: unknown) => {
+    const res = await fetch(`${c.sandbox.url}/__sandbox${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`sandbox ${path}: ${res.status} ${await res.text()}`);
+  };
+
   const orderStatus = async (id: string) =>
     (await c.ctx.db.prisma.order.findUniqueOrThrow({ where: { id }, select: { status: true } })).status;
 
@@ -105,18 +115,39 @@ describe('back office orders, log and keys in a browser', () => {
     await waitFor(async () => (await orderStatus(good.id)) === 'CLOSED', 'the good order to close', 20_000);
     await waitFor(async () => (await orderStatus(bad.id)) === 'FAILED', 'the bad order to fail', 20_000);
 
-    // Orders tab: newest first, the failure stands out.
+    // A third order whose payment the POS refuses: its /pay is held 1.5 s, and meanwhile the
+    // location stops taking online orders.
+    await sandbox('/faults/latency', { ms: 1500, count: 1, pathPrefix: '/o/op/1/pay' });
+    const unpaid = await placeOrder(vendor.apiKey, location.id);
+    await waitFor(
+      async () => ['ACCEPTED', 'PAYMENT_SUBMITTED'].includes(await orderStatus(unpaid.id)),
+      'the POS to take the third order',
+      20_000,
+    );
+    await sandbox('/readiness', { businessLocationId: AMS.id, status: 'NOT_READY' });
+    try {
+      await waitFor(async () => (await orderStatus(unpaid.id)) === 'PAYMENT_FAILED', 'the payment to fail', 20_000);
+    } finally {
+      await sandbox('/readiness', { businessLocationId: AMS.id, status: 'READY' });
+    }
+
+    // Orders tab: newest first, the failed order and the failed payment stand out.
     await page.getByRole('link', { name: 'Orders' }).click();
     await page.waitForURL(`${base}/backoffice/orders`);
     const rows = page.getByTestId('order-row');
-    await expect.poll(() => rows.count()).toBe(2);
-    expect(await rows.nth(0).textContent()).toContain(bad.reference);
-    expect(await rows.nth(0).getByTestId('order-status').textContent()).toBe('Failed');
+    await expect.poll(() => rows.count()).toBe(3);
+    expect(await rows.nth(0).textContent()).toContain(unpaid.reference);
+    expect(await rows.nth(0).getByTestId('order-status').textContent()).toBe('Payment failed');
     expect(await rows.nth(0).getAttribute('class')).toBe('bad');
-    expect(await rows.nth(1).getByTestId('order-status').textContent()).toBe('Closed');
-    const goodCells = await rows.nth(1).locator('td').allTextContents();
+    expect(await rows.nth(1).textContent()).toContain(bad.reference);
+    expect(await rows.nth(1).getByTestId('order-status').textContent()).toBe('Failed');
+    expect(await rows.nth(1).getAttribute('class')).toBe('bad');
+    expect(await rows.nth(2).getByTestId('order-status').textContent()).toBe('Closed');
+    expect(await rows.nth(2).getAttribute('class')).toBe('');
+    const goodCells = await rows.nth(2).locator('td').allTextContents();
     expect(goodCells).toEqual(expect.arrayContaining([good.reference, '17.70', 'Takeaway / delivery', 'Canal kiosk']));
     expect(goodCells[5]).toBe('17.70'); // paid
+    expect((await rows.nth(1).locator('td').allTextContents())[5]).toBe('0.00');
     expect((await rows.nth(0).locator('td').allTextContents())[5]).toBe('0.00');
     await shot('orders');
 
@@ -124,8 +155,18 @@ describe('back office orders, log and keys in a browser', () => {
     await page.getByLabel('Status').selectOption('PROBLEMS');
     await page.getByRole('button', { name: 'Show' }).click();
     await page.waitForURL((url) => url.searchParams.get('status') === 'PROBLEMS');
-    expect(await rows.count()).toBe(1);
-    expect(await rows.first().textContent()).toContain(bad.reference);
+    expect(await rows.count()).toBe(2);
+    expect(await rows.allTextContents()).toEqual([
+      expect.stringContaining(unpaid.reference),
+      expect.stringContaining(bad.reference),
+    ]);
+
+    // The refused payment: why in plain words, and a payment replay.
+    await page.goto(`${base}/backoffice/orders/${unpaid.id}`);
+    expect(await page.getByTestId('problem-summary').textContent()).toContain('did not process the payment in time');
+    expect(await page.getByTestId('order-paid').textContent()).toContain('Payment failed');
+    expect(await page.getByRole('button', { name: 'Replay the payment' }).isVisible()).toBe(true);
+    await shot('order-payment-failed');
 
     // The good order: lines and a timeline from acceptance to payment.
     await page.goto(`${base}/backoffice/orders/${good.id}`);

@@ -57,7 +57,7 @@ describe('POST /v1/orders', () => {
       status: 'RECEIVED',
       type: 'toGo',
       locationId,
-      payment: { amount: 29, tip: 1, method: 'OOPAYMENT' },
+      payment: { amount: '29.00', tip: '1.00', method: 'OOPAYMENT' },
     });
     expect(body.reference).toMatch(/^o[0-9a-f]{24}$/);
     expect(body.timeline).toEqual([expect.objectContaining({ from: null, to: 'RECEIVED', source: 'api' })]);

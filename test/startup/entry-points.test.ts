@@ -8,9 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../helpers/env.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-// Node + tsx start-up on a loaded 2-core machine takes a few seconds by itself; the checks
-// give up after 3 s. Before this change a dead Redis never exited at all.
-const EXIT_WITHIN_MS = 20_000;
+// The checks give up after 3 s (src/lib/startup.ts). The bound is far larger because loading
+// Node, tsx and the app takes 10-20 s by itself when the shared 2-core machine runs at a load of
+// 30-50 (measured); what it proves is that the process ends: before this change a dead Redis
+// never exited at all.
+const EXIT_WITHIN_MS = 60_000;
 
 interface Run {
   code: number | null;
@@ -56,7 +58,7 @@ function expectOneLine(result: Run, pattern: RegExp): void {
   expect(result.stderr).not.toMatch(/\n\s+at /);
 }
 
-describe('start-up failures', () => {
+describe('start-up failures', { timeout: 90_000 }, () => {
   let taken: net.Server;
   let takenPort: number;
   beforeAll(async () => {

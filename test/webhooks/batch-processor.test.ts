@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES } from '../../src/queues/definitions.js';
 import { defineProcessor, startWorkers, type WorkerHost } from '../../src/jobs/worker-host.js';
 import { queueSettings } from '../../src/queues/producers.js';
-import { createOutcomeHandlers } from '../../src/services/orders/apply-notifications.js';
+import { createOrderUpdates } from '../../src/services/orders/apply-notifications.js';
 import { newOrderReferences } from '../../src/services/orders/references.js';
 import { createWebhookProcessor, markWebhookFailed } from '../../src/jobs/processors/apply-webhook-events.js';
 import { createTestContext, createVendor, type TestContext } from '../helpers/context.js';
@@ -81,7 +81,7 @@ describe('process-webhook batches', () => {
 
   /** The real handlers, recording each call; `fail(reference)` decides whether a call throws. */
   function recordingProcessor(options: { fail?: (reference: string) => boolean; orderDelayMs?: number } = {}) {
-    const real = createOutcomeHandlers({ prisma: ctx.db.prisma, queues: ctx.app.queues, log });
+    const real = createOrderUpdates({ prisma: ctx.db.prisma, queues: ctx.app.queues, log });
     const calls: string[] = [];
     const inFlight = new Map<string, number>();
     let concurrent = 0;
@@ -106,14 +106,14 @@ describe('process-webhook batches', () => {
           inFlight.set(order, inFlight.get(order)! - 1);
         }
       };
-    const outcomes = {
+    const orderUpdates = {
       applyOrderNotification: wrap('ORDER', (b) => real.applyOrderNotification(b), options.orderDelayMs ?? 0),
       applyPaymentNotification: wrap('PAYMENT', (b) => real.applyPaymentNotification(b)),
     };
     const invalidated: bigint[] = [];
     const process = createWebhookProcessor({
       prisma: ctx.db.prisma,
-      outcomes,
+      orderUpdates,
       log,
       invalidateLocationCache: async (blId) => void invalidated.push(blId),
       // Availability callbacks are tested end to end in test/webhooks/availability-push.test.ts.

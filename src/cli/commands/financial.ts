@@ -19,11 +19,13 @@ async function vendorOfLocation(ctx: CliContext, locationId: string): Promise<st
   return location.vendorId;
 }
 
-// The financial service loads when a command runs, not when the CLI starts. Only sync and
-// backfill queue jobs: `status` reads, so it gets no queue producers (no BullMQ, no Redis).
-async function service(ctx: CliContext, queues: Pick<QueueProducers, 'financialSync'> | null) {
+// The financial service loads when a command runs, not when the CLI starts. Sync and backfill
+// queue jobs, so they take it from the composition root; `status` reads, so it gets no queue
+// producers (no BullMQ, no Redis).
+async function service(ctx: CliContext, mode: 'read' | 'write') {
+  if (mode === 'write') return (await ctx.services()).financial;
   const { createFinancialService } = await import('../../services/financial/service.js');
-  return createFinancialService({ prisma: ctx.prisma, queues: queues ?? READ_ONLY });
+  return createFinancialService({ prisma: ctx.prisma, queues: READ_ONLY });
 }
 
 // Why a proxy and not a stub: the service wants producers at construction, but a read never
@@ -70,7 +72,7 @@ export function registerFinancialCommands(program: Command, cli: CliBuilder): vo
     .argument('<locationId>', 'the location', uuidArg)
     .action(
       cli.action(async (ctx, locationId: string) => {
-        const status = await (await service(ctx, null)).status(await vendorOfLocation(ctx, locationId), locationId);
+        const status = await (await service(ctx, 'read')).status(await vendorOfLocation(ctx, locationId), locationId);
         ctx.out.result(status, () =>
           [
             record({
@@ -96,7 +98,7 @@ export function registerFinancialCommands(program: Command, cli: CliBuilder): vo
     .option('--timeout <seconds>', 'with --wait: give up waiting after this long (1-86400)', intArg(1, 86_400), 3_600)
     .action(
       cli.action(async (ctx, locationId: string, options: { wait?: boolean; timeout: number }) => {
-        const { jobId } = await (await service(ctx, await ctx.queues())).requestSync(
+        const { jobId } = await (await service(ctx, 'write')).requestSync(
           await vendorOfLocation(ctx, locationId),
           locationId,
         );
@@ -141,7 +143,7 @@ export function registerFinancialCommands(program: Command, cli: CliBuilder): vo
             throw new UsageError(
               `A backfill covers at most ${MAX_BACKFILL_DAYS} days (this one covers ${days}); split it`,
             );
-          const financialService = await service(ctx, await ctx.queues());
+          const financialService = await service(ctx, 'write');
           const vendorId = await vendorOfLocation(ctx, locationId);
           const { chunks, jobId } = await financialService.requestBackfill(vendorId, locationId, {
             from: options.from,

@@ -80,13 +80,7 @@ export function registerOrderCommands(program: Command, cli: CliBuilder): void {
     .argument('<orderId>', 'the order', uuidArg)
     .action(
       cli.action(async (ctx, orderId: string) => {
-        const { createOrderService } = await import('../../services/orders/service.js');
-        const service = createOrderService({
-          prisma: ctx.prisma,
-          queues: await ctx.queues(),
-          log: ctx.log,
-          deliveryDeadlineMs: ctx.config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000,
-        });
+        const { orders: service } = await ctx.services();
         const order = await service.replay(null, orderId, 'operator');
         ctx.log.info(
           {

@@ -12,14 +12,14 @@ import {
   KSeriesApiError,
   type KSeriesClient,
 } from '../../integrations/lightspeed/client/index.js';
-import type { OutcomeHandlers } from '../../services/orders/apply-notifications.js';
+import type { OrderUpdates } from '../../services/orders/apply-notifications.js';
 import { createOrderStore } from '../../services/orders/hot-path-queries.js';
 import { loadOrderContext, waitForReconnect } from './order-context.js';
 
 export interface ApplyPaymentDeps {
   prisma: PrismaClient;
   kseries: Pick<KSeriesClient, 'pay'>;
-  outcomes: OutcomeHandlers;
+  orderUpdates: OrderUpdates;
   log: FastifyBaseLogger;
 }
 
@@ -28,11 +28,11 @@ export interface ApplyPaymentDeps {
 const NOT_PAYABLE: readonly OrderStatus[] = ['RECEIVED', 'FAILED', 'CANCELLED', 'ABANDONED', 'PAYMENT_FAILED'];
 
 export function createApplyPaymentProcessor(deps: ApplyPaymentDeps) {
-  const { prisma, kseries, outcomes, log } = deps;
+  const { prisma, kseries, orderUpdates, log } = deps;
   const store = createOrderStore(prisma);
 
   async function recordSubmitted(orderId: string, reason: string) {
-    const result = await outcomes.transition(orderId, 'PAYMENT_SUBMITTED', 'worker', reason, {
+    const result = await orderUpdates.transition(orderId, 'PAYMENT_SUBMITTED', 'worker', reason, {
       paymentSubmittedAt: new Date(),
     });
     // Fulfilment events may have moved the order past PAYMENT_SUBMITTED: record the payment anyway.
@@ -67,7 +67,7 @@ export function createApplyPaymentProcessor(deps: ApplyPaymentDeps) {
         if (err instanceof ConnectionUnavailableError) return waitForReconnect(job, token);
         if (err instanceof KSeriesApiError && !err.retryable) {
           const reason = `K-Series refused the payment: ${err.upstreamMessage}`;
-          await outcomes.transition(orderId, 'PAYMENT_FAILED', 'worker', reason, { failureReason: reason });
+          await orderUpdates.transition(orderId, 'PAYMENT_FAILED', 'worker', reason, { failureReason: reason });
           throw new UnrecoverableError(reason);
         }
         log.warn(
@@ -85,7 +85,7 @@ export function createApplyPaymentProcessor(deps: ApplyPaymentDeps) {
       });
       if (order && !order.paymentSubmittedAt && !order.paidAt) {
         const reason = `payment attempts exhausted: ${err.message}`;
-        await outcomes.transition(orderId, 'PAYMENT_FAILED', 'worker', reason, { failureReason: reason });
+        await orderUpdates.transition(orderId, 'PAYMENT_FAILED', 'worker', reason, { failureReason: reason });
       }
     },
   };

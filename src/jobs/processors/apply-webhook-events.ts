@@ -6,13 +6,13 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { poolOf, type PrismaClient } from '../../db/prisma.js';
 import { prepared, runPrepared } from '../../db/sql.js';
-import type { OutcomeHandlers, OutcomeResult } from '../../services/orders/apply-notifications.js';
+import type { OrderUpdates, OutcomeResult } from '../../services/orders/apply-notifications.js';
 import { matchOrderSql, type OrderOutcomeView } from '../../services/orders/hot-path-queries.js';
 import type { WebhookKind } from '../../webhooks/classify.js';
 
 export interface WebhookProcessorDeps {
   prisma: PrismaClient;
-  outcomes: Pick<OutcomeHandlers, 'applyOrderNotification' | 'applyPaymentNotification'>;
+  orderUpdates: Pick<OrderUpdates, 'applyOrderNotification' | 'applyPaymentNotification'>;
   log: FastifyBaseLogger;
   /** Item availability or readiness changed at a K-Series location: drop cached catalog data. */
   invalidateLocationCache: (businessLocationId: bigint, kind: 'availability' | 'readiness') => Promise<void>;
@@ -95,7 +95,7 @@ type Outcome = { event: EventRow; result: OutcomeResult; ignored: boolean } | { 
 const CONCURRENCY = 10;
 
 export function createWebhookProcessor(deps: WebhookProcessorDeps) {
-  const { prisma, outcomes, log } = deps;
+  const { prisma, orderUpdates, log } = deps;
   const pool = poolOf(prisma);
 
   /**
@@ -152,9 +152,9 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
   ): Promise<OutcomeResult> {
     switch (kind) {
       case 'ORDER':
-        return outcomes.applyOrderNotification(body, 'webhook', known);
+        return orderUpdates.applyOrderNotification(body, 'webhook', known);
       case 'PAYMENT':
-        return outcomes.applyPaymentNotification(body, 'webhook', known);
+        return orderUpdates.applyPaymentNotification(body, 'webhook', known);
       case 'ORDER_API':
         return readiness(body, receivedAt);
       case 'ITEM':

@@ -26,21 +26,21 @@ export interface WorkerProcessors extends ProcessorSet {
 export function createProcessors(deps: ProcessorDeps): WorkerProcessors {
   const { config, prisma, log, queues } = deps;
   const { kseries, cipher, tokens } = deps.services.core;
-  const outcomes = deps.services.notifications;
+  const orderUpdates = deps.services.orderUpdates;
   const callbacks = startCallbackDispatcher({ prisma, sealer: cipherSealer(cipher), log });
   const processWebhook = createWebhookProcessor({
     prisma,
-    outcomes,
+    orderUpdates,
     log,
     invalidateLocationCache: catalogInvalidator(deps.keys),
     pushAvailability: availabilityPusher({ prisma, queues }),
   });
-  const push = createPushOrderProcessor({ prisma, kseries, outcomes, log });
-  const pay = createApplyPaymentProcessor({ prisma, kseries, outcomes, log });
+  const push = createPushOrderProcessor({ prisma, kseries, orderUpdates, log });
+  const pay = createApplyPaymentProcessor({ prisma, kseries, orderUpdates, log });
   const reconcile = createReconcileProcessor({
     prisma,
     kseries,
-    outcomes,
+    orderUpdates,
     log,
     giveUpAfterMs: config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000,
   });

@@ -10,7 +10,7 @@ import {
   KSeriesApiError,
   type KSeriesClient,
 } from '../../integrations/lightspeed/client/index.js';
-import type { OutcomeHandlers } from '../../services/orders/apply-notifications.js';
+import type { OrderUpdates } from '../../services/orders/apply-notifications.js';
 import { createOrderStore } from '../../services/orders/hot-path-queries.js';
 import { toKSeriesOrder, type CreateOrderInput } from '../../services/orders/schema.js';
 import { loadOrderContext, waitForReconnect } from './order-context.js';
@@ -18,21 +18,21 @@ import { loadOrderContext, waitForReconnect } from './order-context.js';
 export interface PushOrderDeps {
   prisma: PrismaClient;
   kseries: Pick<KSeriesClient, 'createLocalOrder' | 'createToGoOrder'>;
-  outcomes: OutcomeHandlers;
+  orderUpdates: OrderUpdates;
   log: FastifyBaseLogger;
 }
 
 export function createPushOrderProcessor(deps: PushOrderDeps) {
-  const { prisma, kseries, outcomes, log } = deps;
+  const { prisma, kseries, orderUpdates, log } = deps;
   const store = createOrderStore(prisma);
 
   async function needsAttention(orderId: string, reason: string) {
-    await outcomes.transition(orderId, 'NEEDS_ATTENTION', 'worker', reason, { failureReason: reason });
+    await orderUpdates.transition(orderId, 'NEEDS_ATTENTION', 'worker', reason, { failureReason: reason });
     log.warn({ orderId, reason }, 'order needs an operator');
   }
 
   async function submitted(orderId: string, reason: string) {
-    await outcomes.transition(orderId, 'SUBMITTED', 'worker', reason, { submittedAt: new Date() });
+    await orderUpdates.transition(orderId, 'SUBMITTED', 'worker', reason, { submittedAt: new Date() });
   }
 
   return {
@@ -47,7 +47,7 @@ export function createPushOrderProcessor(deps: PushOrderDeps) {
       }
       if (!ctx.connection || !ctx.endpointId) return waitForReconnect(job, token);
       if (order.location.businessLocationId === null) {
-        await outcomes.transition(orderId, 'FAILED', 'worker', 'the location is no longer mapped to K-Series', {
+        await orderUpdates.transition(orderId, 'FAILED', 'worker', 'the location is no longer mapped to K-Series', {
           failureReason: 'location unmapped',
         });
         return 'location unmapped';
@@ -73,7 +73,7 @@ export function createPushOrderProcessor(deps: PushOrderDeps) {
         if (err instanceof KSeriesApiError && !err.retryable) {
           // The POS refused the order (validation): retrying cannot help.
           const reason = `K-Series refused the order: ${err.upstreamMessage}`;
-          await outcomes.transition(orderId, 'FAILED', 'worker', reason, { failureReason: reason });
+          await orderUpdates.transition(orderId, 'FAILED', 'worker', reason, { failureReason: reason });
           throw new UnrecoverableError(reason);
         }
         // 429 / 5xx / network after the client's own retries: BullMQ retries with backoff.

@@ -7,25 +7,25 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../../db/prisma.js';
 import { ConnectionUnavailableError } from '../../integrations/lightspeed/access-token-provider.js';
 import { saleExternalReference, type KSeriesClient } from '../../integrations/lightspeed/client/index.js';
-import type { OutcomeHandlers } from '../../services/orders/apply-notifications.js';
+import type { OrderUpdates } from '../../services/orders/apply-notifications.js';
 import { createOrderStore } from '../../services/orders/hot-path-queries.js';
 import { loadOrderContext } from './order-context.js';
 
 export interface ReconcileDeps {
   prisma: PrismaClient;
   kseries: Pick<KSeriesClient, 'getAccount' | 'getSaleByExternalReference'>;
-  outcomes: OutcomeHandlers;
+  orderUpdates: OrderUpdates;
   log: FastifyBaseLogger;
   /** How long after submission an unknown outcome is handed to an operator. */
   giveUpAfterMs: number;
 }
 
 export function createReconcileProcessor(deps: ReconcileDeps) {
-  const { prisma, kseries, outcomes, log } = deps;
+  const { prisma, kseries, orderUpdates, log } = deps;
   const store = createOrderStore(prisma);
 
   async function flag(orderId: string, reason: string) {
-    await outcomes.transition(orderId, 'NEEDS_ATTENTION', 'reconciler', reason, { failureReason: reason });
+    await orderUpdates.transition(orderId, 'NEEDS_ATTENTION', 'reconciler', reason, { failureReason: reason });
     log.warn({ orderId, reason }, 'order needs an operator');
   }
 
@@ -49,13 +49,13 @@ export function createReconcileProcessor(deps: ReconcileDeps) {
         );
         if (sale) {
           // On the POS, and already closed as a sale.
-          await outcomes.applyOrderStatus(order, { status: 'SUCCESS' }, 'reconciler');
-          await outcomes.applyOrderStatus(order, { status: 'CLOSED' }, 'reconciler');
+          await orderUpdates.applyOrderStatus(order, { status: 'SUCCESS' }, 'reconciler');
+          await orderUpdates.applyOrderStatus(order, { status: 'CLOSED' }, 'reconciler');
           return 'found as a sale';
         }
         if (order.accountIdentifier) {
           await kseries.getAccount(ctx.connection.id, blId, order.accountIdentifier);
-          await outcomes.applyOrderStatus(order, { status: 'SUCCESS' }, 'reconciler');
+          await orderUpdates.applyOrderStatus(order, { status: 'SUCCESS' }, 'reconciler');
           return 'found the account';
         }
         if (overdue)
@@ -66,9 +66,9 @@ export function createReconcileProcessor(deps: ReconcileDeps) {
         const account = await kseries.getAccount(ctx.connection.id, blId, order.accountIdentifier);
         const due = Number(order.paymentAmount);
         if ((account.paidAmount ?? 0) + 0.005 >= due || account.closeDate) {
-          await outcomes.applyPaymentStatus(order, order.paymentReference, { status: 'SUCCESS' }, 'reconciler');
+          await orderUpdates.applyPaymentStatus(order, order.paymentReference, { status: 'SUCCESS' }, 'reconciler');
           // The CLOSED notification may have been lost with the payment's: the account says it.
-          if (account.closeDate) await outcomes.applyOrderStatus(order, { status: 'CLOSED' }, 'reconciler');
+          if (account.closeDate) await orderUpdates.applyOrderStatus(order, { status: 'CLOSED' }, 'reconciler');
           return account.closeDate ? 'payment found on the account, which is closed' : 'payment found on the account';
         }
         if (overdue && order.status === 'PAYMENT_SUBMITTED')

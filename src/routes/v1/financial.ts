@@ -8,6 +8,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { vendorOf } from '../../plugins/auth.js';
 import type { SyncInfo } from '../../services/financial/reads.js';
+import { DAILY_COLUMNS, SALES_COLUMNS } from '../../services/financial/csv.js';
 import { errorResponses, uuidParam } from '../schemas.js';
 import * as s from './financial-schemas.js';
 
@@ -16,7 +17,15 @@ const tags = ['financial'];
 const params = z.object({ locationId: uuidParam });
 const READ_ERRORS = errorResponses(400, 401, 403, 404, 409);
 // Documentation and typing only: Fastify sends a text/csv payload as it is, unserialised.
-const CSV_RESPONSE = { 200: z.string().describe('text/csv, RFC 4180, header row first'), ...READ_ERRORS };
+// `x-media-type` makes /docs list it as text/csv (src/plugins/swagger.ts), not a JSON string.
+const csvResponse = (columns: readonly string[]) => ({
+  200: z.string().meta({
+    'x-media-type': 'text/csv',
+    description: 'text/csv, RFC 4180, header row first; stable columns',
+    example: `${columns.join(',')}\r\n`,
+  }),
+  ...READ_ERRORS,
+});
 const P = '/locations/:locationId/financial';
 
 function csvHeaders(reply: FastifyReply, name: string, q: { from: string; to: string }, sync: SyncInfo): void {
@@ -72,7 +81,7 @@ const financialRoutes: FastifyPluginAsyncZod = async (app) => {
       security,
       params,
       querystring: s.rangeQuery,
-      response: CSV_RESPONSE,
+      response: csvResponse(DAILY_COLUMNS),
       summary: 'The daily summaries as CSV, one row per day / payment method / accounting group / tax; stable columns',
     },
     handler: async (request, reply) => {
@@ -88,7 +97,7 @@ const financialRoutes: FastifyPluginAsyncZod = async (app) => {
       security,
       params,
       querystring: s.rangeQuery,
-      response: CSV_RESPONSE,
+      response: csvResponse(SALES_COLUMNS),
       summary: 'Every sale of the range as CSV; stable columns',
     },
     handler: async (request, reply) => {

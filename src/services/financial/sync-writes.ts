@@ -1,6 +1,8 @@
 // Writes of synced K-Series data. Upserts are keyed by K-Series ids (a sale's receipt id, a tax
 // rate's code, an item's id, ...) and only touch a row whose payload changed, so re-reading a
 // window changes nothing, and each write reports what it did (inserted / updated / unchanged).
+// The batch upserts are SQL ($queryRaw, values always parameters): one multi-row INSERT ... ON
+// CONFLICT ... WHERE payload IS DISTINCT FROM, reporting per row what it did, is beyond Prisma.
 import type { PrismaClient } from '../../db/prisma.js';
 import type { Sale } from '../../integrations/lightspeed/client/index.js';
 import { formatAmount, sumAmounts } from './amounts.js';

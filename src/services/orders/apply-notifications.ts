@@ -11,7 +11,7 @@ import { attemptOfReference } from './references.js';
 import { createOrderStore, type OrderOutcomeView } from './hot-path-queries.js';
 import { transitionOrder, type OrderEventSource, type TransitionColumns } from './transitions.js';
 
-export interface OutcomeDeps {
+export interface OrderUpdateDeps {
   prisma: PrismaClient;
   queues: QueueProducers;
   log: FastifyBaseLogger;
@@ -50,7 +50,7 @@ const ORDER_STATUS_MAP: Record<string, OrderStatus | undefined> = {
 // No payment is applied to an order the POS refused or that was called off.
 const NO_PAYMENT_STATES: readonly OrderStatus[] = ['FAILED', 'CANCELLED', 'ABANDONED', 'RECEIVED'];
 
-export function createOutcomeHandlers(deps: OutcomeDeps) {
+export function createOrderUpdates(deps: OrderUpdateDeps) {
   const { prisma, queues, log } = deps;
   const store = createOrderStore(prisma);
   const integrationLog = createIntegrationLog({ prisma });
@@ -209,4 +209,4 @@ export function createOutcomeHandlers(deps: OutcomeDeps) {
   };
 }
 
-export type OutcomeHandlers = ReturnType<typeof createOutcomeHandlers>;
+export type OrderUpdates = ReturnType<typeof createOrderUpdates>;

@@ -1,6 +1,6 @@
 // Which order and payment transitions the merchant's integration log hears about. The log is
 // written after the transition committed, by the one place every transition goes through
-// (outcomes.ts), so a duplicated or refused webhook (no transition) writes nothing.
+// (apply-notifications.ts), so a duplicated or refused webhook (no transition) writes nothing.
 //
 // Hot path: a log write through integration-log.ts is a small transaction under a per-vendor
 // advisory lock (lock, read of the newest entry, insert or count update, trim): measured about

@@ -144,7 +144,7 @@ export function assertPreflight(result: PreflightResult, payment: CreateOrderInp
     );
   }
   // With conditional tax rules the menu's tax is only a default: the POS check decides, and a
-  // difference is caught when the POS reports the check (see outcomes.ts), before any payment.
+  // difference is caught when the POS reports the check (see apply-notifications.ts), before any payment.
   if (!result.exact) return;
   const paid = toCents(payment.amount);
   if (paid !== result.totalCents) {

@@ -1,0 +1,110 @@
+// An order's lines and totals as the API shows them, read from the order as stored (its
+// validated request). Money is exact: integer cents inside, decimal strings ("12.50") outside.
+import { z } from 'zod';
+
+const decimal = z
+  .string()
+  .regex(/^-?\d+\.\d{2}$/)
+  .meta({ description: 'An exact amount in the currency of the location, as a decimal string', example: '12.50' });
+
+export interface OrderLineView {
+  sku: string;
+  name: string | null;
+  quantity: number;
+  unitPrice: string | null;
+  lineTotal: string | null;
+  modifiers: { modifierId: string }[];
+  subItems: OrderLineView[];
+}
+
+export const orderLineSchema: z.ZodType<OrderLineView> = z
+  .lazy(() =>
+    z.object({
+      sku: z.string().meta({ example: 'BRG-CLASSIC' }),
+      /** Known when the line carries it (a custom item, or a line priced at acceptance). */
+      name: z.string().nullable().meta({ example: 'Classic burger' }),
+      quantity: z.number().int().meta({ example: 2 }),
+      /** Null when the POS prices the line (a catalog item without a price in the request). */
+      unitPrice: decimal.nullable(),
+      /** quantity x unitPrice; null when unitPrice is. */
+      lineTotal: decimal.nullable(),
+      modifiers: z.array(z.object({ modifierId: z.string().meta({ example: 'MOD-NO-ONION' }) })),
+      subItems: z.array(orderLineSchema),
+    }),
+  )
+  .meta({ id: 'OrderLine' });
+
+export const orderTotalsSchema = z
+  .object({
+    /** Sum of the lines' totals; null when any line is priced by the POS. */
+    lines: decimal.nullable(),
+    /** What the caller charged the customer, as sent with the order (payment.amount). */
+    payment: decimal,
+    tip: decimal,
+  })
+  .meta({ id: 'OrderTotals' });
+
+/** Cents of a stored amount: a JSON number with at most 2 decimals (validated at accept) or a decimal string. */
+export function toCents(value: unknown): number | null {
+  if (typeof value === 'number' && Number.isFinite(value)) return Math.round(value * 100);
+  if (typeof value === 'string' && /^-?\d+(\.\d{1,2})?$/.test(value)) {
+    const [whole, fraction = ''] = value.replace('-', '').split('.');
+    const cents = Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+    return value.startsWith('-') ? -cents : cents;
+  }
+  if (value && typeof value === 'object' && 'toFixed' in value) return toCents(String(value)); // Prisma Decimal
+  return null;
+}
+
+export function formatCents(cents: number): string {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+// Tolerant of what the stored request may carry: a priced line (name, unitPrice) when pricing
+// at acceptance recorded one, else what the caller sent (customItemName, customItemPrice).
+const storedLine = z.looseObject({
+  sku: z.string(),
+  quantity: z.number().int(),
+  name: z.string().optional(),
+  customItemName: z.string().optional(),
+  unitPrice: z.union([z.number(), z.string()]).optional(),
+  customItemPrice: z.union([z.number(), z.string()]).optional(),
+  modifiers: z.array(z.looseObject({ modifierId: z.string() })).optional(),
+  get subItems() {
+    return z.array(storedLine).optional();
+  },
+});
+type StoredLine = z.infer<typeof storedLine>;
+
+function lineView(line: StoredLine): OrderLineView {
+  const unit = toCents(line.unitPrice ?? line.customItemPrice);
+  return {
+    sku: line.sku,
+    name: line.name ?? line.customItemName ?? null,
+    quantity: line.quantity,
+    unitPrice: unit === null ? null : formatCents(unit),
+    lineTotal: unit === null ? null : formatCents(unit * line.quantity),
+    modifiers: (line.modifiers ?? []).map((m) => ({ modifierId: m.modifierId })),
+    subItems: (line.subItems ?? []).map(lineView),
+  };
+}
+
+/** The lines of a stored order payload; an unreadable payload shows no lines rather than failing the read. */
+export function orderLines(payload: unknown): OrderLineView[] {
+  const parsed = z.object({ items: z.array(storedLine) }).safeParse(payload);
+  return parsed.success ? parsed.data.items.map(lineView) : [];
+}
+
+export function orderTotals(
+  lines: OrderLineView[],
+  payment: { amount: unknown; tip: unknown },
+): z.infer<typeof orderTotalsSchema> {
+  const totals = lines.map((l) => (l.lineTotal === null ? null : toCents(l.lineTotal)));
+  return {
+    lines: totals.some((t) => t === null) ? null : formatCents(totals.reduce<number>((a, t) => a + (t ?? 0), 0)),
+    payment: formatCents(toCents(payment.amount) ?? 0),
+    tip: formatCents(toCents(payment.tip) ?? 0),
+  };
+}
