@@ -11,6 +11,7 @@ import { loggerOptions } from './lib/logger.js';
 import authPlugin from './plugins/auth.js';
 import csrfPlugin from './plugins/csrf.js';
 import errorHandlerPlugin from './plugins/error-handler.js';
+import inputGuardPlugin from './plugins/input-guard.js';
 import metricsPlugin from './plugins/metrics.js';
 import prismaPlugin from './plugins/prisma.js';
 import orderMetricsPlugin from './plugins/order-metrics.js';
@@ -70,6 +71,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
 
   await app.register(errorHandlerPlugin);
+  // First hooks of every request: NUL / lone surrogates are a 400 before anything reads them.
+  await app.register(inputGuardPlugin);
   await app.register(metricsPlugin);
   await app.register(prismaPlugin, { databaseUrl: config.DATABASE_URL, client: deps.prisma });
   await app.register(redisPlugin, { url: config.REDIS_URL, prefix: config.REDIS_PREFIX });

@@ -79,6 +79,10 @@ const envSchema = z.object({
   // Unset: http://127.0.0.1:SANDBOX_PORT, so every process (API, worker, CLI) finds a sandbox
   // that was moved with SANDBOX_PORT alone.
   LIGHTSPEED_SANDBOX_URL: httpUrl.optional(),
+  // One K-Series business belongs to one vendor at a time. true lets several vendors connect the
+  // same business: the built-in sandbox has two businesses for all of a developer's vendors.
+  // Refused with NODE_ENV=production.
+  LIGHTSPEED_SHARED_BUSINESS_ALLOWED: booleanFlag.default(false),
   LIGHTSPEED_WEBHOOK_USER: z.string().min(1).default('lightspeed'),
   LIGHTSPEED_WEBHOOK_PASSWORD: z.string().min(12, 'must be at least 12 characters').default(LOCAL_WEBHOOK_PASSWORD),
   // The previous pair stays valid while Lightspeed's registration is being rotated.
@@ -153,6 +157,9 @@ const envSchema = z.object({
   // API does not serve /metrics at all (it lists internals); the worker's port stays open, as
   // it is an internal port that must not be exposed.
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  // Vendor callbacks may go to loopback, private and link-local addresses (a developer's local
+  // receiver). Unset: allowed in development and test, refused in production (SSRF).
+  CALLBACK_ALLOW_PRIVATE_NETWORKS: booleanFlag.optional(),
   // The queue dashboard (/admin/queues) without retry/clean/remove/obliterate buttons.
   QUEUE_DASHBOARD_READ_ONLY: booleanFlag.default(false),
   // Financial and item sync (custom integrations poll: no webhooks). Per-location interval; how
@@ -173,7 +180,8 @@ const envSchema = z.object({
 
 type Env = z.infer<typeof envSchema>;
 
-export type Config = Omit<Env, 'PUBLIC_URL' | 'LIGHTSPEED_SANDBOX_URL'> & {
+export type Config = Omit<Env, 'PUBLIC_URL' | 'LIGHTSPEED_SANDBOX_URL' | 'CALLBACK_ALLOW_PRIVATE_NETWORKS'> & {
+  CALLBACK_ALLOW_PRIVATE_NETWORKS: boolean;
   /** Without a trailing slash; http://localhost:PORT when unset. */
   PUBLIC_URL: string;
   /** http://127.0.0.1:SANDBOX_PORT when unset. */
@@ -208,6 +216,9 @@ function productionProblems(env: Env, raw: Record<string, string | undefined>): 
       'LIGHTSPEED_WEBHOOK_PASSWORD',
     ] as const) {
       if (!raw[name]) problems.push(`${name}: must be set explicitly when NODE_ENV=production`);
+    }
+    if (env.LIGHTSPEED_SHARED_BUSINESS_ALLOWED) {
+      problems.push('LIGHTSPEED_SHARED_BUSINESS_ALLOWED: must be false when NODE_ENV=production');
     }
     // The sandbox registers the published client secret; real Lightspeed environments never should.
     const secrets: (keyof Env)[] = [
@@ -275,6 +286,7 @@ export function loadConfig(raw: Record<string, string | undefined> = environment
     ...env,
     PUBLIC_URL: publicUrl,
     LIGHTSPEED_SANDBOX_URL: env.LIGHTSPEED_SANDBOX_URL ?? `http://127.0.0.1:${env.SANDBOX_PORT}`,
+    CALLBACK_ALLOW_PRIVATE_NETWORKS: env.CALLBACK_ALLOW_PRIVATE_NETWORKS ?? env.NODE_ENV !== 'production',
     lightspeedScopes: env.LIGHTSPEED_SCOPES.split(/\s+/).filter(Boolean),
     oauthRedirectUri: `${publicUrl}/lightspeed/callback`,
   };

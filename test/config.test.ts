@@ -15,7 +15,7 @@ function envExample(): Record<string, string> {
 
 const strongProduction = {
   NODE_ENV: 'production',
-  ADMIN_TOKEN: 'a'.repeat(8) + 'Zq81-admin-own-secret',
+  ADMIN_TOKEN: 'aaaaaaaaZq81-admin-own-secret',
   SESSION_SECRET: 'own-session-secret-0f9e8d7c6b5a49382716',
   TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
   LIGHTSPEED_WEBHOOK_PASSWORD: 'own-webhook-password-42',
@@ -76,7 +76,7 @@ describe('configuration', () => {
       }),
     ).toEqual([expect.stringMatching(/^LIGHTSPEED_WEBHOOK_PASSWORD_PREVIOUS: is a published/)]);
     // The zero key in another spelling, and as a previous key.
-    expect(problemsOf({ ...strongProduction, TOKEN_ENCRYPTION_KEY: 'A'.repeat(43) + '=' })[0]).toMatch(
+    expect(problemsOf({ ...strongProduction, TOKEN_ENCRYPTION_KEY: `${'A'.repeat(43)}=` })[0]).toMatch(
       /^TOKEN_ENCRYPTION_KEY: is a published/,
     );
     expect(
@@ -88,6 +88,11 @@ describe('configuration', () => {
       expect.stringMatching(/^LIGHTSPEED_CLIENT_SECRET: is a published/),
     ]);
     expect(loadConfig({ ...strongProduction, LIGHTSPEED_CLIENT_SECRET: 'dev-secret' }).LIGHTSPEED_ENV).toBe('sandbox');
+    // Sharing one business between vendors is a sandbox convenience, never a production setting.
+    expect(problemsOf({ ...strongProduction, LIGHTSPEED_SHARED_BUSINESS_ALLOWED: 'true' })).toEqual([
+      expect.stringMatching(/^LIGHTSPEED_SHARED_BUSINESS_ALLOWED:/),
+    ]);
+    expect(loadConfig({}).LIGHTSPEED_SHARED_BUSINESS_ALLOWED).toBe(false);
     // Development keeps working with every published value.
     expect(loadConfig(published).ADMIN_TOKEN).toBe(published.ADMIN_TOKEN);
   });

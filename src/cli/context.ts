@@ -11,6 +11,7 @@ import { createPrisma, type PrismaClient } from '../db/prisma.js';
 import type { LightspeedCore } from '../services/connections/lightspeed-core.js';
 import type { Services } from '../services/index.js';
 import type { QueueProducers } from '../queues/producers.js';
+import { reportOnceQuiet } from '../lib/error-log.js';
 import { loggerOptions } from '../lib/logger.js';
 import type { Output } from './output.js';
 
@@ -54,11 +55,10 @@ export class CliContext {
   redis(): Promise<Redis> {
     this.redisClient ??= import('../lib/redis.js').then(({ createRedis, closeRedis }) => {
       const redis = createRedis(this.config.REDIS_URL, CLI_REDIS);
-      let last = '';
-      redis.on('error', (err) => {
-        if (err.message !== last) this.log.warn({ err }, 'redis connection error');
-        last = err.message;
-      });
+      redis.on(
+        'error',
+        reportOnceQuiet((err) => this.log.warn({ err }, 'redis connection error')),
+      );
       this.closers.push(() => closeRedis(redis));
       return redis;
     });

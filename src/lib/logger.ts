@@ -1,6 +1,6 @@
 // pino options shared by every process. The redact list keeps credentials out of logs even
 // when someone logs a whole object by mistake.
-import type { LoggerOptions } from 'pino';
+import { type LoggerOptions, stdSerializers } from 'pino';
 import type { Config } from '../config.js';
 
 const SECRET_KEYS = [
@@ -21,7 +21,18 @@ const SECRET_KEYS = [
   'codeVerifier',
   'accessTokenEnc',
   'refreshTokenEnc',
+  // Our webhook endpoint ids authenticate Lightspeed's calls when Basic Auth is not used.
+  'endpointId',
+  'webhookEndpointId',
 ];
+
+// Our endpoint ids as they appear in K-Series paths (`/o/wh/1/webhook/wh_...`) and messages.
+const ENDPOINT_ID = /\bwh_[0-9a-f]{8,}/gi;
+
+/** Text (a path, an error message) with every webhook endpoint id of ours replaced. */
+export function redactEndpointIds(text: string): string {
+  return text.replace(ENDPOINT_ID, 'wh_[redacted]');
+}
 
 export const REDACT_PATHS = [
   'req.headers.authorization',
@@ -48,11 +59,14 @@ const SECRET_QUERY_PARAMS = new Set(
     'id_token',
     'apiKey',
     'api_key',
+    // A webhook endpoint id: our per-connection fallback credential for Lightspeed's calls.
+    'endpoint',
   ].map((name) => name.toLowerCase()),
 );
 
 /** The URL with the values of secret query parameters replaced; path and other parameters kept. */
-export function redactUrl(url: string): string {
+export function redactUrl(raw: string): string {
+  const url = redactEndpointIds(raw);
   const q = url.indexOf('?');
   if (q < 0) return url;
   const query = url
@@ -98,7 +112,20 @@ export function loggerOptions(config: Pick<Config, 'LOG_LEVEL' | 'LOG_PRETTY' | 
   return {
     level: config.LOG_LEVEL,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    serializers: { req: serializeRequest },
+    serializers: {
+      req: serializeRequest,
+      // Outbound K-Series calls log their path, which names the endpoint for webhook operations.
+      kseries: (k: unknown) =>
+        k && typeof k === 'object' && typeof (k as { path?: unknown }).path === 'string'
+          ? { ...k, path: redactEndpointIds((k as { path: string }).path) }
+          : k,
+      err: (err: Error) => {
+        const out = stdSerializers.err(err);
+        if (typeof out.message === 'string') out.message = redactEndpointIds(out.message);
+        if (typeof out.stack === 'string') out.stack = redactEndpointIds(out.stack);
+        return out;
+      },
+    },
     ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } } : {}),
   };
 }

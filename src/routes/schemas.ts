@@ -58,6 +58,15 @@ export const kseriesIdInput = z
 
 export const isoDate = z.iso.datetime();
 
+/**
+ * A date-time a client sends (filters, ranges): ISO 8601 with an offset, in years 1970-9999.
+ * The ISO pattern alone lets year 0 through, which Postgres refuses (a 500, not a 400).
+ */
+export const dateTimeInput = z.iso.datetime({ offset: true }).refine((v) => {
+  const year = new Date(v).getUTCFullYear();
+  return year >= 1970 && year <= 9999;
+}, 'must be between 1970 and 9999');
+
 export function iso(date: Date): string;
 export function iso(date: Date | null): string | null;
 export function iso(date: Date | null): string | null {

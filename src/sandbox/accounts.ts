@@ -33,17 +33,29 @@ export interface LineInput {
   time: number;
 }
 
+/** n / d rounded half up, for integers n >= 0 and d > 0. */
+function divRound(n: number, d: number): number {
+  return Math.floor((2 * n + d) / (2 * d));
+}
+
 /** Prices one line: discount first, then tax on top (US) or carved out of the price (NL). */
 export function makeLine(state: SandboxState, location: SeedLocation, input: LineInput): AccountLine {
   const tax = location.taxes[input.item.taxClass];
-  const gross = money(input.unitAmount * input.quantity);
-  let discounted = 0;
-  if (input.discount?.percentage !== undefined) discounted = money((gross * input.discount.percentage) / 100);
-  else if (input.discount?.amount !== undefined) discounted = Math.min(gross, money(input.discount.amount));
-  const afterDiscount = money(gross - discounted);
-  const factor = 1 + tax.percentage / 100;
-  const amountWithTax = tax.included ? afterDiscount : money(afterDiscount * factor);
-  const amountLessTax = tax.included ? money(afterDiscount / factor) : afterDiscount;
+  // In integer cents (percentages in thousandths), rounded half up per line as a POS rounds a
+  // check line: no float drift in a total (apeAccountLineItem.amountWithTax / amountLessTax).
+  const grossCents = Math.round(input.unitAmount * 100) * input.quantity;
+  let discountCents = 0;
+  if (input.discount?.percentage !== undefined)
+    discountCents = divRound(grossCents * Math.round(input.discount.percentage * 1000), 100_000);
+  else if (input.discount?.amount !== undefined)
+    discountCents = Math.min(grossCents, Math.round(input.discount.amount * 100));
+  const afterCents = grossCents - discountCents;
+  const taxMilli = Math.round(tax.percentage * 1000);
+  const withTaxCents = tax.included ? afterCents : divRound(afterCents * (100_000 + taxMilli), 100_000);
+  const lessTaxCents = tax.included ? divRound(afterCents * 100_000, 100_000 + taxMilli) : afterCents;
+  const discounted = discountCents / 100;
+  const amountWithTax = withTaxCents / 100;
+  const amountLessTax = lessTaxCents / 100;
   const id = LINE_ID_BASE + ++state.lineCounter;
   return {
     id,
@@ -165,4 +177,28 @@ export function accountSnapshot(
     ...(account.tableNumber !== undefined ? { tableNumber: account.tableNumber } : {}),
     posId: location.posId,
   };
+}
+
+/** A payment on the check, as the POS books it (fiscal id, method, amount, tip, reference). */
+export function addPayment(
+  date: number,
+  account: Account,
+  location: SeedLocation,
+  method: SeedLocation['paymentMethods'][number],
+  amount: number,
+  tip: number,
+  reference: string,
+): void {
+  const n = account.payments.length + 1;
+  account.payments.push({
+    fiscId: `T${location.posId}.${account.identifier.split('.')[1]}${n}`,
+    uuid: stableUuid(`payment-${account.identifier}-${n}`),
+    methodCode: method.code,
+    methodName: method.name,
+    methodId: method.id,
+    amount,
+    tip: money(tip),
+    externalReference: reference,
+    date,
+  });
 }

@@ -4,6 +4,7 @@
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { registerControlRoutes } from './control.js';
+import { registerMerchantControlRoutes } from './control-merchant.js';
 import {
   resolveOptions,
   Tasks,
@@ -48,7 +49,10 @@ export type SandboxInstance = FastifyInstance & { sandbox: SandboxHandle };
 
 export async function buildSandbox(options: SandboxOptions): Promise<SandboxInstance> {
   const resolved = resolveOptions(options);
-  const now = options.now ?? Date.now;
+  // The control API can move the sandbox's clock forward (scheduled orders, delivery windows).
+  const clock = { offsetMs: 0 };
+  const baseNow = options.now ?? Date.now;
+  const now = () => baseNow() + clock.offsetMs;
   const app = Fastify({
     logger: (options.logger ?? false) as boolean,
     // Rich item pictures arrive base64 encoded in JSON.
@@ -69,6 +73,9 @@ export async function buildSandbox(options: SandboxOptions): Promise<SandboxInst
   const pos = new Pos(ctx, notifier);
   const reset = (): void => {
     ctx.tasks.cancelAll();
+    pos.delivery.reset();
+    pos.merchant.reset();
+    clock.offsetMs = 0;
     sender.reset();
     faults.clear();
     ctx.state.reset();
@@ -100,6 +107,7 @@ export async function buildSandbox(options: SandboxOptions): Promise<SandboxInst
   registerItemRoutes(app, ctx);
   registerRichItemRoutes(app, ctx);
   registerControlRoutes(app, { ctx, faults, pos, notifier, reset });
+  registerMerchantControlRoutes(app, { ctx, pos, clock });
 
   app.setNotFoundHandler((request, reply) => {
     if (request.url.startsWith(CONTROL_PREFIX))
@@ -149,6 +157,7 @@ export async function buildSandbox(options: SandboxOptions): Promise<SandboxInst
   };
   app.decorate('sandbox', handle);
   app.addHook('onClose', async () => {
+    pos.delivery.reset();
     ctx.tasks.close();
     await sender.close();
   });

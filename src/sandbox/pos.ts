@@ -1,14 +1,25 @@
-// The simulated POS: what happens after /order and /pay answered {"status":"ok"}. After
-// webhookDelayMs it accepts or rejects the order (unknown SKU, modifier, discount, profile, table,
-// or a location that is not accepting orders), applies payments, closes fully paid accounts into
-// the financial sales, and notifies the registered endpoint.
-import { accountTotal, dealExtraPrice, makeLine, openAccount, paidTotal, profilePrice } from './accounts.js';
+// The simulated POS after /order and /pay answered {"status":"ok"}. Once an order reaches it
+// (./pos-delivery.ts: at once, at its scheduled time, or when the POS is back online) it accepts
+// or rejects it (unknown SKU, modifier, discount, profile, table, a location not accepting orders
+// or with the API disabled), applies payments, closes fully paid accounts into the financial
+// sales, and notifies the registered endpoint.
+import {
+  accountTotal,
+  addPayment,
+  dealExtraPrice,
+  makeLine,
+  openAccount,
+  paidTotal,
+  profilePrice,
+} from './accounts.js';
 import type { SandboxContext } from './context.js';
+import { MerchantSettings } from './merchant.js';
 import type { Notifier } from './notify.js';
+import { OrderDelivery } from './pos-delivery.js';
 import type { SeedLocation } from './seed.js';
 import { DISCOUNTS, LUNCH_DEAL } from './seed-catalog.js';
 import type { Account, AccountLine, OrderRecord, PaymentRecord } from './state.js';
-import { money, stableUuid } from './util.js';
+import { money } from './util.js';
 
 export interface OrderItemInput {
   sku: string;
@@ -36,6 +47,10 @@ export interface OrderInput {
   clientCount?: number;
   items: OrderItemInput[];
   payment?: { paymentMethod?: string; paymentAmount: number; tipAmount?: number };
+  /** scheduledTimeForOrderAsIso8601 (epoch ms): when the order is sent to the POS. */
+  scheduledAt?: number;
+  /** maxTimeToAttemptOrderDeliverToPos, added to the scheduled time. */
+  maxTimeMs?: number;
 }
 
 export interface PaymentInput {
@@ -53,14 +68,22 @@ export interface PaymentInput {
 class Rejection extends Error {}
 
 export class Pos {
+  /** When accepted orders reach the POS: at once, at their scheduled time, or when it is back online. */
+  readonly delivery: OrderDelivery<{ input: OrderInput; record: OrderRecord }>;
+  readonly merchant = new MerchantSettings();
+
   constructor(
     private readonly ctx: SandboxContext,
     private readonly notifier: Notifier,
-  ) {}
+  ) {
+    this.delivery = new OrderDelivery(ctx, {
+      deliver: ({ input, record }) => this.processOrder(input, record),
+      expire: ({ input, record }, reason) => this.reject(input, record, reason),
+    });
+  }
 
-  /** Schedules the POS's handling of an accepted order. */
   submitOrder(input: OrderInput, record: OrderRecord): void {
-    this.ctx.tasks.later(this.ctx.options.webhookDelayMs, () => this.processOrder(input, record));
+    this.delivery.submit({ input, record }, input.businessLocationId, input.scheduledAt, input.maxTimeMs);
   }
 
   submitPayment(input: PaymentInput, record: PaymentRecord): void {
@@ -77,16 +100,14 @@ export class Pos {
       if (input.payment) this.applyOrderPayment(input, location, account);
     } catch (err) {
       if (!(err instanceof Rejection)) throw err;
-      record.status = 'FAILURE';
-      record.reason = err.message;
-      this.notifier.orderFailure(
-        input.clientId,
-        input.businessId,
-        input.endpointId,
-        input.thirdPartyReference,
-        err.message,
-      );
+      this.reject(input, record, err.message);
     }
+  }
+
+  private reject(input: OrderInput, record: OrderRecord, reason: string): void {
+    record.status = 'FAILURE';
+    record.reason = reason;
+    this.notifier.orderFailure(input.clientId, input.businessId, input.endpointId, input.thirdPartyReference, reason);
   }
 
   private applyOrder(input: OrderInput, location: SeedLocation): Account {
@@ -105,10 +126,10 @@ export class Pos {
         throw new Rejection(`Table ${input.tableNumber} not found`);
       }
     }
-    if (
-      input.payment &&
-      !location.paymentMethods.some((m) => m.code === (input.payment?.paymentMethod ?? 'OOPAYMENT'))
-    ) {
+    if (this.merchant.apiDisabled.has(location.id)) {
+      throw new Rejection(`The Order and Pay API is disabled for business location ${location.id}`);
+    }
+    if (input.payment && !this.merchant.paymentMethod(location, input.payment.paymentMethod ?? 'OOPAYMENT')) {
       throw new Rejection(`Payment method ${input.payment.paymentMethod} not found`);
     }
     const now = this.ctx.now();
@@ -192,11 +213,12 @@ export class Pos {
   private applyOrderPayment(input: OrderInput, location: SeedLocation, account: Account): void {
     const payment = input.payment;
     if (!payment) return;
-    const method = location.paymentMethods.find((m) => m.code === (payment.paymentMethod ?? 'OOPAYMENT'));
+    const method = this.merchant.paymentMethod(location, payment.paymentMethod ?? 'OOPAYMENT');
     const tip = payment.tipAmount ?? 0;
     const amount = money(payment.paymentAmount - tip);
     if (!method || amount <= 0) return;
-    this.addPayment(
+    addPayment(
+      this.ctx.now(),
       account,
       location,
       method,
@@ -234,14 +256,15 @@ export class Pos {
       return fail('Account is already closed', 'ACCOUNT_ALREADY_CLOSED', false, account);
     if (state.readiness.get(location.id)?.status !== 'READY')
       return fail('Not processed before validity ended', undefined, true, account);
-    const method = location.paymentMethods.find((m) => m.code === (input.paymentMethod ?? 'OOPAYMENT'));
+    const method = this.merchant.paymentMethod(location, input.paymentMethod ?? 'OOPAYMENT');
     if (!method)
       return fail(`Payment method ${input.paymentMethod} not found`, 'PAYMENT_METHOD_NOT_FOUND', false, account);
     if (input.paymentAmount <= 0) return fail('The payment amount must be positive', 'UNKNOWN', false, account);
     const due = money(accountTotal(account) - paidTotal(account));
     if (input.paymentAmount > due + 0.004)
       return fail('the payment amount is greater than the amount due', 'OVERPAID', false, account);
-    this.addPayment(
+    addPayment(
+      this.ctx.now(),
       account,
       location,
       method,
@@ -252,28 +275,6 @@ export class Pos {
     record.status = 'SUCCESS';
     this.notifier.payment(target, input.thirdPartyPaymentReference, { status: 'SUCCESS' }, account);
     this.closeIfPaid(account);
-  }
-
-  private addPayment(
-    account: Account,
-    location: SeedLocation,
-    method: SeedLocation['paymentMethods'][number],
-    amount: number,
-    tip: number,
-    reference: string,
-  ): void {
-    const n = account.payments.length + 1;
-    account.payments.push({
-      fiscId: `T${location.posId}.${account.identifier.split('.')[1]}${n}`,
-      uuid: stableUuid(`payment-${account.identifier}-${n}`),
-      methodCode: method.code,
-      methodName: method.name,
-      methodId: method.id,
-      amount,
-      tip: money(tip),
-      externalReference: reference,
-      date: this.ctx.now(),
-    });
   }
 
   /** A fully paid account closes: it becomes a sale in the financial API and the endpoint hears CLOSED. */

@@ -120,9 +120,21 @@ export function buildServices(deps: ServiceDeps) {
     }),
   );
   const financial = lazy(() => createFinancialService({ prisma, queues }));
-  const locations = lazy(() => createLocationService({ prisma }));
+  const locations = lazy(() =>
+    createLocationService({
+      prisma,
+      // Mappings are checked against the business the vendor is connected to.
+      connectedBusiness: (vendorId) => connections().connectedBusiness(vendorId),
+    }),
+  );
   const vendors = lazy(() => createVendorService({ prisma }));
-  const callbacks = lazy(() => createCallbackService({ prisma, sealer: cipherSealer(core().cipher) }));
+  const callbacks = lazy(() =>
+    createCallbackService({
+      prisma,
+      sealer: cipherSealer(core().cipher),
+      allowPrivateNetworks: config.CALLBACK_ALLOW_PRIVATE_NETWORKS,
+    }),
+  );
   const health = lazy(() => createHealthService({ prisma, redis }));
 
   return {

@@ -1,8 +1,12 @@
 // A vendor's locations and their mapping to K-Series business locations.
 // Every query carries the vendorId: another vendor's location is simply "not found".
+// A mapping must name a location of the vendor's connected business (read from K-Series at the
+// time of the write): another business's location, or a typo, is refused with a message instead
+// of making every catalog read of the location fail later. Reconnect re-checks the mappings
+// (src/integrations/lightspeed/business-claim.ts).
 import type { PrismaClient } from '../db/prisma.js';
 import { Prisma } from '../generated/prisma/client.js';
-import { ConflictError, NotFoundError } from '../lib/errors.js';
+import { BadRequestError, ConflictError, NotFoundError } from '../lib/errors.js';
 
 export interface LocationInput {
   name: string;
@@ -14,8 +18,37 @@ function isPrismaError(err: unknown, code: string): boolean {
   return err instanceof Prisma.PrismaClientKnownRequestError && err.code === code;
 }
 
-export function createLocationService(deps: { prisma: PrismaClient }) {
+/** The connected business and its locations, as the location check needs them. */
+export interface ConnectedBusiness {
+  id: number;
+  name: string;
+  locations: { id: number; name: string }[];
+}
+
+export interface LocationServiceDeps {
+  prisma: PrismaClient;
+  /**
+   * The vendor's connected business; throws a 409 when Lightspeed is not connected (nothing to
+   * check a mapping against) and a 502/503 when K-Series cannot answer.
+   */
+  connectedBusiness: (vendorId: string) => Promise<ConnectedBusiness>;
+}
+
+export function createLocationService(deps: LocationServiceDeps) {
   const { prisma } = deps;
+
+  async function checkMapping(vendorId: string, businessLocationId: bigint | null | undefined): Promise<void> {
+    if (businessLocationId === null || businessLocationId === undefined) return;
+    const business = await deps.connectedBusiness(vendorId);
+    if (business.locations.some((l) => BigInt(l.id) === businessLocationId)) return;
+    const known = business.locations.map((l) => `${l.id} (${l.name})`).join(', ') || 'none';
+    throw new BadRequestError(
+      `businessLocationId ${businessLocationId} is not a location of your connected Lightspeed business ` +
+        `"${business.name}" (id ${business.id}). Its locations: ${known}.`,
+      { field: 'body.businessLocationId', businessId: business.id, locations: business.locations.map((l) => l.id) },
+      'BUSINESS_LOCATION_UNKNOWN',
+    );
+  }
 
   /** Unique (vendor, businessLocationId): one K-Series location maps to one of ours. */
   async function write<T>(operation: () => Promise<T>): Promise<T> {
@@ -55,6 +88,7 @@ export function createLocationService(deps: { prisma: PrismaClient }) {
     },
 
     async create(vendorId: string, input: LocationInput) {
+      await checkMapping(vendorId, input.businessLocationId);
       return write(() =>
         prisma.location.create({
           data: {
@@ -69,6 +103,7 @@ export function createLocationService(deps: { prisma: PrismaClient }) {
 
     async update(vendorId: string, id: string, input: Partial<LocationInput>) {
       await get(vendorId, id);
+      await checkMapping(vendorId, input.businessLocationId);
       return write(() =>
         prisma.location.update({
           where: { id },

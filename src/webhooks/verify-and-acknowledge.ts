@@ -1,6 +1,8 @@
 // POST /webhook/lightspeed: authenticate, store the raw event durably, acknowledge, and leave
 // the processing to the process-webhook job. Storing comes before the 2xx: an acknowledged
-// event is never lost (see ./store-events.ts for batching and enqueueing).
+// event is never lost (see ./store-events.ts for batching and enqueueing, ./deferred.ts for
+// Postgres outages).
+import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { sha256Hex } from '../lib/canonical-json.js';
@@ -8,7 +10,9 @@ import { UnauthorizedError } from '../lib/errors.js';
 import { errorResponses } from '../routes/schemas.js';
 import { classifyWebhook } from './classify.js';
 import { configuredPairs, matchesBasic, parseBasic } from './credentials.js';
-import { createWebhookIngest } from './store-events.js';
+import { createDeferredStore, startDrainer } from './deferred.js';
+import { storableBody } from './storable.js';
+import { createEventWriter, createWebhookIngest } from './store-events.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -22,7 +26,18 @@ const WEBHOOK_BODY_LIMIT = 512 * 1024;
 
 const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
   const pairs = configuredPairs(app.config);
-  const ingest = createWebhookIngest({ prisma: app.prisma, queues: app.queues, log: app.log });
+  const deferredKey = app.redisKey('webhooks', 'deferred');
+  const deferred = createDeferredStore(app.redis, deferredKey);
+  const ingest = createWebhookIngest({ prisma: app.prisma, queues: app.queues, log: app.log, deferred });
+  const writer = createEventWriter({ prisma: app.prisma, queues: app.queues, log: app.log });
+  const drainer = startDrainer({
+    redis: app.redis,
+    key: deferredKey,
+    insert: writer.insertIsolated,
+    log: app.log,
+    intervalMs: 1_000,
+  });
+  app.addHook('onClose', async () => drainer.stop());
 
   // Keep the raw text: its hash is the dedupe key (Lightspeed sends no event id).
   app.removeContentTypeParser(['application/json', 'text/plain']);
@@ -89,9 +104,20 @@ const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
           ? `key:${headerKey}`
           : `sha256:${sha256Hex(raw)}`;
       const type = classifyWebhook(request.body);
-      const stored = await ingest.store({ dedupeKey, type, vendorId: request.webhookVendorId ?? null, raw });
-      request.log.info({ eventId: stored.eventId, type, duplicate: stored.duplicate }, 'webhook stored');
-      return { received: true as const, ...stored };
+      const { payload, rawBody } = storableBody(raw, request.body);
+      const stored = await ingest.store({
+        id: randomUUID(),
+        dedupeKey,
+        type,
+        vendorId: request.webhookVendorId ?? null,
+        payload,
+        rawBody,
+      });
+      request.log.info(
+        { eventId: stored.eventId, type, duplicate: stored.duplicate, deferred: stored.deferred, altered: !!rawBody },
+        'webhook stored',
+      );
+      return { received: true as const, duplicate: stored.duplicate, eventId: stored.eventId };
     },
   });
 };

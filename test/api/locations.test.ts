@@ -1,17 +1,22 @@
 // Location CRUD and cross-vendor isolation on every vendor route that exists.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestContext, createVendor, type TestContext } from '../helpers/context.js';
+import { bearer, createVendor, type TestContext } from '../helpers/context.js';
+import { connectedVendor, createConnectContext, type ConnectContext } from '../connect/helpers.js';
 
 describe('locations', () => {
+  let c: ConnectContext;
   let ctx: TestContext;
   let a: { id: string; apiKey: string };
   let b: { id: string; apiKey: string };
+  // Mappings are checked against the connected business: both vendors are connected to the
+  // sandbox's demo business (shared, as the sandbox allows), whose locations end in ...156/...157.
   beforeAll(async () => {
-    ctx = await createTestContext();
-    a = await createVendor(ctx.app, 'A');
-    b = await createVendor(ctx.app, 'B');
+    c = await createConnectContext();
+    ctx = c.ctx;
+    a = await connectedVendor(ctx, 'A');
+    b = await connectedVendor(ctx, 'B');
   });
-  afterAll(async () => ctx?.close());
+  afterAll(async () => c?.close());
 
   const create = (key: string, payload: unknown) =>
     ctx.app.inject({ method: 'POST', url: '/v1/locations', headers: bearer(key), payload: payload as object });
@@ -64,8 +69,8 @@ describe('locations', () => {
   });
 
   it('refuses to map two locations of one vendor to the same K-Series location', async () => {
-    expect((await create(a.apiKey, { name: 'One', businessLocationId: 900001 })).statusCode).toBe(201);
-    const dup = await create(a.apiKey, { name: 'Two', businessLocationId: 900001 });
+    expect((await create(a.apiKey, { name: 'One', businessLocationId: 45454565682156 })).statusCode).toBe(201);
+    const dup = await create(a.apiKey, { name: 'Two', businessLocationId: 45454565682156 });
     expect(dup.statusCode).toBe(409);
     expect(dup.json().error.code).toBe('BUSINESS_LOCATION_ALREADY_MAPPED');
   });
@@ -106,7 +111,7 @@ describe('locations', () => {
     const still = await ctx.app.inject({ method: 'GET', url, headers: bearer(a.apiKey) });
     expect(still.json().name).toBe('Private');
     // The same K-Series location may be mapped by two vendors (both connected to one business).
-    expect((await create(b.apiKey, { name: 'Shared', businessLocationId: 900001 })).statusCode).toBe(201);
+    expect((await create(b.apiKey, { name: 'Shared', businessLocationId: 45454565682156 })).statusCode).toBe(201);
   });
 
   it('pages the list', async () => {

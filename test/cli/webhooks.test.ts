@@ -176,8 +176,16 @@ describe('cli: webhooks reregister', { timeout: 120_000 }, () => {
 
   it('goes on past a vendor that fails, reports it and exits 1', async () => {
     const failing = await connectedVendor(c.ctx, 'Foreign location');
-    // A location of another merchant's business: Lightspeed refuses the link (403).
-    await mapLocation(failing.apiKey, SANDBOX_SEED.secondBusiness.location.id);
+    // A location of another merchant's business: Lightspeed refuses the link (403). The API no
+    // longer lets such a mapping in (it checks the connected business), so it is one left from
+    // before that check, written directly.
+    await prisma().location.create({
+      data: {
+        vendorId: failing.id,
+        name: 'Foreign',
+        businessLocationId: BigInt(SANDBOX_SEED.secondBusiness.location.id),
+      },
+    });
     const fine = await connectedVendor(c.ctx, 'Fine after failing');
 
     const run = await cli(['webhooks', 'reregister', '--json']);

@@ -88,6 +88,9 @@ export async function createConnectContext(
       LIGHTSPEED_SANDBOX_URL: sandbox.url,
       LIGHTSPEED_CLIENT_ID: CLIENT_ID,
       LIGHTSPEED_CLIENT_SECRET: CLIENT_SECRET,
+      // The sandbox has two businesses; tests connect many vendors to them. Tests of the
+      // one-vendor-per-business rule turn it back on.
+      LIGHTSPEED_SHARED_BUSINESS_ALLOWED: 'true',
       ...options.env,
     },
     options.context,
@@ -118,6 +121,8 @@ const htmlUnescape = (s: string) =>
 export async function decideOnSandbox(
   authorizationUrl: string,
   decision: 'approve' | 'deny' = 'approve',
+  /** Sign in as another merchant (another business) than the pre-filled demo one. */
+  merchant?: { username: string; password: string },
 ): Promise<URL> {
   const page = await fetch(authorizationUrl);
   const text = await page.text();
@@ -127,6 +132,10 @@ export async function decideOnSandbox(
     form.append(htmlUnescape(match[1]!), htmlUnescape(match[2]!));
   }
   form.set('decision', decision);
+  if (merchant) {
+    form.set('username', merchant.username);
+    form.set('password', merchant.password);
+  }
   const target = new URL('/oauth/authorize', authorizationUrl);
   const res = await fetch(target, { method: 'POST', body: form, redirect: 'manual' });
   const location = res.headers.get('location');
@@ -135,7 +144,36 @@ export async function decideOnSandbox(
   return new URL(location);
 }
 
-/** Starts a connect through the API and returns the authorization URL. */
+/** The connect cookie each opened link set, by the OAuth state's nonce: the test's "browser". */
+const connectCookies = new Map<string, string>();
+
+function nonceOf(url: URL): string | null {
+  const state = url.searchParams.get('state');
+  try {
+    return (JSON.parse(Buffer.from(state?.split('.')[0] ?? '', 'base64url').toString('utf8')) as { nonce: string })
+      .nonce;
+  } catch {
+    return null;
+  }
+}
+
+/** Opens a connect link of ours (/lightspeed/connect/start) as a browser: cookie plus Lightspeed's URL. */
+export async function openConnectLink(
+  ctx: TestContext,
+  link: string,
+): Promise<{ authorizationUrl: string; cookie: string }> {
+  const url = new URL(link);
+  const res = await ctx.app.inject({ method: 'GET', url: `${url.pathname}${url.search}` });
+  if (res.statusCode !== 303) throw new Error(`connect link answered ${res.statusCode}: ${res.body}`);
+  const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+  const cookie = setCookie.map((c) => c.split(';')[0]!).find((c) => c.startsWith('ls_connect=')) ?? '';
+  return { authorizationUrl: res.headers.location as string, cookie };
+}
+
+/**
+ * Starts a connect through the API, opens the returned link in the test's "browser" and returns
+ * Lightspeed's authorization URL; callback() later sends that browser's cookie.
+ */
 export async function startApiConnect(ctx: TestContext, apiKey: string, returnTo?: string): Promise<string> {
   const res = await ctx.app.inject({
     method: 'POST',
@@ -144,12 +182,24 @@ export async function startApiConnect(ctx: TestContext, apiKey: string, returnTo
     payload: returnTo ? { returnTo } : {},
   });
   if (res.statusCode !== 200) throw new Error(`connect answered ${res.statusCode}: ${res.body}`);
-  return (res.json() as { authorizationUrl: string }).authorizationUrl;
+  const opened = await openConnectLink(ctx, (res.json() as { authorizationUrl: string }).authorizationUrl);
+  const nonce = nonceOf(new URL(opened.authorizationUrl));
+  if (nonce) connectCookies.set(nonce, opened.cookie);
+  return opened.authorizationUrl;
 }
 
-/** Sends the browser's callback request to the app (in-process). */
+/**
+ * Sends the browser's callback request to the app (in-process), with the connect cookie of the
+ * browser that opened the link unless the test gives its own cookie header.
+ */
 export async function callback(ctx: TestContext, redirect: URL, headers: Record<string, string> = {}) {
-  return ctx.app.inject({ method: 'GET', url: `${redirect.pathname}${redirect.search}`, headers });
+  const nonce = nonceOf(redirect);
+  const cookie = nonce ? connectCookies.get(nonce) : undefined;
+  return ctx.app.inject({
+    method: 'GET',
+    url: `${redirect.pathname}${redirect.search}`,
+    headers: { ...(cookie ? { cookie } : {}), ...headers },
+  });
 }
 
 /** A vendor connected through the whole API flow. */

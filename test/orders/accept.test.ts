@@ -209,6 +209,21 @@ describe('POST /v1/orders', () => {
     expect(again.statusCode).toBe(409);
   });
 
+  it('a scheduled order keeps its delivery window after the scheduled time, also when replayed', async () => {
+    const scheduledAt = Date.now() + 2 * 3_600_000;
+    const window = ctx.config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000;
+    const created = (await post(vendor.apiKey, order({ scheduledAt: new Date(scheduledAt).toISOString() }))).json();
+    expect(new Date(created.deadlineAt).getTime()).toBeGreaterThanOrEqual(scheduledAt + window);
+    await ctx.db.prisma.order.update({ where: { id: created.id }, data: { status: 'FAILED' } });
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: `/v1/orders/${created.id}/replay`,
+      headers: bearer(vendor.apiKey),
+    });
+    expect(res.statusCode).toBe(202);
+    expect(new Date(res.json().deadlineAt).getTime()).toBeGreaterThanOrEqual(scheduledAt + window);
+  });
+
   it('operators see orders needing attention across vendors and can replay them', async () => {
     const created = (await post(vendor.apiKey, order())).json();
     await ctx.db.prisma.order.update({ where: { id: created.id }, data: { status: 'NEEDS_ATTENTION' } });
@@ -224,7 +239,9 @@ describe('POST /v1/orders', () => {
       headers: bearer(ADMIN_TOKEN),
     });
     expect(replay.statusCode).toBe(202);
-    // NEEDS_ATTENTION keeps its reference: if the first attempt did reach the POS, K-Series answers 409.
-    expect(replay.json()).toMatchObject({ status: 'RECEIVED', attempt: 1, reference: created.reference });
+    // NEEDS_ATTENTION keeps its reference (if the first attempt did reach the POS, K-Series answers
+    // 409), but it is a new attempt: its push job needs an id of its own.
+    expect(replay.json()).toMatchObject({ status: 'RECEIVED', attempt: 2, reference: created.reference });
+    expect(await ctx.app.queues.pushOrder.queue.getJob(pushJobId({ id: created.id, attempt: 2 }))).toBeDefined();
   });
 });

@@ -171,7 +171,8 @@ describe('restarts during load', () => {
     const answers = await load(ctx, async () => {
       proxy.cut();
       await sleep(300);
-      // Our webhook must not acknowledge an event it could not store.
+      // Our webhook acknowledges an event only once it is stored: Postgres is away, so in Redis
+      // (test/webhooks/postgres-outage.test.ts follows such events into Postgres).
       const res = await ctx.ctx.app.inject({
         method: 'POST',
         url: '/webhook/lightspeed',
@@ -184,7 +185,7 @@ describe('restarts during load', () => {
       await sleep(2_200);
       proxy.restore();
     });
-    expect(webhookWhileDown[0]!.status).toBe(503);
+    expect(webhookWhileDown[0]!.status).toBe(200);
     const refused = answers.filter((a) => a.status >= 300);
     // No 2xx for an order that was not stored: a 503 that says "retry".
     for (const answer of refused)
@@ -194,9 +195,8 @@ describe('restarts during load', () => {
 
     await retryRefused(ctx, answers);
     await expectAllDeliveredOnce(ctx, ORDERS);
-    // Outcome webhooks were refused during the outage, and none was given up on.
+    // No outcome webhook was given up on.
     const webhooks = await ctx.sandboxControl<{ attempts: number; deliveryStatus: string }[]>('GET', '/webhooks');
-    expect(webhooks.filter((w) => w.attempts > 1).length).toBeGreaterThan(0);
     expect(webhooks.filter((w) => w.deliveryStatus !== 'delivered')).toEqual([]);
   });
 

@@ -649,17 +649,21 @@ describe('sandbox responses and webhooks match the published OpenAPI schemas', (
 
   it('writes the coverage table of src/sandbox/README.md from what this run validated', () => {
     const examples = webhookExamples();
-    const valid = examples.filter(({ webhook, value }) =>
-      contracts.validator('orders', `webhook ${webhook}`, contracts.webhookSchema(webhook), {
-        extraProps: UNDECLARED_BUT_DOCUMENTED[webhook] ?? [],
-      })(value),
-    ).length;
+    const invalid = examples
+      .filter(
+        ({ webhook, value }) =>
+          !contracts.validator('orders', `webhook ${webhook}`, contracts.webhookSchema(webhook), {
+            extraProps: UNDECLARED_BUT_DOCUMENTED[webhook] ?? [],
+          })(value),
+      )
+      .map(({ webhook, name }) => `${webhook} / ${name}`);
+    const valid = examples.length - invalid.length;
     const { block, counts } = renderTable({
       contracts,
       specs: Object.keys(SPEC_FILES) as SpecName[],
       success: covered,
       errors: coveredErrors,
-      webhookExamples: { valid, total: examples.length },
+      webhookExamples: { valid, total: examples.length, invalid },
     });
     console.log('spec coverage', counts);
     // Rewritten when stale, and the run fails once so the new table gets committed.

@@ -25,7 +25,15 @@ export interface ApplyPaymentDeps {
 
 // PAYMENT_FAILED: the reference of a refused payment is spent (a repeat answers "already used",
 // which would read as paid), so a stale job (a retry from the dashboard) must not send it again.
-const NOT_PAYABLE: readonly OrderStatus[] = ['RECEIVED', 'FAILED', 'CANCELLED', 'ABANDONED', 'PAYMENT_FAILED'];
+// NEEDS_ATTENTION: among others, a POS check whose total is not what the customer paid.
+const NOT_PAYABLE: readonly OrderStatus[] = [
+  'RECEIVED',
+  'FAILED',
+  'CANCELLED',
+  'ABANDONED',
+  'PAYMENT_FAILED',
+  'NEEDS_ATTENTION',
+];
 
 export function createApplyPaymentProcessor(deps: ApplyPaymentDeps) {
   const { prisma, kseries, orderUpdates, log } = deps;

@@ -7,8 +7,18 @@ import type { FastifyBaseLogger } from 'fastify';
 import { poolOf, type PrismaClient } from '../../db/prisma.js';
 import { prepared, runPrepared } from '../../db/sql.js';
 import type { OrderUpdates, OutcomeResult } from '../../services/orders/apply-notifications.js';
-import { matchOrderSql, type OrderOutcomeView } from '../../services/orders/hot-path-queries.js';
+import type { OrderOutcomeView } from '../../services/orders/hot-path-queries.js';
 import type { WebhookKind } from '../../webhooks/classify.js';
+import {
+  type Body,
+  bodyOf,
+  chainKey,
+  type EventRow,
+  knownOrder,
+  LOAD_EVENTS,
+  outOfScope,
+  toBigInt,
+} from './webhook-event-rows.js';
 
 export interface WebhookProcessorDeps {
   prisma: PrismaClient;
@@ -23,45 +33,6 @@ export interface WebhookProcessorDeps {
   pushAvailability: (businessLocationId: bigint, eventId: string) => Promise<number>;
 }
 
-type Body = Record<string, unknown>;
-
-interface EventRow {
-  id: string;
-  type: string;
-  vendor_id: string | null;
-  payload: unknown;
-  received_at: Date;
-  /** The order an ORDER or PAYMENT event is about, when we have it, as it was at load time. */
-  order_id: string | null;
-  order_vendor_id: string | null;
-  order_status: OrderOutcomeView['status'] | null;
-  order_account_identifier: string | null;
-  order_payment_reference: string | null;
-  order_payment_submitted_at: Date | null;
-  order_paid_at: Date | null;
-}
-
-// Events already PROCESSED, IGNORED or FAILED (an earlier attempt, another job) are skipped.
-// The order comes with its event, matched as the outcome handlers match it (matchOrderSql): an
-// ORDER event by the order reference, a PAYMENT event by the payment reference first. Both lead to
-// the same order, so the two can be kept in one chain and never overtake each other. A payment
-// reference superseded by a payment replay matches no order: such a late event is IGNORED.
-// `status::text` here and below keeps the planner on the primary key: a plain `status =` lets it
-// pick the unprocessed-events index, whose dead entries pile up under load between vacuums.
-const LOAD_EVENTS = prepared(
-  'webhook_events_load',
-  `SELECT e.id, e.type, e.vendor_id, e.payload, e.received_at,
-          o.id AS order_id, o.vendor_id AS order_vendor_id, o.status AS order_status,
-          o.account_identifier AS order_account_identifier, o.payment_reference AS order_payment_reference,
-          o.payment_submitted_at AS order_payment_submitted_at, o.paid_at AS order_paid_at
-     FROM webhook_events e
-     LEFT JOIN LATERAL (
-       SELECT m.id, m.vendor_id, m.status, m.account_identifier, m.payment_reference, m.payment_submitted_at, m.paid_at
-         FROM orders m ${matchOrderSql('e.type', `e.payload->>'thirdPartyReference'`, 'm')}
-     ) o ON true
-    WHERE e.id = ANY($1::uuid[]) AND e.status::text = 'RECEIVED'`,
-);
-
 // One UPDATE for the whole batch; a failed event (null status) keeps RECEIVED and records the attempt.
 const RECORD_OUTCOMES = prepared(
   'webhook_events_record',
@@ -74,20 +45,6 @@ const RECORD_OUTCOMES = prepared(
      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[]) AS u(id, status, error, vendor_id)
     WHERE e.id = u.id AND e.status::text = 'RECEIVED'`,
 );
-
-/** The order loaded with the event, in the shape the outcome handlers take. */
-function knownOrder(event: EventRow): OrderOutcomeView | undefined {
-  if (!event.order_id) return undefined;
-  return {
-    id: event.order_id,
-    vendorId: event.order_vendor_id!,
-    status: event.order_status!,
-    accountIdentifier: event.order_account_identifier,
-    paymentReference: event.order_payment_reference!,
-    paymentSubmittedAt: event.order_payment_submitted_at,
-    paidAt: event.order_paid_at,
-  };
-}
 
 type Outcome = { event: EventRow; result: OutcomeResult; ignored: boolean } | { event: EventRow; error: Error };
 
@@ -102,7 +59,7 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
    * Readiness events can be processed out of order: the newest by K-Series' own `lastUpdatedAt`
    * (our receipt time when absent) wins, and on a tie the conservative NOT_READY does.
    */
-  async function readiness(body: Body, receivedAt: Date): Promise<OutcomeResult> {
+  async function readiness(body: Body, receivedAt: Date, scope: string | null): Promise<OutcomeResult> {
     const blId = toBigInt(body.businessLocationId);
     const status = typeof body.status === 'string' ? body.status : null;
     if (blId === null || !status)
@@ -112,6 +69,7 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     const updated = await prisma.location.updateMany({
       where: {
         businessLocationId: blId,
+        ...(scope ? { vendorId: scope } : {}),
         OR: [
           { readinessUpdatedAt: null },
           { readinessUpdatedAt: { lt: at } },
@@ -129,9 +87,12 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     };
   }
 
-  async function itemAvailability(body: Body, eventId: string): Promise<OutcomeResult> {
+  async function itemAvailability(body: Body, eventId: string, scope: string | null): Promise<OutcomeResult> {
     const blId = toBigInt(body.businessLocationId);
     if (blId === null) return { applied: false, orderId: null, vendorId: null, note: 'item event without location' };
+    if (scope && (await prisma.location.count({ where: { businessLocationId: blId, vendorId: scope } })) === 0) {
+      return { applied: false, orderId: null, vendorId: null, note: "not a location of the endpoint's vendor" };
+    }
     // Invalidate first: a vendor reacting to the callback must read the new availability.
     await deps.invalidateLocationCache(blId, 'availability');
     const pushed = await deps.pushAvailability(blId, eventId);
@@ -148,6 +109,7 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     body: Body,
     receivedAt: Date,
     known: OrderOutcomeView | undefined,
+    scope: string | null,
     eventId: string,
   ): Promise<OutcomeResult> {
     switch (kind) {
@@ -156,9 +118,9 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
       case 'PAYMENT':
         return orderUpdates.applyPaymentNotification(body, 'webhook', known);
       case 'ORDER_API':
-        return readiness(body, receivedAt);
+        return readiness(body, receivedAt, scope);
       case 'ITEM':
-        return itemAvailability(body, eventId);
+        return itemAvailability(body, eventId, scope);
       case 'RESERVATION':
         // Reservations-platform notifications are kept for the record; no feature consumes them yet.
         return {
@@ -174,12 +136,16 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
 
   /** `fresh`: nothing of this batch has touched the event's order yet, so the loaded row is current. */
   async function run(event: EventRow, fresh: boolean): Promise<Outcome> {
+    const refusal = outOfScope(event);
+    if (refusal)
+      return { event, result: { applied: false, orderId: null, vendorId: null, note: refusal }, ignored: true };
     try {
       const result = await dispatch(
         event.type as WebhookKind,
         bodyOf(event),
         event.received_at,
         fresh ? knownOrder(event) : undefined,
+        event.scope_vendor_id,
         event.id,
       );
       const ignored =
@@ -270,32 +236,10 @@ export async function markWebhookFailed(prisma: PrismaClient, eventIds: string[]
      WHERE id = ANY(${eventIds}::uuid[]) AND status = 'RECEIVED'`;
 }
 
-/** Events with the same key run in arrival order; different keys may run concurrently. */
-function chainKey(event: EventRow): string {
-  if (event.order_id) return `order:${event.order_id}`;
-  const body = bodyOf(event);
-  if ((event.type === 'ORDER' || event.type === 'PAYMENT') && typeof body.thirdPartyReference === 'string') {
-    return `reference:${body.thirdPartyReference}`;
-  }
-  const blId = event.type === 'ORDER_API' ? toBigInt(body.businessLocationId) : null;
-  return blId === null ? `event:${event.id}` : `location:${blId}`;
-}
-
-function bodyOf(event: EventRow): Body {
-  const payload = event.payload;
-  return payload && typeof payload === 'object' && !Array.isArray(payload) ? (payload as Body) : {};
-}
-
 async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const lane = async () => {
     while (next < items.length) await fn(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-}
-
-function toBigInt(value: unknown): bigint | null {
-  if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
-  if (typeof value === 'string' && /^\d+$/.test(value)) return BigInt(value);
-  return null;
 }

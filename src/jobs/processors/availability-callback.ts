@@ -6,6 +6,7 @@
 // `count` null = no restriction; `id` is the same on every retry of one change (deduplicate on it).
 import type { FastifyBaseLogger } from 'fastify';
 import { request } from 'undici';
+import { literalProblem, publicOnlyAgent } from '../../services/callbacks/url-guard.js';
 import type { PrismaClient } from '../../db/prisma.js';
 import type { SecretSealer } from '../../services/callbacks/service.js';
 import { signCallback } from '../../services/callbacks/signing.js';
@@ -63,8 +64,12 @@ export function createAvailabilityCallbackProcessor(deps: {
   prisma: PrismaClient;
   sealer: SecretSealer;
   log: FastifyBaseLogger;
+  /** CALLBACK_ALLOW_PRIVATE_NETWORKS, as for order callbacks (vendor-callback.ts). */
+  allowPrivateNetworks: boolean;
 }) {
   const { prisma, sealer, log } = deps;
+  // The vendor's callback URL: public addresses only, checked at connection time (see url-guard.ts).
+  const dispatcher = deps.allowPrivateNetworks ? undefined : publicOnlyAgent();
 
   return {
     async process({ eventId, locationId }: { eventId: string; locationId: string }): Promise<string> {
@@ -98,7 +103,11 @@ export function createAvailabilityCallbackProcessor(deps: {
       let status: number | null = null;
       let error: string | null = null;
       try {
+        // An IP literal skips the lookup, so it is checked here. No redirect is followed.
+        const literal = dispatcher ? literalProblem(new URL(url)) : null;
+        if (literal) throw new Error(`refused: ${literal}`);
         const res = await request(url, {
+          ...(dispatcher ? { dispatcher } : {}),
           method: 'POST',
           headers,
           body,

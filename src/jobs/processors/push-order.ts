@@ -13,6 +13,7 @@ import {
 import type { OrderUpdates } from '../../services/orders/apply-notifications.js';
 import { createOrderStore } from '../../services/orders/hot-path-queries.js';
 import { toKSeriesOrder, type CreateOrderInput } from '../../services/orders/schema.js';
+import { windowStart } from '../../services/orders/schedule.js';
 import { loadOrderContext, waitForReconnect } from './order-context.js';
 
 export interface PushOrderDeps {
@@ -57,7 +58,8 @@ export function createPushOrderProcessor(deps: PushOrderDeps) {
         reference: order.reference,
         endpointId: ctx.endpointId,
         accountProfileCode: order.location.defaultOrderProfile,
-        maxTimeToDeliverMs: remainingMs,
+        // K-Series adds this window to the scheduled time of a scheduled order.
+        maxTimeToDeliverMs: order.deadlineAt.getTime() - windowStart(order.payload),
       });
       try {
         if (kseriesOrder.type === 'local') await kseries.createLocalOrder(ctx.connection.id, kseriesOrder.body);

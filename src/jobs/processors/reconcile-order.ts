@@ -9,6 +9,7 @@ import { ConnectionUnavailableError } from '../../integrations/lightspeed/access
 import { saleExternalReference, type KSeriesClient } from '../../integrations/lightspeed/client/index.js';
 import type { OrderUpdates } from '../../services/orders/apply-notifications.js';
 import { createOrderStore } from '../../services/orders/hot-path-queries.js';
+import { scheduledAtOf } from '../../services/orders/schedule.js';
 import { loadOrderContext } from './order-context.js';
 
 export interface ReconcileDeps {
@@ -36,8 +37,16 @@ export function createReconcileProcessor(deps: ReconcileDeps) {
     await prisma.order.update({ where: { id: orderId }, data: { lastCheckedAt: new Date() } });
     const blId = order.location.businessLocationId;
     if (!ctx.connection || blId === null) return 'vendor disconnected; checked again later';
-    const since =
-      (order.status === 'PAYMENT_SUBMITTED' ? order.paymentSubmittedAt : order.submittedAt) ?? order.createdAt;
+    // A scheduled order reaches the POS at its scheduled time: no outcome is due before it, and
+    // the time to give up counts from it.
+    const scheduledAt = scheduledAtOf(order.payload);
+    if (order.status === 'SUBMITTED' && scheduledAt !== undefined && Date.now() < scheduledAt)
+      return `scheduled: the POS receives it at ${new Date(scheduledAt).toISOString()}`;
+    const submittedSince =
+      scheduledAt !== undefined && order.submittedAt
+        ? new Date(Math.max(scheduledAt, order.submittedAt.getTime()))
+        : order.submittedAt;
+    const since = (order.status === 'PAYMENT_SUBMITTED' ? order.paymentSubmittedAt : submittedSince) ?? order.createdAt;
     const overdue = Date.now() - since.getTime() > deps.giveUpAfterMs;
 
     try {
@@ -54,8 +63,9 @@ export function createReconcileProcessor(deps: ReconcileDeps) {
           return 'found as a sale';
         }
         if (order.accountIdentifier) {
-          await kseries.getAccount(ctx.connection.id, blId, order.accountIdentifier);
-          await orderUpdates.applyOrderStatus(order, { status: 'SUCCESS' }, 'reconciler');
+          // The account lookup gives the check: its total is compared with the payment too.
+          const account = await kseries.getAccount(ctx.connection.id, blId, order.accountIdentifier);
+          await orderUpdates.applyOrderStatus(order, { status: 'SUCCESS', account }, 'reconciler');
           return 'found the account';
         }
         if (overdue)

@@ -44,6 +44,15 @@ const skuList = z
   )
   .pipe(z.array(z.string().max(25)).min(1, 'at least one SKU is required').max(500, 'at most 500 SKUs per request'));
 
+// The items API spec gives prices as a bare `number` (no bounds). Silent spec, safest for the
+// merchant: the bounds of order amounts -- not negative, at most 1,000,000, at most 2 decimals
+// (a -5 or 1e12 price is a typo that would reach every till).
+const itemPrice = z
+  .number()
+  .nonnegative()
+  .max(1_000_000)
+  .refine((v) => Math.round(v * 100) === Number((v * 100).toFixed(6)), 'at most 2 decimals');
+
 const itemWrite = {
   name: z.string().min(1).max(180),
   docketName: z.string().max(64).optional(),
@@ -51,8 +60,8 @@ const itemWrite = {
   barcode: z.string().max(64).optional(),
   barcodes: z.array(z.string().max(64)).max(50).optional(),
   accountingGroupId: z.number().int().positive(),
-  costPrice: z.number().optional(),
-  defaultPrice: z.number(),
+  costPrice: itemPrice.optional(),
+  defaultPrice: itemPrice,
   priceMode: z.enum(['AMOUNT', 'PERCENT', 'POSITIVE_OPEN_PRICE', 'NEGATIVE_OPEN_PRICE']).optional(),
 };
 

@@ -62,9 +62,12 @@ const lightspeedRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags,
       security,
-      summary: 'Start connecting: returns the Lightspeed authorization URL to send the merchant to',
+      summary: "Start connecting: returns the link to open in the merchant's browser",
       description:
-        'The URL is valid for 10 minutes and can be used once. After consent, Lightspeed redirects to /lightspeed/callback, ' +
+        'authorizationUrl is a link of ours (/lightspeed/connect/start), valid for 10 minutes and usable once: it binds the ' +
+        'attempt to the browser that opens it, then redirects to Lightspeed; the callback refuses the code in any other ' +
+        'browser. A business already connected to another vendor is refused (reason BUSINESS_ALREADY_CONNECTED). ' +
+        'After consent, Lightspeed redirects to /lightspeed/callback, ' +
         "which redirects to `returnTo` (when given; it must be on the vendor's allow-list) with `lightspeed=connected` or " +
         '`lightspeed=error&reason=CODE`.',
       body: z.object({ returnTo: httpUrl.optional() }).default({}),

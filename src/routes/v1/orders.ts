@@ -5,7 +5,7 @@ import { OrderStatus } from '../../generated/prisma/enums.js';
 import { vendorOf } from '../../plugins/auth.js';
 import { createOrderBody } from '../../services/orders/schema.js';
 import { orderSchema, orderView } from '../order-view.js';
-import { errorResponses, replayRouteDoc, uuidParam } from '../schemas.js';
+import { dateTimeInput, errorResponses, replayRouteDoc, uuidParam } from '../schemas.js';
 
 const security = [{ vendorApiKey: [] }];
 const tags = ['orders'];
@@ -67,8 +67,8 @@ const orderRoutes: FastifyPluginAsyncZod = async (app) => {
       querystring: z.object({
         status: statusList.optional(),
         locationId: uuidParam.optional(),
-        from: z.iso.datetime({ offset: true }).optional(),
-        to: z.iso.datetime({ offset: true }).optional(),
+        from: dateTimeInput.optional(),
+        to: dateTimeInput.optional(),
         limit: z.coerce.number().int().min(1).max(200).default(50),
         cursor: uuidParam.optional(),
       }),

@@ -133,6 +133,12 @@ export function registerOrderRoutes(app: FastifyInstance, ctx: SandboxContext, p
           ? { clientCount: toLong(body.clientCount, 'clientCount') as number }
           : {}),
         items,
+        ...(typeof body.scheduledTimeForOrderAsIso8601 === 'string'
+          ? { scheduledAt: Date.parse(body.scheduledTimeForOrderAsIso8601) }
+          : {}),
+        ...(toLong(body.maxTimeToAttemptOrderDeliverToPos, 'maxTimeToAttemptOrderDeliverToPos') !== undefined
+          ? { maxTimeMs: toLong(body.maxTimeToAttemptOrderDeliverToPos, 'maxTimeToAttemptOrderDeliverToPos') as number }
+          : {}),
         ...(payment && paymentAmount !== undefined
           ? {
               payment: {

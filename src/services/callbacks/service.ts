@@ -1,9 +1,10 @@
 // Vendor callback settings and deliveries. The signing secret is stored encrypted (it must be
 // recoverable to sign) and shown to the vendor once, when set.
 import type { PrismaClient } from '../../db/prisma.js';
-import { NotFoundError } from '../../lib/errors.js';
+import { BadRequestError, NotFoundError } from '../../lib/errors.js';
 import type { TokenCipher } from '../../integrations/lightspeed/token-crypto.js';
 import { newCallbackSecret } from './signing.js';
+import { literalProblem, resolvedProblem } from './url-guard.js';
 
 /** Encrypts a vendor's callback secret at rest, bound to the vendor row. */
 export interface SecretSealer {
@@ -11,8 +12,27 @@ export interface SecretSealer {
   open(vendorId: string, sealed: string): string;
 }
 
-export function createCallbackService(deps: { prisma: PrismaClient; sealer: SecretSealer }) {
+export function createCallbackService(deps: {
+  prisma: PrismaClient;
+  sealer: SecretSealer;
+  /** CALLBACK_ALLOW_PRIVATE_NETWORKS: off, a URL must point at a public address (see url-guard.ts). */
+  allowPrivateNetworks: boolean;
+}) {
   const { prisma, sealer } = deps;
+
+  async function assertPublic(raw: string): Promise<void> {
+    if (deps.allowPrivateNetworks) return;
+    const url = new URL(raw);
+    const problem = literalProblem(url) ?? (await resolvedProblem(url));
+    if (problem) {
+      throw new BadRequestError(
+        `The callback URL must point at a public address: ${problem}. Loopback, private, link-local, CGNAT, multicast and unspecified addresses are refused.`,
+        { field: 'url' },
+        'CALLBACK_URL_NOT_PUBLIC',
+      );
+    }
+  }
+
   return {
     async get(vendorId: string) {
       const vendor = await prisma.vendor.findUniqueOrThrow({ where: { id: vendorId }, select: { callbackUrl: true } });
@@ -21,6 +41,7 @@ export function createCallbackService(deps: { prisma: PrismaClient; sealer: Secr
 
     /** Sets the URL and a new secret (returned this once). */
     async set(vendorId: string, url: string) {
+      await assertPublic(url);
       const secret = newCallbackSecret();
       await prisma.vendor.update({
         where: { id: vendorId },

@@ -12,6 +12,7 @@ import { toDbEnvironment, type EnvironmentName } from '../../integrations/lights
 import type { TokenSet } from '../../integrations/lightspeed/oauth-client.js';
 import type { TokenCipher } from '../../integrations/lightspeed/token-crypto.js';
 import { webhookUrl } from './webhook-url.js';
+import { BusinessTakenError, createBusinessClaim } from './business-claim.js';
 import type { Log, TokenManager } from './token-manager.js';
 
 export interface ConnectionSetupDeps {
@@ -20,7 +21,10 @@ export interface ConnectionSetupDeps {
   tokens: TokenManager;
   calls: ConnectCalls;
   integrationLog: IntegrationLog;
-  config: Pick<Config, 'PUBLIC_URL' | 'LIGHTSPEED_WEBHOOK_USER' | 'LIGHTSPEED_WEBHOOK_PASSWORD'>;
+  config: Pick<
+    Config,
+    'PUBLIC_URL' | 'LIGHTSPEED_WEBHOOK_USER' | 'LIGHTSPEED_WEBHOOK_PASSWORD' | 'LIGHTSPEED_SHARED_BUSINESS_ALLOWED'
+  >;
   log: Log;
 }
 
@@ -56,6 +60,50 @@ export function webhookRegistration(
 
 export function createConnectionSetup(deps: ConnectionSetupDeps) {
   const { prisma, cipher, calls, log } = deps;
+  const claims = createBusinessClaim({
+    prisma,
+    integrationLog: deps.integrationLog,
+    log,
+    sharedAllowed: deps.config.LIGHTSPEED_SHARED_BUSINESS_ALLOWED,
+  });
+
+  type Row = Awaited<ReturnType<typeof ensureRow>>;
+  /** Puts the connection's credentials back as they were in `row` (a refused or finished swap). */
+  async function restoreCredentials(row: Row) {
+    await prisma.lightspeedConnection.update({
+      where: { id: row.id },
+      data: {
+        environment: row.environment,
+        status: row.status,
+        accessTokenEnc: row.accessTokenEnc,
+        refreshTokenEnc: row.refreshTokenEnc,
+        accessTokenExpiresAt: row.accessTokenExpiresAt,
+        scopes: row.scopes,
+        lastError: row.lastError,
+        lastCheckedAt: row.lastCheckedAt,
+        connectedAt: row.connectedAt,
+        version: { increment: 1 },
+      },
+    });
+    deps.tokens.evict(row.id);
+  }
+
+  /**
+   * The old business's webhook registration is only reachable with the old business's tokens:
+   * put them back for the one call, then the new ones again.
+   */
+  async function deregisterWithOldCredentials(previous: Row, endpointId: string) {
+    const current = await prisma.lightspeedConnection.findUniqueOrThrow({ where: { id: previous.id } });
+    try {
+      await restoreCredentials(previous);
+      await calls.deleteWebhookEndpoint(previous.id, endpointId);
+      log.info({ connectionId: previous.id }, "old business's webhook endpoint deregistered");
+    } catch (err) {
+      log.warn({ connectionId: previous.id, err: errorText(err) }, "could not deregister the old business's webhook");
+    } finally {
+      await restoreCredentials({ ...current, status: 'CONNECTED' });
+    }
+  }
 
   /** The vendor's connection row (created on first connect); its id is the tokens' AAD. */
   async function ensureRow(vendorId: string, environment: EnvironmentName) {
@@ -110,6 +158,9 @@ export function createConnectionSetup(deps: ConnectionSetupDeps) {
     }): Promise<EstablishResult> {
       const { vendorId, tokens } = input;
       const row = await ensureRow(vendorId, input.environment);
+      const previousProvider = (
+        await prisma.vendor.findUniqueOrThrow({ where: { id: vendorId }, select: { providerIntegrated: true } })
+      ).providerIntegrated;
       const aad = (column: 'access_token_enc' | 'refresh_token_enc') => ({ connectionId: row.id, column });
       // Tokens first: whatever fails next, the credentials are not lost.
       await prisma.$transaction([
@@ -140,14 +191,31 @@ export function createConnectionSetup(deps: ConnectionSetupDeps) {
       } catch (err) {
         warnings.push(`Could not read the Lightspeed business: ${errorText(err)}`);
       }
+      let previousEndpoint = row.webhookEndpointId;
       if (business) {
-        await prisma.lightspeedConnection.update({
-          where: { id: row.id },
-          data: { businessId: BigInt(business.id), businessName: business.name, lastCheckedAt: new Date() },
-        });
+        if ((await claims.claim(row.id, vendorId, business)) === 'taken') {
+          // Nothing of the refused business stays: the previous credentials (or none) come back.
+          await restoreCredentials(row);
+          if (row.status !== 'CONNECTED') {
+            await prisma.vendor.update({ where: { id: vendorId }, data: { providerIntegrated: previousProvider } });
+          }
+          throw new BusinessTakenError(business);
+        }
+        const switched = row.businessId !== null && row.businessId !== BigInt(business.id);
+        if (switched && row.webhookEndpointId && row.accessTokenEnc && row.status === 'CONNECTED') {
+          await deregisterWithOldCredentials(row, row.webhookEndpointId);
+          await prisma.lightspeedConnection.update({ where: { id: row.id }, data: { webhookEndpointId: null } });
+          previousEndpoint = null;
+        }
+        const unmapped = await claims.forgetOtherBusinesses(vendorId, business);
+        if (unmapped.length > 0) {
+          warnings.push(
+            `These locations were mapped to another business and must be mapped again: ${unmapped.join(', ')}.`,
+          );
+        }
       }
       if (tokens.scopes.includes('orders-api')) {
-        await registerWebhook(row.id, row.webhookEndpointId, business, warnings);
+        await registerWebhook(row.id, previousEndpoint, business, warnings);
       } else if (row.webhookEndpointId) {
         // A reconnect without orders-api: no webhooks any more (custom integrations poll).
         await calls.deleteWebhookEndpoint(row.id, row.webhookEndpointId).catch(() => undefined);

@@ -116,6 +116,22 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
       }
     },
 
+    /** The business the vendor is connected to, with its locations (checks location mappings). */
+    async connectedBusiness(vendorId: string): Promise<BusinessSummary> {
+      const row = await requireConnected(vendorId);
+      let businesses: BusinessSummary[];
+      try {
+        businesses = await calls.getBusinesses(row.id);
+      } catch (err) {
+        throw callError(err);
+      }
+      const business =
+        businesses.find((b) => row.businessId !== null && BigInt(b.id) === row.businessId) ?? businesses[0];
+      if (!business)
+        throw new ConflictError('Lightspeed returned no business for this connection', 'LIGHTSPEED_NO_BUSINESS');
+      return business;
+    },
+
     /** The businesses (and their locations) the connection can see, for mapping locations. */
     async businesses(vendorId: string): Promise<BusinessSummary[]> {
       const row = await requireConnected(vendorId);

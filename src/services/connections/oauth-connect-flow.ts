@@ -1,8 +1,12 @@
 // Connect / reconnect with Lightspeed (OAuth 2.0 authorization code + PKCE, signed state).
 // start(): PKCE pair, signed state, verifier cached in Redis under the nonce for 10 minutes.
-// complete(): the callback: state signature (constant time) and age, single use (GETDEL),
-// browser binding for back-office connects, then the code exchange and the connection set-up
-// (./establish-connection.ts). Every refusal has a merchant-readable message and a log entry.
+// An API connect returns a URL of ours, not Lightspeed's: openAttempt() (GET
+// /lightspeed/connect/start, once) binds the attempt to the browser that opens it (a cookie
+// holding the nonce) and sends it on to Lightspeed. The back office sets that cookie itself.
+// complete(): the callback: state signature (constant time) and age, single use (GETDEL), the
+// browser binding (cookie nonce; for back-office connects also the signed-in vendor), then the
+// code exchange and the connection set-up (./establish-connection.ts), which refuses a business
+// another vendor holds. Every refusal has a merchant-readable message and a log entry.
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config.js';
 import type { PrismaClient } from '../../db/prisma.js';
@@ -15,6 +19,7 @@ import {
   TokenEndpointError,
   type LightspeedOAuth,
 } from '../../integrations/lightspeed/oauth-client.js';
+import { BusinessTakenError } from './business-claim.js';
 import {
   newNonce,
   OAuthStateError,
@@ -42,7 +47,8 @@ export type CallbackProblem =
   | 'BROWSER_MISMATCH'
   | 'CONSENT_DENIED'
   | 'AUTHORIZATION_FAILED'
-  | 'EXCHANGE_FAILED';
+  | 'EXCHANGE_FAILED'
+  | 'BUSINESS_ALREADY_CONNECTED';
 
 export const CALLBACK_MESSAGES: Record<CallbackProblem, string> = {
   STATE_INVALID:
@@ -56,6 +62,9 @@ export const CALLBACK_MESSAGES: Record<CallbackProblem, string> = {
   AUTHORIZATION_FAILED: 'Lightspeed did not complete the authorization. Start the connection again.',
   EXCHANGE_FAILED:
     'Lightspeed did not accept the authorization code, so nothing was connected. Start the connection again.',
+  BUSINESS_ALREADY_CONNECTED:
+    'This Lightspeed business is already connected to another account here, and a business can be connected to one ' +
+    'account at a time. Nothing was changed: disconnect it there first, or sign in to Lightspeed with another business.',
 };
 
 export type CallbackResult =
@@ -98,7 +107,7 @@ export interface ConnectFlowDeps {
   oauth: LightspeedOAuth;
   setup: ConnectionSetup;
   integrationLog: IntegrationLog;
-  config: Pick<Config, 'LIGHTSPEED_CLIENT_SECRET' | 'LIGHTSPEED_ENV' | 'lightspeedScopes'>;
+  config: Pick<Config, 'LIGHTSPEED_CLIENT_SECRET' | 'LIGHTSPEED_ENV' | 'lightspeedScopes' | 'PUBLIC_URL'>;
   log: Log;
 }
 
@@ -128,6 +137,7 @@ export function isReturnToAllowed(returnTo: string, allowList: string[]): boolea
 export function createConnectFlow(deps: ConnectFlowDeps) {
   const { redis, config, log } = deps;
   const pendingKey = (nonce: string) => deps.redisKey('lightspeed', 'oauth', nonce);
+  const attemptKey = (attempt: string) => deps.redisKey('lightspeed', 'oauth-attempt', attempt);
 
   async function note(vendorId: string | null, problem: CallbackProblem, detail?: string) {
     log.warn({ vendorId, problem }, 'lightspeed callback refused');
@@ -175,7 +185,31 @@ export function createConnectFlow(deps: ConnectFlowDeps) {
         codeChallenge: pkce.challenge,
         scopes: config.lightspeedScopes,
       });
-      return { authorizationUrl: authorizationUrl.toString(), nonce, expiresAt: new Date(issuedAt + STATE_MAX_AGE_MS) };
+      const expiresAt = new Date(issuedAt + STATE_MAX_AGE_MS);
+      if (input.origin === 'backoffice') {
+        // Already in the merchant's browser: the back office sets the cookie and redirects itself.
+        return { authorizationUrl: authorizationUrl.toString(), nonce, expiresAt };
+      }
+      // The vendor's own back office gets a link of ours: the first browser to open it is bound.
+      const attempt = newNonce();
+      await redis.set(
+        attemptKey(attempt),
+        JSON.stringify({ nonce, authorizationUrl: authorizationUrl.toString() }),
+        'PX',
+        STATE_MAX_AGE_MS,
+      );
+      const connectUrl = `${config.PUBLIC_URL}/lightspeed/connect/start?attempt=${attempt}`;
+      return { authorizationUrl: connectUrl, nonce, expiresAt };
+    },
+
+    /**
+     * Opens an API connect link (once): the nonce to bind this browser to and where Lightspeed
+     * asks the merchant for consent; null when the link is unknown, used or expired.
+     */
+    async openAttempt(attempt: string): Promise<{ nonce: string; authorizationUrl: string } | null> {
+      if (!/^[A-Za-z0-9_-]{16,64}$/.test(attempt)) return null;
+      const raw = await redis.getdel(attemptKey(attempt));
+      return raw ? (JSON.parse(raw) as { nonce: string; authorizationUrl: string }) : null;
     },
 
     async complete(query: CallbackQuery, binding: CallbackBinding): Promise<CallbackResult> {
@@ -210,9 +244,11 @@ export function createConnectFlow(deps: ConnectFlowDeps) {
       if (!raw) return refuse('STATE_REPLAYED', { vendorId: payload.vendorId });
       const pending = JSON.parse(raw) as PendingConnect;
       if (pending.vendorId !== payload.vendorId) return refuse('STATE_INVALID', { vendorId: payload.vendorId });
+      // Every connect is bound to the browser that started it: a code completed in another
+      // browser (a link forwarded to someone else's merchant) is refused.
       if (
-        pending.origin === 'backoffice' &&
-        (binding.cookieNonce !== payload.nonce || binding.sessionVendorId !== payload.vendorId)
+        binding.cookieNonce !== payload.nonce ||
+        (pending.origin === 'backoffice' && binding.sessionVendorId !== payload.vendorId)
       ) {
         return refuse('BROWSER_MISMATCH', { vendorId: payload.vendorId, pending });
       }
@@ -235,11 +271,13 @@ export function createConnectFlow(deps: ConnectFlowDeps) {
         if (!(err instanceof TokenEndpointError)) log.error({ err }, 'code exchange failed unexpectedly');
         return refuse('EXCHANGE_FAILED', ctx, detail);
       }
-      const result = await deps.setup.establish({
-        vendorId: payload.vendorId,
-        environment: pending.environment,
-        tokens,
-      });
+      let result: Awaited<ReturnType<typeof deps.setup.establish>>;
+      try {
+        result = await deps.setup.establish({ vendorId: payload.vendorId, environment: pending.environment, tokens });
+      } catch (err) {
+        if (err instanceof BusinessTakenError) return refuse('BUSINESS_ALREADY_CONNECTED', ctx, err.message);
+        throw err;
+      }
       return { ok: true, vendorId: payload.vendorId, origin: pending.origin, returnTo: pending.returnTo, ...result };
     },
   };

@@ -7,6 +7,7 @@ import type { QueueProducers } from '../../queues/producers.js';
 import { createIntegrationLog } from '../integration-log.js';
 import { enqueuePayment } from './enqueue.js';
 import { orderLogEntry, recordOrderLog } from './order-log.js';
+import { posTotalMismatch } from './pos-total.js';
 import { attemptOfReference } from './references.js';
 import { createOrderStore, type OrderOutcomeView } from './hot-path-queries.js';
 import { transitionOrder, type OrderEventSource, type TransitionColumns } from './transitions.js';
@@ -24,6 +25,8 @@ export interface OrderStatusReport {
   status?: string;
   ikentooAccountIdentifier?: string;
   reason?: string;
+  /** The check (apeAccountSnapshot), when the endpoint provides it or a lookup fetched it. */
+  account?: { currentAmount?: number } | null;
 }
 
 /** A payment's status as the POS reports it (the fields of a PAYMENT notification we use). */
@@ -47,8 +50,9 @@ const ORDER_STATUS_MAP: Record<string, OrderStatus | undefined> = {
   ABANDONED: 'ABANDONED',
 };
 
-// No payment is applied to an order the POS refused or that was called off.
-const NO_PAYMENT_STATES: readonly OrderStatus[] = ['FAILED', 'CANCELLED', 'ABANDONED', 'RECEIVED'];
+// No payment is applied to an order the POS refused, that was called off, or that waits for an
+// operator (a NEEDS_ATTENTION order that the POS accepts later moves to ACCEPTED first).
+const NO_PAYMENT_STATES: readonly OrderStatus[] = ['FAILED', 'CANCELLED', 'ABANDONED', 'RECEIVED', 'NEEDS_ATTENTION'];
 
 export function createOrderUpdates(deps: OrderUpdateDeps) {
   const { prisma, queues, log } = deps;
@@ -102,6 +106,28 @@ export function createOrderUpdates(deps: OrderUpdateDeps) {
     // The account identifier is worth keeping even when the status cannot move (late SUCCESS):
     // the transition stores it, and a refused one leaves it to a separate update.
     const accountIdentifier = notification.ikentooAccountIdentifier;
+    // Before any payment: the POS check must ask what the customer paid. A price changed
+    // between our acceptance and the POS makes it differ; then the order waits for an operator
+    // (NEEDS_ATTENTION, both amounts in the reason) and is never paid by us.
+    const currentAmount = notification.account?.currentAmount;
+    if (!order.paymentSubmittedAt && !order.paidAt && typeof currentAmount === 'number') {
+      const mismatch = posTotalMismatch(currentAmount, order.paymentDue);
+      if (mismatch) {
+        // SUCCESS becomes NEEDS_ATTENTION; later statuses (READY_FOR_PICKUP, CLOSED...) still
+        // move the order, but nothing starts its payment.
+        const next =
+          notification.status === 'SUCCESS' ? 'NEEDS_ATTENTION' : ORDER_STATUS_MAP[notification.status ?? ''];
+        const reason = next === 'NEEDS_ATTENTION' ? mismatch : `K-Series ${notification.status}`;
+        const set = {
+          ...(next === 'NEEDS_ATTENTION' ? { failureReason: mismatch } : {}),
+          ...(accountIdentifier ? { accountIdentifier } : {}),
+        };
+        const moved = next ? (await transition(order.id, next, source, reason, set)) !== null : false;
+        if (accountIdentifier && !order.accountIdentifier && !moved)
+          await store.setAccountIdentifier(order.id, accountIdentifier);
+        return { applied: moved, orderId: order.id, vendorId: order.vendorId, note: mismatch };
+      }
+    }
     const to = notification.status ? ORDER_STATUS_MAP[notification.status] : undefined;
     let applied = false;
     if (to) {

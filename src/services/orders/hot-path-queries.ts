@@ -15,6 +15,8 @@ export interface OrderOutcomeView {
   paymentReference: string;
   paymentSubmittedAt: Date | null;
   paidAt: Date | null;
+  /** What the customer paid without the tip, as a decimal string: compared with the POS check. */
+  paymentDue?: string;
 }
 
 /** An order with what it takes to talk to K-Series about it. */
@@ -32,7 +34,8 @@ export interface OrderDeliveryView extends OrderOutcomeView {
   connection: { id: string; status: ConnectionStatus; webhookEndpointId: string | null } | null;
 }
 
-const OUTCOME_COLUMNS = `o.id, o.vendor_id, o.status, o.account_identifier, o.payment_reference, o.payment_submitted_at, o.paid_at`;
+const OUTCOME_COLUMNS = `o.id, o.vendor_id, o.status, o.account_identifier, o.payment_reference, o.payment_submitted_at, o.paid_at,
+  o.payment_amount::text AS payment_due`;
 
 /**
  * How a K-Series notification finds its order, the one place this is said (the webhook batch
@@ -100,6 +103,7 @@ type OutcomeRow = {
   payment_reference: string;
   payment_submitted_at: Date | null;
   paid_at: Date | null;
+  payment_due: string;
 };
 
 type DeliveryRow = OutcomeRow & {
@@ -126,6 +130,7 @@ const outcomeView = (r: OutcomeRow): OrderOutcomeView => ({
   paymentReference: r.payment_reference,
   paymentSubmittedAt: r.payment_submitted_at,
   paidAt: r.paid_at,
+  paymentDue: r.payment_due,
 });
 
 export function createOrderStore(prisma: PrismaClient) {

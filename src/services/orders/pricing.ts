@@ -48,6 +48,13 @@ function divRound(n: number, d: number): number {
   return Math.floor((2 * n + d) / (2 * d));
 }
 
+/** A decimal string from Postgres ("14.50", "3", "-0.5") to cents, without a float. */
+export function decimalToCents(value: string): number {
+  const [whole = '0', fraction = ''] = value.replace('-', '').split('.');
+  const cents = Number(whole) * 100 + Number(fraction.padEnd(2, '0').slice(0, 2));
+  return value.startsWith('-') ? -cents : cents;
+}
+
 export function centsToString(cents: number): string {
   const sign = cents < 0 ? '-' : '';
   const abs = Math.abs(cents);

@@ -15,6 +15,7 @@ import { enqueuePayment, enqueuePush } from './enqueue.js';
 import { attemptOfReference, referenceForAttempt } from './references.js';
 import type { OrderWithEvents } from './order-with-events.js';
 import { ATTENTION_STATUSES } from './state-machine.js';
+import { deliveryDeadline } from './schedule.js';
 
 export const REPLAYABLE_STATUSES: readonly OrderStatus[] = ATTENTION_STATUSES;
 
@@ -28,6 +29,8 @@ interface LockedOrder {
   payment_reference: string;
   account_identifier: string | null;
   failure_reason: string | null;
+  /** The order as the caller sent it: its scheduled time moves the delivery window. */
+  payload: unknown;
   /** The vendor's callback URL: a replay is a status change like any other. */
   callback_url: string | null;
 }
@@ -42,7 +45,10 @@ export interface ReplayDeps {
 /**
  * A new delivery attempt for a FAILED order (with a new K-Series reference: the old attempt
  * definitively failed) or for one NEEDS_ATTENTION (same reference: if it did reach the POS,
- * K-Series answers 409 and nothing is duplicated).
+ * K-Series answers 409 and nothing is duplicated). Either way the attempt counter moves on:
+ * the push job id carries it, and BullMQ silently ignores an add whose id still exists (the
+ * earlier attempt's job is kept for an hour when it completed, a week when it failed), so a
+ * replay under the old id would answer 202 and deliver nothing.
  */
 async function replayDelivery(
   tx: Prisma.TransactionClient,
@@ -51,8 +57,10 @@ async function replayDelivery(
   source: ReplaySource,
   deadlineMs: number,
 ) {
-  const attempt = row.status === 'FAILED' ? row.attempt + 1 : row.attempt;
-  const reference = referenceForAttempt(row.reference, attempt);
+  const attempt = row.attempt + 1;
+  // referenceForAttempt strips any earlier suffix, so references stay unique even when a
+  // NEEDS_ATTENTION replay made the attempt numbers skip one.
+  const reference = row.status === 'FAILED' ? referenceForAttempt(row.reference, attempt) : row.reference;
   await tx.order.update({
     where: { id: orderId },
     // A new attempt gets a new delivery deadline, or a replay of an old order would be
@@ -64,7 +72,8 @@ async function replayDelivery(
       failureReason: null,
       submittedAt: null,
       lastCheckedAt: null,
-      deadlineAt: new Date(Date.now() + deadlineMs),
+      // A scheduled order still ahead keeps its window after the scheduled time.
+      deadlineAt: deliveryDeadline(row.payload, deadlineMs),
     },
   });
   return tx.orderEvent.create({
@@ -131,7 +140,7 @@ export function createReplay(deps: ReplayDeps) {
   ): Promise<OrderWithEvents> {
     const { order, payment, previousReference } = await prisma.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<LockedOrder[]>`
-        SELECT o.status, o.vendor_id, o.reference, o.attempt, o.payment_reference, o.account_identifier, o.failure_reason, v.callback_url
+        SELECT o.status, o.vendor_id, o.reference, o.attempt, o.payment_reference, o.account_identifier, o.failure_reason, o.payload, v.callback_url
           FROM orders o JOIN vendors v ON v.id = o.vendor_id
          WHERE o.id = ${orderId}::uuid FOR UPDATE OF o`;
       const row = rows[0];

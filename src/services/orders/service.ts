@@ -14,6 +14,7 @@ import { assertPreflight, preflightOrder } from './preflight.js';
 import { newOrderReferences } from './references.js';
 import { createReplay } from './replay.js';
 import type { OrderWithEvents } from './order-with-events.js';
+import { deliveryDeadline } from './schedule.js';
 import type { CreateOrderInput } from './schema.js';
 import { ATTENTION_STATUSES } from './state-machine.js';
 import { createOrderStore } from './hot-path-queries.js';
@@ -120,7 +121,7 @@ export function createOrderService(deps: OrderServiceDeps) {
           paymentAmount: input.payment.amount,
           tipAmount: input.payment.tip,
           paymentMethod: input.payment.method,
-          deadlineAt: new Date(Date.now() + deps.deliveryDeadlineMs),
+          deadlineAt: deliveryDeadline(input, deps.deliveryDeadlineMs),
         });
       } catch (err) {
         // Two identical requests raced: the loser answers with the winner's order.
