@@ -1,17 +1,21 @@
-// bench/orders: orders accepted -> PAID per second, end to end against the K-Series sandbox
-// with no added latency, and the accept latency. Sandbox, API and worker each run in their own
-// process, as in production; the load generator is this process.
+// bench/orders: orders per second end to end as a vendor sees them: from accept until the vendor's
+// status callback receiver (in this process) has the PAID (or CLOSED) callback. Half dine-in, half
+// takeaway, against the K-Series sandbox with no added latency. Sandbox, API and worker each run
+// in their own process, as in production; the load generator and callback receiver are this one.
+// Anchors measured in the same run (bench/lib/anchors.ts): a bare Fastify route, a BullMQ no-op worker.
 //   npm run bench:orders      (BENCH_SECONDS=10 BENCH_CONNECTIONS=20 to change the load)
 // Target (DESIGN.md): >= 500 orders/s end to end on a 2-core machine, accept p99 < 50 ms, zero
 // duplicates and zero lost.
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { migrate } from '../../src/db/migrate.js';
 import { SANDBOX_SEED } from '../../src/sandbox/seed.js';
-import { cpuPerUnit, snapshotCpu } from '../lib/cpu.js';
+import { describeAnchors, measureAnchors } from '../lib/anchors.js';
+import { cpuPerUnit, cpuPerUnitNetOfIdle, idleRates, snapshotCpu } from '../lib/cpu.js';
 import { load } from '../lib/load.js';
 import { pacedLoad } from '../lib/paced.js';
 
@@ -35,12 +39,24 @@ const freePort = () =>
 
 // BENCH_WORKERS=n runs n worker processes.
 const workerCount = Number(process.env.BENCH_WORKERS ?? 1);
-const [apiPort, sandboxPort] = [await freePort(), await freePort()];
+const [apiPort, sandboxPort, redisPort] = [await freePort(), await freePort(), await freePort()];
+// A Redis of the bench's own (no persistence, like a cache-sized production Redis with AOF off
+// would differ only in fsyncs), so that its CPU is ours alone: the machine's Redis is shared.
+// BENCH_SHARED_REDIS=1 uses REDIS_URL or the local one instead.
+const ownRedis =
+  process.env.BENCH_SHARED_REDIS === '1'
+    ? null
+    : spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+        stdio: 'ignore',
+      });
+const redisUrl = ownRedis ? `redis://127.0.0.1:${redisPort}` : (process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+if (ownRedis) await new Promise((r) => setTimeout(r, 300));
 const schema = `bench_${Date.now().toString(36)}`;
 const publicUrl = `http://127.0.0.1:${apiPort}`;
 const env: Record<string, string> = {
   PATH: process.env.PATH ?? '',
   DATABASE_URL: `${database}?schema=${schema}`,
+  REDIS_URL: redisUrl,
   REDIS_PREFIX: `bench:${randomBytes(4).toString('hex')}`,
   PORT: String(apiPort),
   PUBLIC_URL: publicUrl,
@@ -56,11 +72,13 @@ const env: Record<string, string> = {
   KSERIES_MAX_CONCURRENT_PER_CONNECTION: '200',
   // One API key sends the whole load: keep the per-key rate limit in the path, out of the way.
   RATE_LIMIT_PER_API_KEY: '1000000000',
+  // The vendor's receiver is this process on 127.0.0.1: a private address, refused in production.
+  CALLBACK_ALLOW_PRIVATE_NETWORKS: 'true',
 };
 const ADMIN = 'dev-admin-token-change-me';
 
 const children: ChildProcess[] = [];
-const roles: Record<string, number> = {};
+const roles: Record<string, number> = ownRedis ? { redis: ownRedis.pid! } : {};
 /** Starts an entry point and waits until `readyUrl` answers 200 (logs stay quiet at warn). */
 async function start(
   role: string,
@@ -117,6 +135,33 @@ async function connect(apiKey: string) {
   if (cb.status >= 400) throw new Error(`callback ${cb.status}`);
 }
 
+// The vendor's callback receiver: when each order's PAID or CLOSED callback arrived, and how many
+// callbacks came per delivery id (a repeat is allowed by the contract but counted).
+const paidCallbackAt = new Map<string, number>();
+const deliveriesSeen = new Map<string, number>();
+let callbacksReceived = 0;
+const receiver = createHttpServer((req, res) => {
+  let body = '';
+  req.setEncoding('utf8');
+  req.on('data', (c: string) => (body += c));
+  req.on('end', () => {
+    callbacksReceived++;
+    const json = JSON.parse(body) as { orderId: string; status: string; deliveryId: string };
+    deliveriesSeen.set(json.deliveryId, (deliveriesSeen.get(json.deliveryId) ?? 0) + 1);
+    if ((json.status === 'PAID' || json.status === 'CLOSED') && !paidCallbackAt.has(json.orderId))
+      paidCallbackAt.set(json.orderId, Date.now());
+    res.writeHead(204).end();
+  });
+});
+await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+const callbackUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/callbacks`;
+
+// Anchors first, on a quiet machine as far as this run is concerned.
+const anchors =
+  process.env.BENCH_NO_ANCHORS === '1'
+    ? null
+    : await measureAnchors({ redisUrl, connections, ...(ownRedis ? { redisPid: ownRedis.pid! } : {}) });
+
 await migrate(env.DATABASE_URL!);
 const db = new pg.Client({ connectionString: database });
 await db.connect();
@@ -137,30 +182,53 @@ try {
     { name: 'Amsterdam', businessLocationId: SANDBOX_SEED.locations.amsterdam.id, defaultOrderProfile: 'TAKEAWAY' },
     vendor.apiKey,
   );
-  const order = JSON.stringify({
+  await api('PUT', '/v1/callback', { url: callbackUrl }, vendor.apiKey);
+  const base = {
     locationId: location.id,
-    type: 'toGo',
     customer: { firstName: 'Bench' },
     items: [
       { sku: SANDBOX_SEED.skus.classicBurger, quantity: 1 },
       { sku: SANDBOX_SEED.skus.cola, quantity: 1 },
     ],
     payment: { method: 'OOPAYMENT', amount: 17.7 },
-  });
+  };
+  // Half takeaway, half dine-in at the location's tables in turn.
+  const tables = SANDBOX_SEED.locations.amsterdam.floorPlans.flatMap((fp) => fp.tables);
+  const takeaway = JSON.stringify({ ...base, type: 'toGo' });
+  const dineIn = tables.map((t) =>
+    JSON.stringify({
+      ...base,
+      type: 'local',
+      tableNumber: String(t),
+      clientCount: 2,
+      accountProfileCode: SANDBOX_SEED.orderProfiles.dineIn,
+    }),
+  );
+  let sent = 0;
+  const nextOrder = () => (sent++ % 2 === 0 ? takeaway : dineIn[(sent >> 1) % dineIn.length]!);
 
   const target = {
     url: `${publicUrl}/v1/orders`,
     headers: { authorization: `Bearer ${vendor.apiKey}` },
-    body: () => order,
+    body: nextOrder,
     connections,
   };
   const q = (sql: string) => db.query(sql).then((r) => r.rows);
-  const counts = async (since: Date) =>
-    (
-      await q(
-        `SELECT count(*)::int AS total, count(paid_at)::int AS paid, max(paid_at) AS last_paid FROM "${schema}".orders WHERE created_at >= '${since.toISOString()}'`,
-      )
-    )[0];
+  /** The run's orders, and how many have reached the vendor as PAID or CLOSED (last one when). */
+  const counts = async (since: Date) => {
+    const ids = (await q(`SELECT id FROM "${schema}".orders WHERE created_at >= '${since.toISOString()}'`)) as {
+      id: string;
+    }[];
+    let paid = 0;
+    let lastPaid = 0;
+    for (const { id } of ids) {
+      const at = paidCallbackAt.get(id);
+      if (at === undefined) continue;
+      paid++;
+      lastPaid = Math.max(lastPaid, at);
+    }
+    return { total: ids.length, paid, last_paid: lastPaid || null };
+  };
 
   // Warm-up, not measured: long-running processes are past JIT compilation and first
   // connections; a cold start would otherwise dominate a short run at a low rate.
@@ -177,6 +245,12 @@ try {
     }
   }
 
+  // Idle cost of every process, to report CPU per order with and without it.
+  const idleS = 3;
+  const idleBefore = snapshotCpu(roles);
+  await new Promise((r) => setTimeout(r, idleS * 1000));
+  const idle = idleRates(idleBefore, snapshotCpu(roles), idleS);
+
   const cpuBefore = snapshotCpu(roles);
   const startedAt = new Date();
   const started = startedAt.getTime();
@@ -188,7 +262,8 @@ try {
     const row = await counts(startedAt);
     if (row.paid === row.total || Date.now() > deadline || acceptOnly) {
       const cpuAfter = snapshotCpu(roles);
-      const elapsedS = ((row.last_paid ? new Date(row.last_paid).getTime() : Date.now()) - started) / 1000;
+      const cpuSeconds = (Date.now() - started) / 1000;
+      const elapsedS = ((row.last_paid ?? Date.now()) - started) / 1000;
       // Correctness over every order of the run, warm-up included.
       const [all] = await q(`SELECT count(*)::int AS total, count(paid_at)::int AS paid FROM "${schema}".orders`);
       const [dups] = await q(
@@ -208,13 +283,41 @@ try {
       console.log(
         `accepted ${accept.requests - accept.non2xx - accept.errors} (rejected ${accept.non2xx + accept.errors}), accept ${accept.rps.toFixed(0)} req/s, p50 ${accept.p50} ms, p99 ${accept.p99} ms (target < 50 ms)`,
       );
+      const perOrder = cpuPerUnit(cpuBefore, cpuAfter, row.total, 'order');
+      const perOrderNet = cpuPerUnitNetOfIdle(cpuBefore, cpuAfter, idle, cpuSeconds, row.total, 'order');
+      const repeats = [...deliveriesSeen.values()].filter((n) => n > 1).length;
+      const lost = all.total - all.paid;
       console.log(
-        `paid ${row.paid} of ${row.total} orders of the measured run; first accept -> last PAID ${elapsedS.toFixed(1)} s = ${(row.paid / elapsedS).toFixed(0)} orders/s end to end (target >= 500)`,
+        `vendor has PAID/CLOSED callback for ${row.paid} of ${row.total} orders of the measured run; first accept -> last such callback ${elapsedS.toFixed(1)} s = ${(row.paid / elapsedS).toFixed(0)} orders/s end to end (target >= 500)`,
       );
-      console.log(cpuPerUnit(cpuBefore, cpuAfter, row.total, 'order'));
+      console.log(perOrder);
+      console.log(perOrderNet);
       console.log(
-        `POS orders ${sandboxOrders.length}, POS payments ${payments.length}; duplicate references ours/POS/payments: ${dups.n}/${posDupes}/${payDupes}; unpaid ${all.total - all.paid} of ${all.total} stored (warm-up included)`,
+        `idle CPU (ms/s): ${Object.entries(
+          Object.entries(idle).reduce<Record<string, number>>((acc, [key, rate]) => {
+            const name = key.split('#')[0]!.replace('~', '');
+            acc[name] = (acc[name] ?? 0) + rate;
+            return acc;
+          }, {}),
+        )
+          .map(([name, rate]) => `${name} ${(rate * 1000).toFixed(1)}`)
+          .join(', ')}`,
       );
+      console.log(
+        `callbacks received ${callbacksReceived} (${(callbacksReceived / Math.max(all.total, 1)).toFixed(2)} per order, warm-up included), delivered more than once: ${repeats}`,
+      );
+      console.log(
+        `POS orders ${sandboxOrders.length}, POS payments ${payments.length} for ${all.total} stored orders (warm-up included)`,
+      );
+      console.log(
+        `check: ${lost} lost (not paid), ${dups.n + posDupes} duplicate POS orders (ours ${dups.n}, POS ${posDupes}), ${payDupes} duplicate payments, ${row.total - row.paid} measured orders without their PAID/CLOSED callback`,
+      );
+      if (anchors) {
+        console.log(describeAnchors(anchors));
+        console.log(
+          `ratios: accept ${((accept.rps / anchors.bareRps) * 100).toFixed(1)}% of the bare route's req/s; end to end ${((row.paid / elapsedS / anchors.noopJobsPerSecond) * 100).toFixed(1)}% of the no-op worker's jobs/s`,
+        );
+      }
       break;
     }
     await new Promise((r) => setTimeout(r, 250));
@@ -233,4 +336,6 @@ try {
   );
   await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await db.end();
+  receiver.close();
+  ownRedis?.kill('SIGTERM');
 }

@@ -36,8 +36,27 @@ export async function startWorkerRuntime(options: {
   const redis = createRedis(config.REDIS_URL);
   redis.on('error', repeatQuietErrorLog(log, 'redis connection error'));
   const keys = { redis, redisKey: (...parts: string[]) => redisKey(config.REDIS_PREFIX, ...parts) };
-  const services = buildServices({ config, prisma, ...keys, queues, log, registry });
-  const { processors, schedules } = createProcessors({ config, prisma, log, queues, services, keys, registry });
+  // The outcome handlers wake this process's callback dispatcher, which the processors build.
+  let wakeCallbacks: (() => void) | undefined;
+  const services = buildServices({
+    config,
+    prisma,
+    ...keys,
+    queues,
+    log,
+    registry,
+    wakeCallbacks: () => wakeCallbacks?.(),
+  });
+  const { processors, schedules, callbacks } = createProcessors({
+    config,
+    prisma,
+    log,
+    queues,
+    services,
+    keys,
+    registry,
+  });
+  wakeCallbacks = callbacks.wake;
   const host = await startWorkers({
     settings,
     queues,
@@ -62,6 +81,7 @@ export async function startWorkerRuntime(options: {
     registry,
     services,
     async close() {
+      await callbacks.close();
       await host.close();
       await outcomes.close();
       await queues.close();

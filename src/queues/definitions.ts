@@ -44,13 +44,6 @@ export const QUEUES = {
     jobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, ...keepFinished },
     concurrency: 10,
   }),
-  /** POSTs one order status change to the vendor's callback URL. */
-  vendorCallback: defineQueue({
-    name: 'vendor-callback',
-    payload: z.object({ deliveryId: uuid }),
-    jobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 2_000 }, ...keepFinished },
-    concurrency: 20,
-  }),
   /**
    * POSTs one item-availability change (a stored ITEM webhook event) to the vendor owning one
    * mapped location, signed like order callbacks.
@@ -134,7 +127,6 @@ export const JOB_IDS = {
     paymentAttempt <= 1 ? `pay-${orderId}` : `pay-${orderId}-${paymentAttempt}`,
   /** One reconcile per order per outcome-timeout window. */
   reconcileOrder: (orderId: string, window: number) => `reconcile-${orderId}-${window}`,
-  vendorCallback: (deliveryId: string) => `callback-${deliveryId}`,
   /** A stored batch is named by its first event. */
   processWebhook: (firstEventId: string) => `wh-${firstEventId}`,
   /** What the sweeper re-enqueues, once per minute at most. */

@@ -34,6 +34,8 @@ export interface ServiceDeps {
   log: FastifyBaseLogger;
   /** The process's /metrics registry. */
   registry: Registry;
+  /** Tells the worker's callback dispatcher a transition wrote a delivery (the API has none: it polls). */
+  wakeCallbacks?: () => void;
 }
 
 /** A value built on first read, then kept. */
@@ -97,7 +99,14 @@ export function buildServices(deps: ServiceDeps) {
     }),
   );
   const orderViews = lazy(() => createOrderViews({ prisma }));
-  const orderUpdates = lazy(() => createOrderUpdates({ prisma, queues, log }));
+  const orderUpdates = lazy(() =>
+    createOrderUpdates({
+      prisma,
+      queues,
+      log,
+      ...(deps.wakeCallbacks ? { wakeCallbacks: deps.wakeCallbacks } : {}),
+    }),
+  );
   const catalog = lazy(() =>
     createCatalogService({
       prisma,

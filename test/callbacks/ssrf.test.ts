@@ -11,10 +11,12 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createAvailabilityCallbackProcessor } from '../../src/jobs/processors/availability-callback.js';
-import { createVendorCallbackProcessor } from '../../src/jobs/processors/vendor-callback.js';
+import { startCallbackDispatcher } from '../../src/services/callbacks/dispatcher.js';
+import { createCallbackHttp } from '../../src/services/callbacks/http.js';
 import { cipherSealer } from '../../src/services/callbacks/service.js';
-import { isNonPublicAddress } from '../../src/services/callbacks/url-guard.js';
+import { isNonPublicAddress, literalProblem, publicOnlyLookup } from '../../src/services/callbacks/url-guard.js';
 import { bearer, createTestContext, createVendor, type TestContext } from '../helpers/context.js';
+import { waitFor } from '../helpers/workers.js';
 
 const log = pino({ level: 'silent' }) as unknown as FastifyBaseLogger;
 
@@ -136,21 +138,37 @@ describe('vendor callback URLs reach public addresses only', () => {
     });
   }
 
-  const processor = (allowPrivateNetworks: boolean) =>
-    createVendorCallbackProcessor({
-      prisma: ctx.prisma,
-      sealer: cipherSealer(ctx.app.services.core.cipher),
-      log,
-      allowPrivateNetworks,
-    });
+  /**
+   * Runs the worker's callback dispatcher, with the HTTP client the worker builds for this
+   * setting, until the delivery has had one attempt; answers the row. The row is then taken out
+   * (FAILED) so that its retry cannot reach the receiver during a later case.
+   */
+  async function attemptOnce(allowPrivateNetworks: boolean, deliveryId: string) {
+    const http = createCallbackHttp(allowPrivateNetworks ? {} : { lookup: publicOnlyLookup, refuse: literalProblem });
+    const dispatcher = startCallbackDispatcher(
+      { prisma: ctx.prisma, sealer: cipherSealer(ctx.app.services.core.cipher), log, http },
+      { pollMs: 50, batchWindowMs: 0 },
+    );
+    try {
+      return await waitFor(async () => {
+        const row = await ctx.db.prisma.callbackDelivery.findUniqueOrThrow({ where: { id: deliveryId } });
+        return row.attempts >= 1 ? row : null;
+      }, 'one delivery attempt');
+    } finally {
+      await dispatcher.close();
+      await ctx.db.prisma.callbackDelivery.updateMany({
+        where: { id: deliveryId, status: 'PENDING' },
+        data: { status: 'FAILED' },
+      });
+    }
+  }
 
   it('refuses at delivery time whatever the URL resolves to now, and connects to nothing', async () => {
     // The same receiver is reachable when private networks are allowed (a developer's setup).
     const allowed = await delivery(`http://127.0.0.1:${port}/allowed`);
-    await expect(processor(true).process({ deliveryId: allowed.id })).resolves.toBe('delivered');
+    expect(await attemptOnce(true, allowed.id)).toMatchObject({ status: 'DELIVERED', lastStatusCode: 204 });
     expect(hits).toEqual(['/allowed']);
 
-    const guarded = processor(false);
     for (const url of [
       `http://127.0.0.1:${port}/literal`,
       `http://2130706433:${port}/decimal`,
@@ -159,8 +177,7 @@ describe('vendor callback URLs reach public addresses only', () => {
       `http://${hostname()}:${port}/by-dns`,
     ]) {
       const d = await delivery(url);
-      await expect(guarded.process({ deliveryId: d.id }), url).rejects.toThrow(/refused/);
-      const row = await ctx.db.prisma.callbackDelivery.findUniqueOrThrow({ where: { id: d.id } });
+      const row = await attemptOnce(false, d.id);
       expect(row, url).toMatchObject({ status: 'PENDING', attempts: 1, lastStatusCode: null });
       expect(row.lastError, url).toMatch(/refused: .*(not a public address|local name)/);
     }
@@ -168,7 +185,7 @@ describe('vendor callback URLs reach public addresses only', () => {
 
     // Nor is a redirect followed (it could point anywhere): a 3xx is a failed attempt.
     const redirected = await delivery(`http://127.0.0.1:${port}/redirect`);
-    await expect(processor(true).process({ deliveryId: redirected.id })).rejects.toThrow(/HTTP 302/);
+    expect(await attemptOnce(true, redirected.id)).toMatchObject({ lastStatusCode: 302, lastError: 'HTTP 302' });
     expect(hits).toEqual(['/allowed', '/redirect']);
   });
 

@@ -84,6 +84,22 @@ describe('vendor callbacks', () => {
     expect(items.reduce((n, d) => n + d.attempts, 0)).toBe(events + 2);
   });
 
+  it('a failing callback holds back the order’s later ones: the vendor receives them in sequence order', async () => {
+    await p.ctx.app.inject({ method: 'PUT', url: '/v1/callback', headers: bearer(p.vendor.apiKey), payload: { url } });
+    failNext = 1;
+    const placed = await p.placeOrder();
+    await p.waitForStatus(placed.id, ['CLOSED']);
+    const events = await p.ctx.db.prisma.orderEvent.count({ where: { orderId: placed.id, fromStatus: { not: null } } });
+    const arrived = await waitFor(async () => {
+      const list = received.map((r) => JSON.parse(r.body)).filter((j) => j.orderId === placed.id);
+      return list.length >= events ? list : null;
+    }, 'every callback of the order');
+    // In arrival order, not sorted: the first callback's retry came before any later one.
+    const sequences = arrived.map((j: { sequence: number }) => j.sequence);
+    expect(sequences).toEqual([...sequences].sort((a, b) => a - b));
+    expect(new Set(sequences).size).toBe(events);
+  });
+
   it('a replay is a status change too: the vendor is told', async () => {
     const set = await p.ctx.app.inject({
       method: 'PUT',

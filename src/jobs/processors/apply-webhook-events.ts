@@ -43,7 +43,7 @@ const RECORD_OUTCOMES = prepared(
           error = u.error,
           vendor_id = COALESCE(e.vendor_id, u.vendor_id)
      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[]) AS u(id, status, error, vendor_id)
-    WHERE e.id = u.id AND e.status = 'RECEIVED'`,
+    WHERE e.id = u.id AND e.status::text = 'RECEIVED'`,
 );
 
 type Outcome = { event: EventRow; result: OutcomeResult; ignored: boolean } | { event: EventRow; error: Error };

@@ -1,7 +1,10 @@
 // Pairs every queue in src/queues/definitions.ts with its processor, and declares the periodic
 // schedules.
 import { catalogInvalidator } from '../../services/catalog.js';
+import { startCallbackDispatcher, type CallbackDispatcher } from '../../services/callbacks/dispatcher.js';
+import { createCallbackHttp } from '../../services/callbacks/http.js';
 import { cipherSealer } from '../../services/callbacks/service.js';
+import { literalProblem, publicOnlyLookup } from '../../services/callbacks/url-guard.js';
 import { createWebhookProcessor, markWebhookFailed } from './apply-webhook-events.js';
 import { QUEUES } from '../../queues/definitions.js';
 import { defineProcessor, type ProcessorEntry, type ScheduleEntry } from '../worker-host.js';
@@ -13,15 +16,25 @@ import { createTokenJobs } from './lightspeed-tokens.js';
 import { createOrderSweeper } from './order-sweeper.js';
 import { createPushOrderProcessor } from './push-order.js';
 import { createReconcileProcessor } from './reconcile-order.js';
-import { createVendorCallbackProcessor } from './vendor-callback.js';
 import { createWebhookRetention } from './webhook-retention.js';
 
 export type { ProcessorDeps, ProcessorSet } from './processor-deps.js';
 
-export function createProcessors(deps: ProcessorDeps): ProcessorSet {
+export interface WorkerProcessors extends ProcessorSet {
+  /** Delivers vendor callbacks from the outbox; not a queue (see services/callbacks/dispatcher.ts). */
+  callbacks: CallbackDispatcher;
+}
+
+export function createProcessors(deps: ProcessorDeps): WorkerProcessors {
   const { config, prisma, log, queues } = deps;
   const { kseries, cipher, tokens } = deps.services.core;
   const orderUpdates = deps.services.orderUpdates;
+  // Order callbacks connect to public addresses only unless CALLBACK_ALLOW_PRIVATE_NETWORKS
+  // (sec-net's guard: every resolved address checked at connect, IP literals before sending).
+  const callbackHttp = createCallbackHttp(
+    config.CALLBACK_ALLOW_PRIVATE_NETWORKS ? {} : { lookup: publicOnlyLookup, refuse: literalProblem },
+  );
+  const callbacks = startCallbackDispatcher({ prisma, sealer: cipherSealer(cipher), log, http: callbackHttp });
   const processWebhook = createWebhookProcessor({
     prisma,
     orderUpdates,
@@ -37,12 +50,6 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
     orderUpdates,
     log,
     giveUpAfterMs: config.ORDER_DELIVERY_DEADLINE_SECONDS * 1000,
-  });
-  const callback = createVendorCallbackProcessor({
-    prisma,
-    sealer: cipherSealer(cipher),
-    log,
-    allowPrivateNetworks: config.CALLBACK_ALLOW_PRIVATE_NETWORKS,
   });
   const availabilityCallback = createAvailabilityCallbackProcessor({
     prisma,
@@ -84,7 +91,6 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
     defineProcessor(QUEUES.pushOrder, push.process, push.onFinalFailure),
     defineProcessor(QUEUES.applyPayment, pay.process, pay.onFinalFailure),
     defineProcessor(QUEUES.reconcileOrder, reconcile),
-    defineProcessor(QUEUES.vendorCallback, callback.process, callback.onFinalFailure),
     defineProcessor(QUEUES.availabilityCallback, availabilityCallback.process, availabilityCallback.onFinalFailure),
     defineProcessor(QUEUES.orderSweeper, async () => sweep()),
     defineProcessor(QUEUES.lightspeedTokenSweep, async () => tokenJobs.sweep()),
@@ -102,5 +108,5 @@ export function createProcessors(deps: ProcessorDeps): ProcessorSet {
       payload: {},
     },
   ];
-  return { processors, schedules };
+  return { processors, schedules, callbacks };
 }

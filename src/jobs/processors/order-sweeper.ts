@@ -5,6 +5,7 @@
 // repeated order reference.
 import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../../db/prisma.js';
+import { Prisma } from '../../generated/prisma/client.js';
 import { paymentJobId, pushJobId } from '../../services/orders/enqueue.js';
 import type { QueueProducers } from '../../queues/producers.js';
 import { JOB_IDS, WEBHOOK_BATCH_MAX } from '../../queues/definitions.js';
@@ -20,6 +21,22 @@ export interface SweeperDeps {
 const BATCH = 500;
 // Work younger than this is still in its first enqueue; leave it alone.
 const GRACE_MS = 5_000;
+
+/**
+ * Orders whose payment was submitted but never confirmed, even if fulfilment events moved the
+ * status on (CLOSED included). Written for orders_awaiting_payment_idx, which holds only orders
+ * with a payment submitted and not paid: the search costs what is awaiting payment, not the
+ * history of CLOSED orders (it used to walk every one of them through the status index).
+ */
+export function unconfirmedPayments(outcomeDue: Date, limit: number): Prisma.Sql {
+  const due = outcomeDue.toISOString();
+  return Prisma.sql`
+    SELECT id FROM orders
+     WHERE paid_at IS NULL AND payment_submitted_at < ${due}::timestamptz
+       AND status IN ('PAYMENT_SUBMITTED', 'READY_FOR_PICKUP', 'CLOSED')
+       AND (last_checked_at IS NULL OR last_checked_at < ${due}::timestamptz)
+     LIMIT ${limit}`;
+}
 
 export function createOrderSweeper(deps: SweeperDeps) {
   const { prisma, queues, log } = deps;
@@ -50,22 +67,17 @@ export function createOrderSweeper(deps: SweeperDeps) {
     for (const order of toPay) await queues.applyPayment.add({ orderId: order.id }, { jobId: paymentJobId(order) });
 
     // No outcome in time: submitted but never accepted, or payment submitted but never confirmed.
-    const toReconcile = await prisma.order.findMany({
+    const unaccepted = await prisma.order.findMany({
       where: {
-        OR: [
-          { status: 'SUBMITTED', submittedAt: { lt: outcomeDue } },
-          // Payment submitted but never confirmed, even if fulfilment events moved the status on.
-          {
-            status: { in: ['PAYMENT_SUBMITTED', 'READY_FOR_PICKUP', 'CLOSED'] },
-            paidAt: null,
-            paymentSubmittedAt: { lt: outcomeDue },
-          },
-        ],
-        AND: [{ OR: [{ lastCheckedAt: null }, { lastCheckedAt: { lt: outcomeDue } }] }],
+        status: 'SUBMITTED',
+        submittedAt: { lt: outcomeDue },
+        OR: [{ lastCheckedAt: null }, { lastCheckedAt: { lt: outcomeDue } }],
       },
       select: { id: true },
       take: BATCH,
     });
+    const unpaid = await prisma.$queryRaw<{ id: string }[]>(unconfirmedPayments(outcomeDue, BATCH));
+    const toReconcile = [...unaccepted, ...unpaid];
     for (const order of toReconcile) {
       await queues.reconcileOrder.add(
         { orderId: order.id },
@@ -92,20 +104,11 @@ export function createOrderSweeper(deps: SweeperDeps) {
       );
     }
 
-    const callbacks = await prisma.callbackDelivery.findMany({
-      where: { status: 'PENDING', createdAt: { lt: settled } },
-      select: { id: true },
-      take: BATCH,
-    });
-    for (const delivery of callbacks)
-      await queues.vendorCallback.add({ deliveryId: delivery.id }, { jobId: JOB_IDS.vendorCallback(delivery.id) });
-
     const counts = {
       push: toPush.length,
       payment: toPay.length,
       reconcile: toReconcile.length,
       webhooks: events.length,
-      callbacks: callbacks.length,
     };
     if (Object.values(counts).some((n) => n > 0)) log.info(counts, 'sweeper re-enqueued work');
     return counts;

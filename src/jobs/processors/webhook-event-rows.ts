@@ -37,6 +37,8 @@ export interface EventRow {
 // event by the order reference, a PAYMENT event by the payment reference first. Both lead to
 // the same order, so the two can be kept in one chain and never overtake each other. A payment
 // reference superseded by a payment replay matches no order: such a late event is IGNORED.
+// `status::text` here and in the record statement keeps the planner on the primary key: a plain
+// `status =` lets it pick the unprocessed-events index, whose dead entries pile up under load.
 export const LOAD_EVENTS = prepared(
   'webhook_events_load',
   `SELECT e.id, e.type, e.vendor_id, e.payload, e.received_at,
@@ -55,7 +57,7 @@ export const LOAD_EVENTS = prepared(
               m.payment_amount
          FROM orders m ${matchOrderSql('e.type', `e.payload->>'thirdPartyReference'`, 'm')}
      ) o ON true
-    WHERE e.id = ANY($1::uuid[]) AND e.status = 'RECEIVED'`,
+    WHERE e.id = ANY($1::uuid[]) AND e.status::text = 'RECEIVED'`,
 );
 
 /** The order loaded with the event, in the shape the outcome handlers take. */

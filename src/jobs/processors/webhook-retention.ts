@@ -42,9 +42,9 @@ const METRIC = 'webhook_events_deleted_total';
 
 /**
  * One batch. `received_at < cutoff` is implied by the COALESCE (an event is processed after it
- * arrives) and is there for the (status, received_at) index: it makes the search a range scan of
- * the old end of the two statuses, so no index of its own is needed. Were a processed_at ever
- * earlier than its received_at, that row would only be kept longer, never deleted early.
+ * arrives) and is there for the received_at index: it makes the search a range scan of the old
+ * end of the history. Were a processed_at ever earlier than its received_at, that row would only
+ * be kept longer, never deleted early.
  * FOR UPDATE re-checks the status of a row changed since the snapshot before it is deleted.
  */
 export function retentionBatch(cutoff: Date, limit: number): Prisma.Sql {

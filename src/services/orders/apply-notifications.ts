@@ -5,7 +5,7 @@ import type { PrismaClient } from '../../db/prisma.js';
 import type { OrderStatus } from '../../generated/prisma/enums.js';
 import type { QueueProducers } from '../../queues/producers.js';
 import { createIntegrationLog } from '../integration-log.js';
-import { enqueueAfterTransition, enqueuePayment } from './enqueue.js';
+import { enqueuePayment } from './enqueue.js';
 import { orderLogEntry, recordOrderLog } from './order-log.js';
 import { posTotalMismatch } from './pos-total.js';
 import { attemptOfReference } from './references.js';
@@ -16,6 +16,8 @@ export interface OrderUpdateDeps {
   prisma: PrismaClient;
   queues: QueueProducers;
   log: FastifyBaseLogger;
+  /** Tells this process's callback dispatcher that a transition wrote a delivery (else it polls). */
+  wakeCallbacks?: () => void;
 }
 
 /** An order's status as the POS reports it (the fields of an ORDER notification we use). */
@@ -80,7 +82,7 @@ export function createOrderUpdates(deps: OrderUpdateDeps) {
     set: TransitionColumns = {},
   ) {
     const result = await transitionOrder(prisma, { orderId, to, source, reason, set });
-    await enqueueAfterTransition(queues, result, log);
+    if (result?.callbackDeliveryId) deps.wakeCallbacks?.();
     const entry = result && orderLogEntry({ orderId, reference: result.displayReference, to, source, reason });
     if (result && entry) {
       // The transition is committed: a log that cannot be written must not fail (and retry) the job.

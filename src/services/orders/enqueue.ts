@@ -4,7 +4,6 @@ import type { FastifyBaseLogger } from 'fastify';
 import { JOB_IDS } from '../../queues/definitions.js';
 import type { QueueProducers } from '../../queues/producers.js';
 import { attemptOfReference } from './references.js';
-import type { TransitionResult } from './transitions.js';
 
 /** Job ids (see JOB_IDS): one push per order attempt, one apply-payment per payment reference. */
 export const pushJobId = (order: { id: string; attempt: number }) => JOB_IDS.pushOrder(order.id, order.attempt);
@@ -32,21 +31,5 @@ export async function enqueuePayment(
     await queues.applyPayment.add({ orderId: order.id }, { jobId: paymentJobId(order) });
   } catch (err) {
     log.warn({ err, orderId: order.id }, 'could not enqueue apply-payment; the sweeper will');
-  }
-}
-
-export async function enqueueAfterTransition(
-  queues: QueueProducers,
-  result: Pick<TransitionResult, 'callbackDeliveryId'> | null,
-  log: FastifyBaseLogger,
-): Promise<void> {
-  if (!result?.callbackDeliveryId) return;
-  try {
-    await queues.vendorCallback.add(
-      { deliveryId: result.callbackDeliveryId },
-      { jobId: JOB_IDS.vendorCallback(result.callbackDeliveryId) },
-    );
-  } catch (err) {
-    log.warn({ err, deliveryId: result.callbackDeliveryId }, 'could not enqueue vendor callback; the sweeper will');
   }
 }

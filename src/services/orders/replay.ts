@@ -11,7 +11,7 @@ import type { OrderStatus } from '../../generated/prisma/enums.js';
 import type { QueueProducers } from '../../queues/producers.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import { createIntegrationLog } from '../integration-log.js';
-import { enqueueAfterTransition, enqueuePayment, enqueuePush } from './enqueue.js';
+import { enqueuePayment, enqueuePush } from './enqueue.js';
 import { attemptOfReference, referenceForAttempt } from './references.js';
 import type { OrderWithEvents } from './order-with-events.js';
 import { ATTENTION_STATUSES } from './state-machine.js';
@@ -138,7 +138,7 @@ export function createReplay(deps: ReplayDeps) {
     orderId: string,
     source: ReplaySource,
   ): Promise<OrderWithEvents> {
-    const { order, payment, callbackDeliveryId, previousReference } = await prisma.$transaction(async (tx) => {
+    const { order, payment, previousReference } = await prisma.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<LockedOrder[]>`
         SELECT o.status, o.vendor_id, o.reference, o.attempt, o.payment_reference, o.account_identifier, o.failure_reason, o.payload, v.callback_url
           FROM orders o JOIN vendors v ON v.id = o.vendor_id
@@ -156,21 +156,20 @@ export function createReplay(deps: ReplayDeps) {
         ? await replayPayment(tx, orderId, row, source)
         : await replayDelivery(tx, orderId, row, source, deps.deliveryDeadlineMs);
       // The vendor hears of the replay as of any status change (same outbox as transitions.ts).
-      const callback = row.callback_url
-        ? await tx.callbackDelivery.create({
-            data: { orderId, orderEventId: event.id, url: row.callback_url },
-            select: { id: true },
-          })
-        : null;
+      // The callback dispatcher in the worker finds it on its next poll.
+      if (row.callback_url)
+        await tx.callbackDelivery.create({
+          data: { orderId, orderEventId: event.id, url: row.callback_url },
+          select: { id: true },
+        });
       const order = await tx.order.findUniqueOrThrow({
         where: { id: orderId },
         include: { events: { orderBy: { id: 'asc' } } },
       });
-      return { order, payment, callbackDeliveryId: callback?.id ?? null, previousReference: row.reference };
+      return { order, payment, previousReference: row.reference };
     });
     if (payment) await enqueuePayment(queues, order, log);
     else await enqueuePush(queues, order, log);
-    await enqueueAfterTransition(queues, { callbackDeliveryId }, log);
     // The merchant knows the order by the reference it failed under.
     const reference = order.callerReference ?? previousReference;
     const renamed = order.reference !== previousReference ? ` under the new reference ${order.reference}` : '';

@@ -1,6 +1,7 @@
 // Moves an order between states under a row lock, with its timeline event and the vendor
 // callback delivery written atomically (an outbox: nothing is lost if the process dies after
-// commit; the sweeper enqueues what was not enqueued).
+// commit; the sweeper enqueues the jobs that were not enqueued, and the callback dispatcher reads
+// the deliveries from the table itself).
 import { poolOf, type PrismaClient } from '../../db/prisma.js';
 import { prepared, runPrepared } from '../../db/sql.js';
 import type { OrderStatus } from '../../generated/prisma/enums.js';
@@ -31,7 +32,7 @@ export interface TransitionResult {
   from: OrderStatus;
   to: OrderStatus;
   eventId: bigint;
-  /** The callback delivery to enqueue after commit, when the vendor has a callback URL. */
+  /** The callback delivery written with the move, when the vendor has a callback URL (the dispatcher sends it). */
   callbackDeliveryId: string | null;
   /** For the vendor's integration log (order-log.ts), at no extra query. */
   vendorId: string;
