@@ -31,7 +31,7 @@ export interface LocationServiceDeps {
    * The vendor's connected business; throws a 409 when Lightspeed is not connected (nothing to
    * check a mapping against) and a 502/503 when K-Series cannot answer.
    */
-  connectedBusiness: (vendorId: string) => Promise<ConnectedBusiness>;
+  connectedBusiness: (vendorId: string) => Promise<ConnectedBusiness | null>;
 }
 
 export function createLocationService(deps: LocationServiceDeps) {
@@ -40,6 +40,11 @@ export function createLocationService(deps: LocationServiceDeps) {
   async function checkMapping(vendorId: string, businessLocationId: bigint | null | undefined): Promise<void> {
     if (businessLocationId === null || businessLocationId === undefined) return;
     const business = await deps.connectedBusiness(vendorId);
+    // An items-only connection cannot list its business's locations, so nothing can be checked
+    // here. Mapping is still allowed (refusing would leave such merchants with no way to sync
+    // items); K-Series itself refuses the token for a location outside its business, and the
+    // catalog reads answer 403 KSERIES_FORBIDDEN naming the mapping.
+    if (!business) return;
     if (business.locations.some((l) => BigInt(l.id) === businessLocationId)) return;
     const known = business.locations.map((l) => `${l.id} (${l.name})`).join(', ') || 'none';
     throw new BadRequestError(

@@ -117,8 +117,14 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
     },
 
     /** The business the vendor is connected to, with its locations (checks location mappings). */
-    async connectedBusiness(vendorId: string): Promise<BusinessSummary> {
+    /**
+     * The connected business with its locations, or null when the connection's scopes cannot list
+     * them: the business listings need orders-api or financial-api, and a custom integration with
+     * `items` alone has neither (FACTS.md). The spec offers no other way to list locations.
+     */
+    async connectedBusiness(vendorId: string): Promise<BusinessSummary | null> {
       const row = await requireConnected(vendorId);
+      if (!row.scopes.includes('orders-api') && !row.scopes.includes('financial-api')) return null;
       let businesses: BusinessSummary[];
       try {
         businesses = await calls.getBusinesses(row.id);
