@@ -2,7 +2,14 @@
 import { z } from 'zod';
 import { attemptOfReference } from '../services/orders/references.js';
 import type { OrderWithEvents } from '../services/orders/service.js';
-import { formatCents, orderLineSchema, orderLines, orderTotals, orderTotalsSchema, toCents } from './order-lines.js';
+import {
+  formatCents,
+  orderLineSchema,
+  orderLines,
+  orderTotals,
+  orderTotalsSchema,
+  toCents,
+} from '../services/orders/order-lines.js';
 import { iso, isoDate } from './schemas.js';
 
 const status = z.string().meta({ example: 'CLOSED' });

@@ -1,7 +1,7 @@
 // GET /v1/orders/:id tells a vendor everything about its order: lines (sku, name, quantity,
 // unit price, modifiers), totals, payment, status history and the POS account, money exact.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orderLines, orderTotals } from '../../src/routes/order-lines.js';
+import { orderLines, orderTotals } from '../../src/services/orders/order-lines.js';
 import { SANDBOX_SEED } from '../../src/sandbox/app.js';
 import { bearer } from '../helpers/context.js';
 import { createPipelineContext, type PipelineContext } from '../orders/pipeline-context.js';
@@ -28,25 +28,25 @@ describe('GET /v1/orders/:id', () => {
     expect(order.lines).toEqual([
       {
         sku: SANDBOX_SEED.skus.classicBurger,
-        name: null,
+        name: 'Classic Burger',
         quantity: 1,
-        unitPrice: null,
-        lineTotal: null,
+        unitPrice: '14.50',
+        lineTotal: '14.50',
         modifiers: [],
         subItems: [],
       },
       {
         sku: SANDBOX_SEED.skus.cola,
-        name: null,
+        name: 'Cola',
         quantity: 1,
-        unitPrice: null,
-        lineTotal: null,
+        unitPrice: '3.20',
+        lineTotal: '3.20',
         modifiers: [],
         subItems: [],
       },
     ]);
-    // Catalog lines are priced by the POS, so no line total is claimed; the payment is exact.
-    expect(order.totals).toEqual({ lines: null, payment: '17.70', tip: '1.10' });
+    // Catalog lines show the menu's name and price at acceptance (the pre-flight check priced them).
+    expect(order.totals).toEqual({ lines: '17.70', payment: '17.70', tip: '1.10' });
     expect(order.payment).toMatchObject({ amount: '17.70', tip: '1.10', method: SANDBOX_SEED.paymentMethods.online });
     expect(order.payment.paidAt).not.toBeNull();
     expect(order.accountIdentifier).toMatch(/^A\d+\.\d+$/);
@@ -57,8 +57,9 @@ describe('GET /v1/orders/:id', () => {
   });
 });
 
-// Catalog lines are priced by the POS, so a stored order carries prices only for lines the caller
-// priced (custom items); the view must keep those exact and total them in cents.
+// A stored order carries the caller's prices (custom items) and, beside its items, the lines as
+// priced at acceptance; orders stored before that have neither for catalog lines. The view keeps
+// prices exact and totals them in cents.
 describe('order lines and totals from a stored order', () => {
   it('priced lines with modifiers and sub-items, totals in exact cents', () => {
     const lines = orderLines({
@@ -104,5 +105,20 @@ describe('order lines and totals from a stored order', () => {
       ],
     });
     expect(orderTotals(mixed, { amount: 16.5, tip: 0.5 })).toEqual({ lines: null, payment: '16.50', tip: '0.50' });
+    // Priced at acceptance: the menu's name and price, the caller's own item name still winning.
+    const priced = orderLines({
+      items: [
+        { sku: 'BRG-CLASSIC', quantity: 2, subItems: [{ sku: 'CHEESE', quantity: 1 }] },
+        { sku: 'X', quantity: 1, customItemName: 'House special', customItemPrice: 9 },
+      ],
+      pricedLines: [
+        { name: 'Classic Burger', unitPrice: '14.50', subItems: [{ name: 'Cheese', unitPrice: '0.80', subItems: [] }] },
+        { name: 'Open item', unitPrice: '9.00', subItems: [] },
+      ],
+    });
+    expect(priced[0]).toMatchObject({ name: 'Classic Burger', unitPrice: '14.50', lineTotal: '29.00' });
+    expect(priced[0]?.subItems[0]).toMatchObject({ name: 'Cheese', unitPrice: '0.80', lineTotal: '0.80' });
+    expect(priced[1]).toMatchObject({ name: 'House special', unitPrice: '9.00', lineTotal: '9.00' });
+    expect(orderTotals(priced, { amount: '38.00', tip: 0 }).lines).toBe('38.00');
   });
 });

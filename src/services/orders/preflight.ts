@@ -38,8 +38,17 @@ export interface LineProblem {
   message: string;
 }
 
+/** A line as priced at acceptance: the menu's name and unit price (decimal text) then. */
+export interface PricedLine {
+  name: string | null;
+  unitPrice: string;
+  subItems: PricedLine[];
+}
+
 export interface PreflightResult {
   problems: LineProblem[];
+  /** One per order line, in order (stored with the order so its lines show their prices later). */
+  lines: PricedLine[];
   totalCents: number;
   /** False when the menu warns that tax depends on the check: the total is only indicative. */
   exact: boolean;
@@ -59,7 +68,8 @@ export function preflightOrder(order: Pick<CreateOrderInput, 'items'>, snap: Men
   const problem = (line: number, path: string, sku: string, reason: LineProblemReason, message: string) =>
     problems.push({ line, path, sku, reason, message });
 
-  function price(l: Line | SubLine, entry: PricedEntry, unitCents: number, line: number, path: string): void {
+  function price(l: Line | SubLine, entry: PricedEntry, unitCents: number, line: number, path: string): PricedLine {
+    const priced: PricedLine = { name: entry.name, unitPrice: '', subItems: [] };
     for (const m of l.modifiers ?? []) {
       if (!entry.modifierIds.has(m.modifierId))
         problem(line, path, l.sku, 'MODIFIER_NOT_ON_ITEM', `modifier ${m.modifierId} is not offered on ${l.sku}`);
@@ -73,6 +83,7 @@ export function preflightOrder(order: Pick<CreateOrderInput, 'items'>, snap: Men
     const discount = code ? index.discounts.get(code) : undefined;
     if (code && !discount) problem(line, path, l.sku, 'UNKNOWN_DISCOUNT', `discount code ${code} is not configured`);
     exact &&= !entry.conditionalTax;
+    priced.unitPrice = centsToString(unit);
     totalCents += lineAmountCents({
       quantity: l.quantity,
       unitCents: unit,
@@ -93,7 +104,7 @@ export function preflightOrder(order: Pick<CreateOrderInput, 'items'>, snap: Men
           problem(line, subPath, sub.sku, 'NOT_A_CHOICE_OF_ITEM', `${sub.sku} is not a choice of ${entry.sku}`);
           return;
         }
-        price(sub, own, extra, line, subPath);
+        priced.subItems.push(price(sub, own, extra, line, subPath));
         return;
       }
       const modifier = entry.productModifiers.get(sub.sku) ?? own;
@@ -101,9 +112,12 @@ export function preflightOrder(order: Pick<CreateOrderInput, 'items'>, snap: Men
         problem(line, subPath, sub.sku, 'UNKNOWN_SKU', `${sub.sku} is not on the location's menu`);
         return;
       }
-      price(sub, modifier, modifier.unitCents, line, subPath);
+      priced.subItems.push(price(sub, modifier, modifier.unitCents, line, subPath));
     });
+    return priced;
   }
+
+  const lines: PricedLine[] = [];
 
   order.items.forEach((l, i) => {
     const path = `items.${i}`;
@@ -111,7 +125,7 @@ export function preflightOrder(order: Pick<CreateOrderInput, 'items'>, snap: Men
     if (!entry) problem(i, path, l.sku, 'UNKNOWN_SKU', `${l.sku} is not on the location's menu`);
     else if (entry.subItemOnly)
       problem(i, path, l.sku, 'SUB_ITEM_ONLY', `${l.sku} is only sold as part of another item`);
-    else price(l, entry, entry.unitCents, i, path);
+    else lines.push(price(l, entry, entry.unitCents, i, path));
   });
 
   for (const [sku, want] of wanted) {
@@ -124,7 +138,7 @@ export function preflightOrder(order: Pick<CreateOrderInput, 'items'>, snap: Men
     else if (want.quantity > r.count)
       problem(want.line, want.path, sku, 'NOT_ENOUGH_LEFT', `only ${r.count} of ${sku} left, ${want.quantity} ordered`);
   }
-  return { problems, totalCents, exact };
+  return { problems, lines, totalCents, exact };
 }
 
 /**

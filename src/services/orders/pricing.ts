@@ -11,6 +11,8 @@ import type { Discount, Menu, MenuEntry } from '../../integrations/lightspeed/cl
 /** One sellable entry of the menu, with what pricing and validation need. */
 export interface PricedEntry {
   sku: string;
+  /** The menu's name for the entry (productName, else name), shown on the order's lines. */
+  name: string | null;
   kind: string;
   unitCents: number;
   taxIncluded: boolean;
@@ -86,6 +88,7 @@ function entryOf(e: MenuEntry, conditional: boolean): PricedEntry {
   }
   return {
     sku: e.sku as string,
+    name: e.productName ?? e.name ?? null,
     kind: e['@type'],
     unitCents: toCents(e.productPrice ?? 0),
     taxIncluded: e.taxIncludedInPrice !== false,

@@ -103,7 +103,8 @@ export function createOrderService(deps: OrderServiceDeps) {
       const profile = input.accountProfileCode ?? location.defaultOrderProfile ?? undefined;
       if (!deps.menus) throw new Error('createOrderService: accepting orders needs `menus`');
       const snapshot = await deps.menus.get(vendorId, location.id, profile);
-      assertPreflight(preflightOrder(input, snapshot), input.payment);
+      const preflight = preflightOrder(input, snapshot);
+      assertPreflight(preflight, input.payment);
 
       const { reference, paymentReference } = newOrderReferences();
       let order: OrderWithEvents;
@@ -117,7 +118,9 @@ export function createOrderService(deps: OrderServiceDeps) {
           callerReference,
           requestHash,
           type: input.type === 'local' ? 'LOCAL' : 'TO_GO',
-          payload: input,
+          // The request as validated, plus each line's menu name and unit price at acceptance
+          // (`pricedLines`, one per item; K-Series' order body is built from named fields only).
+          payload: { ...input, pricedLines: preflight.lines },
           paymentAmount: input.payment.amount,
           tipAmount: input.payment.tip,
           paymentMethod: input.payment.method,

@@ -6,6 +6,7 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import type { OrderStatus } from '../../generated/prisma/enums.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { explainFailure, type Explanation } from './explain.js';
+import { orderLines, type OrderLineView } from './order-lines.js';
 import { REPLAYABLE_STATUSES } from './replay.js';
 
 export const ORDER_STATUSES: readonly OrderStatus[] = [
@@ -134,23 +135,15 @@ function listRow(o: ListRecord): OrderListRow {
   };
 }
 
-interface PayloadLine {
-  sku?: string;
-  quantity?: number;
-  customItemName?: string;
-  customItemPrice?: number;
-  modifiers?: { modifierId?: string }[];
-  subItems?: PayloadLine[];
-}
-
-function lineOf(item: PayloadLine): OrderLine {
+/** A line as the API reads it (order-lines.ts), in the back office's shape. */
+function lineOf(line: OrderLineView): OrderLine {
   return {
-    sku: item.sku ?? '',
-    name: item.customItemName ?? null,
-    quantity: item.quantity ?? 1,
-    unitPrice: item.customItemPrice === undefined ? null : item.customItemPrice.toFixed(2),
-    modifiers: (item.modifiers ?? []).map((m) => m.modifierId ?? '').filter(Boolean),
-    subItems: (item.subItems ?? []).map(lineOf),
+    sku: line.sku,
+    name: line.name,
+    quantity: line.quantity,
+    unitPrice: line.unitPrice,
+    modifiers: line.modifiers.map((m) => m.modifierId),
+    subItems: line.subItems.map(lineOf),
   };
 }
 
@@ -208,7 +201,6 @@ export function createOrderViews(deps: { prisma: PrismaClient }) {
       });
       if (!o) throw new NotFoundError('Order');
       const payload = (o.payload ?? {}) as {
-        items?: PayloadLine[];
         customer?: { firstName?: string; lastName?: string };
       };
       const statusOf = new Map(o.events.map((e) => [e.id, e.toStatus]));
@@ -261,7 +253,7 @@ export function createOrderViews(deps: { prisma: PrismaClient }) {
         explanation: explainFailure(o.status, o.failureReason),
         replayable:
           REPLAYABLE_STATUSES.includes(o.status) && (o.status !== 'PAYMENT_FAILED' || o.accountIdentifier !== null),
-        lines: (payload.items ?? []).map(lineOf),
+        lines: orderLines(o.payload).map(lineOf),
         customerName: customer ? [customer.firstName, customer.lastName].filter(Boolean).join(' ') : null,
         timeline,
       };

@@ -62,14 +62,13 @@ export function formatCents(cents: number): string {
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
 
-// Tolerant of what the stored request may carry: a priced line (name, unitPrice) when pricing
-// at acceptance recorded one, else what the caller sent (customItemName, customItemPrice).
+// Tolerant of what the stored request may carry: what the caller sent (customItemName,
+// customItemPrice), and beside the items the lines as priced at acceptance (`pricedLines`: the
+// menu's name and unit price then; orders accepted before pricing was recorded have none).
 const storedLine = z.looseObject({
   sku: z.string(),
   quantity: z.number().int(),
-  name: z.string().optional(),
   customItemName: z.string().optional(),
-  unitPrice: z.union([z.number(), z.string()]).optional(),
   customItemPrice: z.union([z.number(), z.string()]).optional(),
   modifiers: z.array(z.looseObject({ modifierId: z.string() })).optional(),
   get subItems() {
@@ -78,23 +77,34 @@ const storedLine = z.looseObject({
 });
 type StoredLine = z.infer<typeof storedLine>;
 
-function lineView(line: StoredLine): OrderLineView {
-  const unit = toCents(line.unitPrice ?? line.customItemPrice);
+const pricedLine = z.looseObject({
+  name: z.string().nullable().optional(),
+  unitPrice: z.string().optional(),
+  get subItems() {
+    return z.array(pricedLine).optional();
+  },
+});
+type StoredPricedLine = z.infer<typeof pricedLine>;
+
+function lineView(line: StoredLine, priced: StoredPricedLine | undefined): OrderLineView {
+  const unit = toCents(priced?.unitPrice ?? line.customItemPrice);
   return {
     sku: line.sku,
-    name: line.name ?? line.customItemName ?? null,
+    name: line.customItemName ?? priced?.name ?? null,
     quantity: line.quantity,
     unitPrice: unit === null ? null : formatCents(unit),
     lineTotal: unit === null ? null : formatCents(unit * line.quantity),
     modifiers: (line.modifiers ?? []).map((m) => ({ modifierId: m.modifierId })),
-    subItems: (line.subItems ?? []).map(lineView),
+    subItems: (line.subItems ?? []).map((sub, i) => lineView(sub, priced?.subItems?.[i])),
   };
 }
 
 /** The lines of a stored order payload; an unreadable payload shows no lines rather than failing the read. */
 export function orderLines(payload: unknown): OrderLineView[] {
   const parsed = z.object({ items: z.array(storedLine) }).safeParse(payload);
-  return parsed.success ? parsed.data.items.map(lineView) : [];
+  if (!parsed.success) return [];
+  const priced = z.object({ pricedLines: z.array(pricedLine) }).safeParse(payload);
+  return parsed.data.items.map((line, i) => lineView(line, priced.success ? priced.data.pricedLines[i] : undefined));
 }
 
 export function orderTotals(
