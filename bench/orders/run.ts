@@ -118,9 +118,17 @@ async function api(method: string, url: string, body?: unknown, token = ADMIN) {
   return res.json() as Promise<any>;
 }
 
-/** Connects the vendor the way a merchant would: authorize page, approve, callback. */
+/** Connects the vendor the way a merchant's browser would: our connect link (it sets the cookie
+ * that binds the attempt to this browser), the authorize page, approve, the callback with the cookie. */
 async function connect(apiKey: string) {
-  const { authorizationUrl } = await api('POST', '/v1/lightspeed/connect', {}, apiKey);
+  const { authorizationUrl: link } = await api('POST', '/v1/lightspeed/connect', {}, apiKey);
+  const opened = await fetch(link, { redirect: 'manual' });
+  const cookie = opened.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0]!)
+    .join('; ');
+  const authorizationUrl = opened.headers.get('location');
+  if (opened.status !== 303 || !authorizationUrl) throw new Error(`connect link answered ${opened.status}`);
   const page = await (await fetch(authorizationUrl)).text();
   const form = new URLSearchParams();
   for (const m of page.matchAll(/<input[^>]*\bname="([^"]+)"[^>]*\bvalue="([^"]*)"/g))
@@ -131,7 +139,7 @@ async function connect(apiKey: string) {
     body: form,
     redirect: 'manual',
   });
-  const cb = await fetch(consent.headers.get('location')!, { redirect: 'manual' });
+  const cb = await fetch(consent.headers.get('location')!, { redirect: 'manual', headers: { cookie } });
   if (cb.status >= 400) throw new Error(`callback ${cb.status}`);
 }
 
