@@ -12,9 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createAvailabilityCallbackProcessor } from '../../src/jobs/processors/availability-callback.js';
 import { startCallbackDispatcher } from '../../src/services/callbacks/dispatcher.js';
-import { createCallbackHttp } from '../../src/services/callbacks/http.js';
+import { callbackHttpFor } from '../../src/services/callbacks/http.js';
 import { cipherSealer } from '../../src/services/callbacks/service.js';
-import { isNonPublicAddress, literalProblem, publicOnlyLookup } from '../../src/services/callbacks/url-guard.js';
+import { isNonPublicAddress } from '../../src/services/callbacks/url-guard.js';
 import { bearer, createTestContext, createVendor, type TestContext } from '../helpers/context.js';
 import { waitFor } from '../helpers/workers.js';
 
@@ -144,7 +144,7 @@ describe('vendor callback URLs reach public addresses only', () => {
    * (FAILED) so that its retry cannot reach the receiver during a later case.
    */
   async function attemptOnce(allowPrivateNetworks: boolean, deliveryId: string) {
-    const http = createCallbackHttp(allowPrivateNetworks ? {} : { lookup: publicOnlyLookup, refuse: literalProblem });
+    const http = callbackHttpFor(allowPrivateNetworks);
     const dispatcher = startCallbackDispatcher(
       { prisma: ctx.prisma, sealer: cipherSealer(ctx.app.services.core.cipher), log, http },
       { pollMs: 50, batchWindowMs: 0 },
@@ -210,7 +210,7 @@ describe('vendor callback URLs reach public addresses only', () => {
         prisma: ctx.prisma,
         sealer: cipherSealer(ctx.app.services.core.cipher),
         log,
-        allowPrivateNetworks,
+        http: callbackHttpFor(allowPrivateNetworks),
       });
     const job = { eventId: event.id, locationId: location.id };
     const before = hits.length;

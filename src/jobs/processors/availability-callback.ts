@@ -5,14 +5,11 @@
 //   {type:"item.availability", id, sku, available, count, locationId, occurredAt}
 // `count` null = no restriction; `id` is the same on every retry of one change (deduplicate on it).
 import type { FastifyBaseLogger } from 'fastify';
-import { request } from 'undici';
-import { literalProblem, publicOnlyAgent } from '../../services/callbacks/url-guard.js';
 import type { PrismaClient } from '../../db/prisma.js';
+import type { CallbackHttp } from '../../services/callbacks/http.js';
 import type { SecretSealer } from '../../services/callbacks/service.js';
 import { signCallback } from '../../services/callbacks/signing.js';
 import type { QueueProducers } from '../../queues/producers.js';
-
-const TIMEOUT_MS = 10_000;
 
 export interface AvailabilityChange {
   sku: string;
@@ -64,12 +61,10 @@ export function createAvailabilityCallbackProcessor(deps: {
   prisma: PrismaClient;
   sealer: SecretSealer;
   log: FastifyBaseLogger;
-  /** CALLBACK_ALLOW_PRIVATE_NETWORKS, as for order callbacks (vendor-callback.ts). */
-  allowPrivateNetworks: boolean;
+  /** The client every vendor callback goes through (keep-alive, SSRF guard): callbackHttpFor(). */
+  http: CallbackHttp;
 }) {
-  const { prisma, sealer, log } = deps;
-  // The vendor's callback URL: public addresses only, checked at connection time (see url-guard.ts).
-  const dispatcher = deps.allowPrivateNetworks ? undefined : publicOnlyAgent();
+  const { prisma, sealer, log, http } = deps;
 
   return {
     async process({ eventId, locationId }: { eventId: string; locationId: string }): Promise<string> {
@@ -103,19 +98,7 @@ export function createAvailabilityCallbackProcessor(deps: {
       let status: number | null = null;
       let error: string | null = null;
       try {
-        // An IP literal skips the lookup, so it is checked here. No redirect is followed.
-        const literal = dispatcher ? literalProblem(new URL(url)) : null;
-        if (literal) throw new Error(`refused: ${literal}`);
-        const res = await request(url, {
-          ...(dispatcher ? { dispatcher } : {}),
-          method: 'POST',
-          headers,
-          body,
-          headersTimeout: TIMEOUT_MS,
-          bodyTimeout: TIMEOUT_MS,
-        });
-        status = res.statusCode;
-        await res.body.dump();
+        status = await http.post(url, headers, body);
       } catch (err) {
         error = (err as Error).message;
       }

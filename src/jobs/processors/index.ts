@@ -2,9 +2,8 @@
 // schedules.
 import { catalogInvalidator } from '../../services/catalog.js';
 import { startCallbackDispatcher, type CallbackDispatcher } from '../../services/callbacks/dispatcher.js';
-import { createCallbackHttp } from '../../services/callbacks/http.js';
+import { callbackHttpFor } from '../../services/callbacks/http.js';
 import { cipherSealer } from '../../services/callbacks/service.js';
-import { literalProblem, publicOnlyLookup } from '../../services/callbacks/url-guard.js';
 import { createWebhookProcessor, markWebhookFailed } from './apply-webhook-events.js';
 import { QUEUES } from '../../queues/definitions.js';
 import { defineProcessor, type ProcessorEntry, type ScheduleEntry } from '../worker-host.js';
@@ -29,11 +28,8 @@ export function createProcessors(deps: ProcessorDeps): WorkerProcessors {
   const { config, prisma, log, queues } = deps;
   const { kseries, cipher, tokens } = deps.services.core;
   const orderUpdates = deps.services.orderUpdates;
-  // Order callbacks connect to public addresses only unless CALLBACK_ALLOW_PRIVATE_NETWORKS
-  // (sec-net's guard: every resolved address checked at connect, IP literals before sending).
-  const callbackHttp = createCallbackHttp(
-    config.CALLBACK_ALLOW_PRIVATE_NETWORKS ? {} : { lookup: publicOnlyLookup, refuse: literalProblem },
-  );
+  // Every vendor callback (order status and item availability) goes through this one client.
+  const callbackHttp = callbackHttpFor(config.CALLBACK_ALLOW_PRIVATE_NETWORKS);
   const callbacks = startCallbackDispatcher({ prisma, sealer: cipherSealer(cipher), log, http: callbackHttp });
   const processWebhook = createWebhookProcessor({
     prisma,
@@ -55,7 +51,7 @@ export function createProcessors(deps: ProcessorDeps): WorkerProcessors {
     prisma,
     sealer: cipherSealer(cipher),
     log,
-    allowPrivateNetworks: config.CALLBACK_ALLOW_PRIVATE_NETWORKS,
+    http: callbackHttp,
   });
   const sweep = createOrderSweeper({
     prisma,

@@ -4,6 +4,7 @@
 // Agent, so that they apply to every delivery.
 import type { LookupFunction } from 'node:net';
 import { Agent, request } from 'undici';
+import { literalProblem, publicOnlyLookup } from './url-guard.js';
 
 const TIMEOUT_MS = 10_000;
 
@@ -41,4 +42,12 @@ export function createCallbackHttp(options: CallbackHttpOptions = {}): CallbackH
     },
     close: () => agent.close(),
   };
+}
+
+/**
+ * The callback client as configured: public addresses only (every resolved address checked at
+ * connect, IP literals before sending) unless CALLBACK_ALLOW_PRIVATE_NETWORKS.
+ */
+export function callbackHttpFor(allowPrivateNetworks: boolean): CallbackHttp {
+  return createCallbackHttp(allowPrivateNetworks ? {} : { lookup: publicOnlyLookup, refuse: literalProblem });
 }

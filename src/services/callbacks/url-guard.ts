@@ -12,7 +12,6 @@
 // (::ffff:127.0.0.1) against the IPv4 ranges.
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
-import { Agent } from 'undici';
 
 const blocked = new BlockList();
 for (const [net, prefix] of [
@@ -114,8 +113,3 @@ export const publicOnlyLookup: LookupFunction = (hostname, options, callback) =>
     return callback(null, first.address, first.family);
   });
 };
-
-/** The dispatcher for deliveries to vendors: connects to public addresses only. */
-export function publicOnlyAgent(): Agent {
-  return new Agent({ connect: { lookup: publicOnlyLookup }, keepAliveTimeout: 10_000 });
-}
