@@ -2,15 +2,18 @@
 // status and its status callback) and what the merchant sees (the order timeline's reason, the
 // integration log): OOPAYMENT not configured, the Order & Pay API disabled, the POS offline, an
 // outcome webhook that never comes, and a refresh token that expired.
-import pino from 'pino';
-import type { FastifyBaseLogger } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createReconcileProcessor } from '../../src/jobs/processors/reconcile-order.js';
-import { createOrderUpdates } from '../../src/services/orders/apply-notifications.js';
 import { bearer } from '../helpers/context.js';
 import { waitFor } from '../helpers/workers.js';
 import { callbackSink } from './callback-sink.js';
-import { AMS, createPipelineContext, posRecords, takeawayOrder, type PipelineContext } from './pipeline-context.js';
+import {
+  AMS,
+  createPipelineContext,
+  posRecords,
+  reconcileOnce,
+  takeawayOrder,
+  type PipelineContext,
+} from './pipeline-context.js';
 
 describe('merchant situations', () => {
   let p: PipelineContext;
@@ -91,15 +94,7 @@ describe('merchant situations', () => {
     await p.waitForStatus(placed.id, ['SUBMITTED']);
     await p.sandboxControl('GET', '/idle?timeoutMs=5000');
     // The service's reconciler as it runs once the delivery deadline has passed.
-    const log = pino({ level: 'silent' }) as unknown as FastifyBaseLogger;
-    const reconcile = createReconcileProcessor({
-      prisma: p.ctx.prisma,
-      kseries: p.ctx.app.services.lightspeed.kseries,
-      orderUpdates: createOrderUpdates({ prisma: p.ctx.prisma, queues: p.ctx.app.queues, log }),
-      log,
-      giveUpAfterMs: 0,
-    });
-    expect(await reconcile({ orderId: placed.id })).toBe('flagged');
+    expect(await reconcileOnce(p, placed.id)).toBe('flagged');
     const told = await sink.waitFor(placed.id, 'NEEDS_ATTENTION');
     expect(told.reason).toMatch(/no outcome from K-Series/);
     expect(sink.statuses(placed.id)).not.toContain('PAID');

@@ -1,15 +1,11 @@
 // After acceptance: a POS check whose total differs from what the customer paid is never paid
 // and goes to an operator; scheduled orders follow K-Series' timing (outcome at the scheduled
 // time, deadline and reconciliation counted from it).
-import pino from 'pino';
-import type { FastifyBaseLogger } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createReconcileProcessor } from '../../src/jobs/processors/reconcile-order.js';
 import { SANDBOX_SEED } from '../../src/sandbox/app.js';
-import { createOrderUpdates } from '../../src/services/orders/apply-notifications.js';
 import { waitFor } from '../helpers/workers.js';
 import { callbackSink } from './callback-sink.js';
-import { AMS, createPipelineContext, posRecords, type PipelineContext } from './pipeline-context.js';
+import { AMS, createPipelineContext, posRecords, reconcileOnce, type PipelineContext } from './pipeline-context.js';
 
 const BURGER = SANDBOX_SEED.skus.classicBurger;
 const HOUR = 3_600_000;
@@ -75,15 +71,7 @@ describe('after acceptance: the POS check total and scheduled orders', () => {
     await new Promise((r) => setTimeout(r, 3_000));
     expect((await reload(placed.id)).status).toBe('SUBMITTED');
     // Even a reconciler that gives up at once leaves a scheduled order alone before its time.
-    const log = pino({ level: 'silent' }) as unknown as FastifyBaseLogger;
-    const reconcile = createReconcileProcessor({
-      prisma: p.ctx.prisma,
-      kseries: p.ctx.app.services.lightspeed.kseries,
-      orderUpdates: createOrderUpdates({ prisma: p.ctx.prisma, queues: p.ctx.app.queues, log }),
-      log,
-      giveUpAfterMs: 0,
-    });
-    expect(await reconcile({ orderId: placed.id })).toMatch(/^scheduled/);
+    expect(await reconcileOnce(p, placed.id)).toMatch(/^scheduled/);
     expect((await reload(placed.id)).status).toBe('SUBMITTED');
     const pos = await p.sandboxControl<{ thirdPartyReference: string; status: string }[]>('GET', '/orders');
     expect(pos.find((o) => o.thirdPartyReference === placed.reference)?.status).toBe('ACCEPTED');

@@ -1,5 +1,8 @@
 // An app listening on a real port (the sandbox POSTs its webhooks there), real workers, a
 // vendor connected to the sandbox through the OAuth flow, and a mapped Amsterdam location.
+import type { FastifyBaseLogger } from 'fastify';
+import pino from 'pino';
+import { createReconcileProcessor } from '../../src/jobs/processors/reconcile-order.js';
 import type { WorkerRuntime } from '../../src/jobs/runtime.js';
 import { SANDBOX_SEED } from '../../src/sandbox/app.js';
 import {
@@ -145,4 +148,20 @@ export async function posRecords(ctx: PipelineContext, reference: string, paymen
     orders: orders.filter((o) => o.thirdPartyReference === reference),
     payments: payments.filter((p) => p.thirdPartyPaymentReference === paymentReference),
   };
+}
+
+/**
+ * The service's reconciler for one order, as the sweeper runs it; `giveUpAfterMs: 0` acts as if
+ * the order's outcome timeout had passed.
+ */
+export function reconcileOnce(ctx: PipelineContext, orderId: string, giveUpAfterMs = 0): Promise<string> {
+  const log = pino({ level: 'silent' }) as unknown as FastifyBaseLogger;
+  const reconcile = createReconcileProcessor({
+    prisma: ctx.ctx.prisma,
+    kseries: ctx.ctx.app.services.lightspeed.kseries,
+    orderUpdates: ctx.ctx.app.services.orderUpdates,
+    log,
+    giveUpAfterMs,
+  });
+  return reconcile({ orderId });
 }
