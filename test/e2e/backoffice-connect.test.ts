@@ -1,14 +1,12 @@
 // The merchant's path in a real browser (headless Debian Chromium via playwright-core): sign in,
 // Connect, approve on the sandbox consent page, land on Status (Connected, business id), Test
 // Connection, map a location, delete the integration with the typed confirmation.
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/browser.js';
 import { SANDBOX_SEED } from '../../src/sandbox/app.js';
 import { createVendor } from '../helpers/context.js';
 import { createConnectContext, freePort, type ConnectContext } from '../connect/helpers.js';
-
-const CHROMIUM = '/usr/bin/chromium';
 
 describe('back office in a browser', () => {
   let c: ConnectContext;
@@ -17,15 +15,11 @@ describe('back office in a browser', () => {
   let base: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     c = await createConnectContext({ publicUrl: base });
     await c.ctx.app.listen({ host: '127.0.0.1', port });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage();
     page.setDefaultTimeout(15_000);
   }, 60_000);

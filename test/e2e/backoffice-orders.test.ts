@@ -5,9 +5,9 @@
 // read why the failed ones failed, replay the refused order, see the failures in the
 // integration log, then create an API key (shown once) and revoke it.
 // Screenshots of each page go to /tmp/backoffice-*.png.
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/browser.js';
 import type { WorkerRuntime } from '../../src/jobs/runtime.js';
 import { SANDBOX_SEED } from '../../src/sandbox/app.js';
 import { createConnectContext, freePort, type ConnectContext } from '../connect/helpers.js';
@@ -15,7 +15,6 @@ import { bearer, createVendor } from '../helpers/context.js';
 import { NO_SUCH_TABLE } from '../orders/pipeline-context.js';
 import { startTestWorkers, waitFor } from '../helpers/workers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const AMS = SANDBOX_SEED.locations.amsterdam;
 
 describe('back office orders, log and keys in a browser', () => {
@@ -26,17 +25,13 @@ describe('back office orders, log and keys in a browser', () => {
   let base: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     c = await createConnectContext({ publicUrl: base });
     // The sandbox posts its webhooks to PUBLIC_URL: the app must listen there.
     await c.ctx.app.listen({ host: '127.0.0.1', port });
     workers = await startTestWorkers(c.ctx);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     page.setDefaultTimeout(15_000);
   }, 60_000);
