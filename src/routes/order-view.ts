@@ -3,13 +3,13 @@ import { z } from 'zod';
 import { attemptOfReference } from '../services/orders/references.js';
 import type { OrderWithEvents } from '../services/orders/service.js';
 import {
-  formatCents,
+  amountToCents,
   orderLineSchema,
   orderLines,
   orderTotals,
   orderTotalsSchema,
-  toCents,
 } from '../services/orders/order-lines.js';
+import { centsToString } from '../services/orders/pricing.js';
 import { iso, isoDate } from './schemas.js';
 
 const status = z.string().meta({ example: 'CLOSED' });
@@ -74,8 +74,8 @@ export function orderView(order: OrderWithEvents): z.infer<typeof orderSchema> {
     failureReason: order.failureReason,
     payment: {
       method: order.paymentMethod,
-      amount: formatCents(toCents(order.paymentAmount) ?? 0),
-      tip: formatCents(toCents(order.tipAmount) ?? 0),
+      amount: centsToString(amountToCents(order.paymentAmount) ?? 0),
+      tip: centsToString(amountToCents(order.tipAmount) ?? 0),
       reference: order.paymentReference,
       attempt: attemptOfReference(order.paymentReference),
       submittedAt: iso(order.paymentSubmittedAt),

@@ -1,6 +1,7 @@
 // An order's lines and totals as the API shows them, read from the order as stored (its
 // validated request). Money is exact: integer cents inside, decimal strings ("12.50") outside.
 import { z } from 'zod';
+import { centsToString, decimalToCents, toCents } from './pricing.js';
 
 const decimal = z
   .string()
@@ -44,22 +45,15 @@ export const orderTotalsSchema = z
   })
   .meta({ id: 'OrderTotals' });
 
-/** Cents of a stored amount: a JSON number with at most 2 decimals (validated at accept) or a decimal string. */
-export function toCents(value: unknown): number | null {
-  if (typeof value === 'number' && Number.isFinite(value)) return Math.round(value * 100);
-  if (typeof value === 'string' && /^-?\d+(\.\d{1,2})?$/.test(value)) {
-    const [whole, fraction = ''] = value.replace('-', '').split('.');
-    const cents = Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
-    return value.startsWith('-') ? -cents : cents;
-  }
-  if (value && typeof value === 'object' && 'toFixed' in value) return toCents(String(value)); // Prisma Decimal
+/**
+ * Cents of a stored amount, or null when it is none: a JSON number with at most 2 decimals
+ * (validated at accept), a decimal string, or a Prisma Decimal.
+ */
+export function amountToCents(value: unknown): number | null {
+  if (typeof value === 'number' && Number.isFinite(value)) return toCents(value);
+  if (typeof value === 'string' && /^-?\d+(\.\d{1,2})?$/.test(value)) return decimalToCents(value);
+  if (value && typeof value === 'object' && 'toFixed' in value) return amountToCents(String(value));
   return null;
-}
-
-export function formatCents(cents: number): string {
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
 
 // Tolerant of what the stored request may carry: what the caller sent (customItemName,
@@ -87,13 +81,13 @@ const pricedLine = z.looseObject({
 type StoredPricedLine = z.infer<typeof pricedLine>;
 
 function lineView(line: StoredLine, priced: StoredPricedLine | undefined): OrderLineView {
-  const unit = toCents(priced?.unitPrice ?? line.customItemPrice);
+  const unit = amountToCents(priced?.unitPrice ?? line.customItemPrice);
   return {
     sku: line.sku,
     name: line.customItemName ?? priced?.name ?? null,
     quantity: line.quantity,
-    unitPrice: unit === null ? null : formatCents(unit),
-    lineTotal: unit === null ? null : formatCents(unit * line.quantity),
+    unitPrice: unit === null ? null : centsToString(unit),
+    lineTotal: unit === null ? null : centsToString(unit * line.quantity),
     modifiers: (line.modifiers ?? []).map((m) => ({ modifierId: m.modifierId })),
     subItems: (line.subItems ?? []).map((sub, i) => lineView(sub, priced?.subItems?.[i])),
   };
@@ -111,10 +105,10 @@ export function orderTotals(
   lines: OrderLineView[],
   payment: { amount: unknown; tip: unknown },
 ): z.infer<typeof orderTotalsSchema> {
-  const totals = lines.map((l) => (l.lineTotal === null ? null : toCents(l.lineTotal)));
+  const totals = lines.map((l) => (l.lineTotal === null ? null : amountToCents(l.lineTotal)));
   return {
-    lines: totals.some((t) => t === null) ? null : formatCents(totals.reduce<number>((a, t) => a + (t ?? 0), 0)),
-    payment: formatCents(toCents(payment.amount) ?? 0),
-    tip: formatCents(toCents(payment.tip) ?? 0),
+    lines: totals.some((t) => t === null) ? null : centsToString(totals.reduce<number>((a, t) => a + (t ?? 0), 0)),
+    payment: centsToString(amountToCents(payment.amount) ?? 0),
+    tip: centsToString(amountToCents(payment.tip) ?? 0),
   };
 }
