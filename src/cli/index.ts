@@ -1,4 +1,4 @@
-// CLI entry point: `npm run cli -- <command>` (see ./program.ts).
+// CLI entry point (./cli or `npm run cli -- <command>` run it through scripts/cli.mjs; see ./program.ts).
 import { defaultEnvironment, runCli } from './program.js';
 
 const code = await runCli(process.argv.slice(2), defaultEnvironment()).catch((err: unknown) => {

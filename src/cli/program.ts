@@ -1,5 +1,5 @@
-// The operator CLI: `npm run cli -- <command>`; `npm run cli -- --help` lists the commands and
-// `npm run cli -- <command> --help` explains one. Configuration comes from the environment, as
+// The operator CLI: `./cli <command>` (or `npm run cli -- <command>`); `./cli --help` lists the commands and
+// `./cli <command> --help` explains one. Configuration comes from the environment, as
 // for the API and the workers (src/config.ts: the environment over .env).
 import { Command, CommanderError } from 'commander';
 import { loadConfig } from '../config.js';
@@ -18,7 +18,7 @@ export function buildProgram(builder: CliBuilder): Command {
     .description(
       'Operator commands for the Lightspeed K-Series integration (configuration from the environment, as for the API).',
     )
-    .usage('<command> [options]  (npm run cli -- <command> --help for one command)')
+    .usage('<command> [options]  (./cli <command> --help for one command)')
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
     .configureOutput({

@@ -10,7 +10,20 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { parseDatabaseUrl } from './prisma.js';
 
-export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../prisma/migrations');
+/**
+ * The project's prisma/migrations, found upwards from this module: it runs from src/db (tsx) or
+ * from the CLI's bundle in node_modules/.cache (scripts/cli.mjs). Directories inside
+ * node_modules are skipped: node_modules/prisma is the Prisma CLI, not our schema.
+ */
+function findMigrationsDir(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'prisma', 'migrations');
+    if (!dir.split(path.sep).includes('node_modules') && existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) throw new Error(`no prisma/migrations directory above ${from}`);
+  }
+}
+
+export const MIGRATIONS_DIR = findMigrationsDir(path.dirname(fileURLToPath(import.meta.url)));
 
 // Any fixed number: serialises runners that start together (API and worker containers).
 const MIGRATION_LOCK_ID = 727_114_001;

@@ -82,8 +82,13 @@ export async function runCli(
 
 /** The entry point as a child process (`node --import tsx src/cli/index.ts ...`): the smoke test. */
 export function runCliProcess(args: string[], env: Record<string, string>): Promise<CliRun> {
+  return runProcess(['--import', 'tsx', 'src/cli/index.ts', ...args], env);
+}
+
+/** `node <nodeArgs>` in the repository, with `env` as its whole environment. */
+export function runProcess(nodeArgs: string[], env: Record<string, string>, timeoutMs = 25_000): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
+    const child = spawn(process.execPath, nodeArgs, {
       cwd: root,
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -94,8 +99,8 @@ export function runCliProcess(args: string[], env: Record<string, string>): Prom
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`cli ${args.join(' ')} did not finish in time\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, 25_000);
+      reject(new Error(`node ${nodeArgs.join(' ')} did not finish in time\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, timeoutMs);
     child.once('error', reject);
     child.once('close', (code) => {
       clearTimeout(timer);
