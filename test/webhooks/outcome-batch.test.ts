@@ -163,6 +163,25 @@ describe('webhook outcomes applied as one batch', () => {
     ]);
   });
 
+  it('jobs arriving while a round is under way share the next load and commit', async () => {
+    const [a, b, c] = [await submittedOrder(), await submittedOrder(), await submittedOrder()];
+    const [first, second, third] = [
+      await store([orderSuccess(a, 'J1.1')]),
+      await store([orderSuccess(b, 'J2.1')]),
+      await store([orderSuccess(c, 'J3.1'), { type: 'ORDER', status: 'SUCCESS' }]),
+    ];
+    const process = processor();
+    await Promise.all([process(first), process(second), process(third)]);
+    const xids = await ctx.db.prisma.$queryRawUnsafe<{ id: string; xid: string }[]>(
+      `SELECT id::text, xmin::text AS xid FROM webhook_events WHERE id = ANY($1::uuid[])`,
+      [...first, ...second, ...third],
+    );
+    const xid = new Map(xids.map((r) => [r.id, r.xid]));
+    expect(xid.get(second[0]!)).toBe(xid.get(third[0]!));
+    expect(xid.get(first[0]!)).not.toBe(xid.get(second[0]!));
+    for (const o of [a, b, c]) expect(await timeline(o.id)).toEqual(['ACCEPTED']);
+  });
+
   it('two jobs over the same events at once apply each event once', async () => {
     const orders = await Promise.all(Array.from({ length: 6 }, () => submittedOrder()));
     const ids = await store(orders.flatMap((o, i) => [orderSuccess(o, `D${i}.1`), paymentSuccess(o)]));

@@ -9,6 +9,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { poolOf, type PrismaClient } from '../../db/prisma.js';
 import { runPrepared } from '../../db/sql.js';
+import { createBatcher } from '../../lib/batcher.js';
 import type { OrderUpdates, OutcomeResult } from '../../services/orders/apply-notifications.js';
 import type { OrderOutcomeView } from '../../services/orders/hot-path-queries.js';
 import { createOutcomeBatch, type EventMark, type OutcomeBatch } from '../../services/orders/outcome-batch.js';
@@ -43,6 +44,8 @@ type Outcome = { event: EventRow; result: OutcomeResult; ignored: boolean } | { 
 const CONCURRENCY = 10;
 /** Times a batch is decided again because its orders changed meanwhile, before the job fails (and retries). */
 const MAX_ROUNDS = 5;
+/** Jobs whose events share one round (a job holds at most WEBHOOK_BATCH_MAX events). */
+const JOBS_PER_ROUND = 20;
 
 export function createWebhookProcessor(deps: WebhookProcessorDeps) {
   const { prisma, orderUpdates, log } = deps;
@@ -168,10 +171,13 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     };
   }
 
-  /** One load, one commit. Returns the events to decide again: their orders changed meanwhile. */
-  async function processRound(eventIds: string[]): Promise<string[]> {
+  /**
+   * One load, one commit. Returns what was recorded (and logged), the ids loaded, and the events
+   * to decide again because their orders changed meanwhile.
+   */
+  async function processRound(eventIds: string[]) {
     const rows = await runPrepared<EventRow>(pool, LOAD_EVENTS, [eventIds]);
-    if (rows.length === 0) return [];
+    if (rows.length === 0) return { recorded: [], loaded: [], stale: [] };
     // Arrival order is the payload's: the rows of one INSERT share their received_at.
     const position = new Map(eventIds.map((id, i) => [id, i]));
     rows.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
@@ -195,62 +201,79 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     });
     const marks = done.map((o) => markOf(o, batch));
     const committed = await batch.commit(marks);
+    const recorded = done.filter((_, i) => committed || !marks[i]!.gated);
+    for (const outcome of recorded) logOutcome(outcome);
     const stale = committed ? [] : marks.filter((m) => m.gated).map((m) => m.id);
-    report(
-      done.filter((_, i) => committed || !marks[i]!.gated),
-      rows.length,
-      done.length,
-    );
-    return stale;
+    return { recorded, loaded: rows.map((r) => r.id), stale };
   }
 
-  /** Logs each recorded event; throws (so BullMQ retries) when one failed. */
-  function report(recorded: Outcome[], loaded: number, ran: number): void {
-    const failed: Error[] = [];
-    for (const outcome of recorded) {
-      const { event } = outcome;
-      if ('error' in outcome) {
-        failed.push(outcome.error);
-        log.warn(
-          { eventId: event.id, type: event.type, err: outcome.error },
-          'webhook event failed; the job will retry it',
-        );
-        continue;
-      }
-      const { result, ignored } = outcome;
-      const line = {
-        eventId: event.id,
-        type: event.type,
-        orderId: result.orderId,
-        applied: result.applied,
-        note: result.note,
-      };
-      if (ignored) log.warn(line, 'webhook event did not match anything of ours; kept');
-      else log.info(line, 'webhook event processed');
-    }
-    if (failed.length > 0) {
-      // BullMQ retries the job; the retry loads only the events still RECEIVED.
-      const waiting = loaded - ran;
-      throw new Error(
-        `${failed.length} of ${loaded} webhook event(s) failed (${waiting} waiting behind them): ${failed[0]!.message}`,
-        {
-          cause: failed[0],
-        },
+  function logOutcome(outcome: Outcome): void {
+    const { event } = outcome;
+    if ('error' in outcome) {
+      log.warn(
+        { eventId: event.id, type: event.type, err: outcome.error },
+        'webhook event failed; the job will retry it',
       );
+      return;
     }
+    const { result, ignored } = outcome;
+    const line = {
+      eventId: event.id,
+      type: event.type,
+      orderId: result.orderId,
+      applied: result.applied,
+      note: result.note,
+    };
+    if (ignored) log.warn(line, 'webhook event did not match anything of ours; kept');
+    else log.info(line, 'webhook event processed');
   }
 
-  return async function processWebhookEvents(eventIds: string[]): Promise<void> {
+  /** Every round until no event is left to decide again; what each event ended as. */
+  async function processEvents(eventIds: string[]) {
+    const recorded = new Map<string, Outcome>();
+    let loaded: string[] = [];
     let pending = eventIds;
     for (let round = 1; ; round++) {
-      const stale = await processRound(pending);
-      if (stale.length === 0) return;
+      const r = await processRound(pending);
+      if (round === 1) loaded = r.loaded;
+      for (const outcome of r.recorded) recorded.set(outcome.event.id, outcome);
+      if (r.stale.length === 0) return { recorded, loaded: new Set(loaded) };
       if (round === MAX_ROUNDS) {
-        throw new Error(`${stale.length} webhook event(s) not applied: their orders kept changing meanwhile`);
+        throw new Error(`${r.stale.length} webhook event(s) not applied: their orders kept changing meanwhile`);
       }
-      log.debug({ events: stale.length, round }, 'orders changed under a webhook batch; deciding its events again');
-      pending = stale;
+      log.debug({ events: r.stale.length, round }, 'orders changed under a webhook batch; deciding its events again');
+      pending = r.stale;
     }
+  }
+
+  /** A job's own result: an error (BullMQ retries the job) when one of its events failed. */
+  function jobResult(eventIds: string[], all: Awaited<ReturnType<typeof processEvents>>): Error | null {
+    const loaded = eventIds.filter((id) => all.loaded.has(id));
+    const recorded = loaded.flatMap((id) => all.recorded.get(id) ?? []);
+    const failed = recorded.flatMap((o) => ('error' in o ? [o.error] : []));
+    if (failed.length === 0) return null;
+    // The retry loads only the events still RECEIVED.
+    const waiting = loaded.length - recorded.length;
+    return new Error(
+      `${failed.length} of ${loaded.length} webhook event(s) failed (${waiting} waiting behind them): ${failed[0]!.message}`,
+      { cause: failed[0] },
+    );
+  }
+
+  // Jobs that arrive while a round is under way share the next one: one load and one commit for
+  // all of their events, in the order the jobs came (so an order's events keep arrival order).
+  // A lone job runs at once. Each job still fails only for its own events.
+  const rounds = createBatcher<string[], Error | null>(
+    async (jobs) => {
+      const all = await processEvents(jobs.flat());
+      return jobs.map((eventIds) => jobResult(eventIds, all));
+    },
+    { maxSize: JOBS_PER_ROUND, maxWaitMs: 2 },
+  );
+
+  return async function processWebhookEvents(eventIds: string[]): Promise<void> {
+    const error = await rounds.submit(eventIds);
+    if (error) throw error;
   };
 }
 
