@@ -1,13 +1,18 @@
 // The process-webhook job: a batch of stored Lightspeed events, dispatched by kind. Events about
 // one order (or, for readiness, one location) run one after another in arrival order; the rest
-// run side by side, a few at a time. The batch costs one read and one write of webhook_events
-// however many events it holds. Safe to run twice: order and payment handlers are idempotent,
-// and only events still RECEIVED are loaded or written.
+// run side by side, a few at a time. ORDER and PAYMENT events about an order loaded with them
+// are decided into one outcome batch (services/orders/outcome-batch.ts): the whole job then
+// costs one read and one statement (one commit) that writes every order move of the batch
+// together with the events' marks, so an event is marked exactly when its effects commit.
+// Safe to run twice: only events still RECEIVED are loaded or marked, and a batch whose orders
+// changed since they were loaded writes nothing and is decided again on the new rows.
 import type { FastifyBaseLogger } from 'fastify';
 import { poolOf, type PrismaClient } from '../../db/prisma.js';
-import { prepared, runPrepared } from '../../db/sql.js';
+import { runPrepared } from '../../db/sql.js';
+import { createBatcher } from '../../lib/batcher.js';
 import type { OrderUpdates, OutcomeResult } from '../../services/orders/apply-notifications.js';
 import type { OrderOutcomeView } from '../../services/orders/hot-path-queries.js';
+import { createOutcomeBatch, type EventMark, type OutcomeBatch } from '../../services/orders/outcome-batch.js';
 import type { WebhookKind } from '../../webhooks/classify.js';
 import {
   type Body,
@@ -33,23 +38,14 @@ export interface WebhookProcessorDeps {
   pushAvailability: (businessLocationId: bigint, eventId: string) => Promise<number>;
 }
 
-// One UPDATE for the whole batch; a failed event (null status) keeps RECEIVED and records the attempt.
-const RECORD_OUTCOMES = prepared(
-  'webhook_events_record',
-  `UPDATE webhook_events AS e
-      SET status = COALESCE(u.status::"WebhookEventStatus", e.status),
-          processed_at = CASE WHEN u.status IS NULL THEN e.processed_at ELSE now() END,
-          attempts = e.attempts + 1,
-          error = u.error,
-          vendor_id = COALESCE(e.vendor_id, u.vendor_id)
-     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[]) AS u(id, status, error, vendor_id)
-    WHERE e.id = u.id AND e.status::text = 'RECEIVED'`,
-);
-
 type Outcome = { event: EventRow; result: OutcomeResult; ignored: boolean } | { event: EventRow; error: Error };
 
 /** Chains (one per order or location) of one job that run at once. */
 const CONCURRENCY = 10;
+/** Times a batch is decided again because its orders changed meanwhile, before the job fails (and retries). */
+const MAX_ROUNDS = 5;
+/** Jobs whose events share one round (a job holds at most WEBHOOK_BATCH_MAX events). */
+const JOBS_PER_ROUND = 20;
 
 export function createWebhookProcessor(deps: WebhookProcessorDeps) {
   const { prisma, orderUpdates, log } = deps;
@@ -111,12 +107,13 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     known: OrderOutcomeView | undefined,
     scope: string | null,
     eventId: string,
+    batch: OutcomeBatch,
   ): Promise<OutcomeResult> {
     switch (kind) {
       case 'ORDER':
-        return orderUpdates.applyOrderNotification(body, 'webhook', known);
+        return orderUpdates.applyOrderNotification(body, 'webhook', known, batch);
       case 'PAYMENT':
-        return orderUpdates.applyPaymentNotification(body, 'webhook', known);
+        return orderUpdates.applyPaymentNotification(body, 'webhook', known, batch);
       case 'ORDER_API':
         return readiness(body, receivedAt, scope);
       case 'ITEM':
@@ -134,8 +131,11 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     }
   }
 
-  /** `fresh`: nothing of this batch has touched the event's order yet, so the loaded row is current. */
-  async function run(event: EventRow, fresh: boolean): Promise<Outcome> {
+  /**
+   * `fresh`: nothing of this batch has touched the event's order yet, so the loaded row is current;
+   * after that the batch's own copy of the order is.
+   */
+  async function run(event: EventRow, fresh: boolean, batch: OutcomeBatch): Promise<Outcome> {
     const refusal = outOfScope(event);
     if (refusal)
       return { event, result: { applied: false, orderId: null, vendorId: null, note: refusal }, ignored: true };
@@ -144,9 +144,10 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
         event.type as WebhookKind,
         bodyOf(event),
         event.received_at,
-        fresh ? knownOrder(event) : undefined,
+        (event.order_id && batch.current(event.order_id)) || (fresh ? knownOrder(event) : undefined),
         event.scope_vendor_id,
         event.id,
+        batch,
       );
       const ignored =
         result.orderId === null && (event.type === 'ORDER' || event.type === 'PAYMENT' || event.type === 'UNKNOWN');
@@ -156,19 +157,27 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
     }
   }
 
-  /** One UPDATE for the whole batch; a failed event keeps RECEIVED and records the attempt. */
-  async function record(done: Outcome[]): Promise<void> {
-    if (done.length === 0) return;
-    const ids = done.map((o) => o.event.id);
-    const statuses = done.map((o) => ('error' in o ? null : o.ignored ? 'IGNORED' : 'PROCESSED'));
-    const errors = done.map((o) => ('error' in o ? o.error.message.slice(0, 1000) : (o.result.note ?? null)));
-    const vendorIds = done.map((o) => ('error' in o ? null : o.result.vendorId));
-    await runPrepared(pool, RECORD_OUTCOMES, [ids, statuses, errors, vendorIds]);
+  /** A failed event keeps RECEIVED and records the attempt; a decided one waits for its batch's commit. */
+  function markOf(o: Outcome, batch: OutcomeBatch): EventMark {
+    if ('error' in o) {
+      return { id: o.event.id, status: null, error: o.error.message.slice(0, 1000), vendorId: null, gated: false };
+    }
+    return {
+      id: o.event.id,
+      status: o.ignored ? 'IGNORED' : 'PROCESSED',
+      error: o.result.note ?? null,
+      vendorId: o.result.vendorId,
+      gated: o.event.order_id !== null && batch.isTracked(o.event.order_id),
+    };
   }
 
-  return async function processWebhookEvents(eventIds: string[]): Promise<void> {
+  /**
+   * One load, one commit. Returns what was recorded (and logged), the ids loaded, and the events
+   * to decide again because their orders changed meanwhile.
+   */
+  async function processRound(eventIds: string[]) {
     const rows = await runPrepared<EventRow>(pool, LOAD_EVENTS, [eventIds]);
-    if (rows.length === 0) return;
+    if (rows.length === 0) return { recorded: [], loaded: [], stale: [] };
     // Arrival order is the payload's: the rows of one INSERT share their received_at.
     const position = new Map(eventIds.map((id, i) => [id, i]));
     rows.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
@@ -180,49 +189,91 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
       else chains.set(key, [row]);
     }
 
+    const batch = createOutcomeBatch(pool);
     const done: Outcome[] = [];
     await forEachLimited([...chains.values()], CONCURRENCY, async (chain) => {
       for (const [i, event] of chain.entries()) {
-        const outcome = await run(event, i === 0);
+        const outcome = await run(event, i === 0, batch);
         done.push(outcome);
         // The rest of this chain waits for the retry, so it still runs after this event.
         if ('error' in outcome) break;
       }
     });
-    await record(done);
+    const marks = done.map((o) => markOf(o, batch));
+    const committed = await batch.commit(marks);
+    const recorded = done.filter((_, i) => committed || !marks[i]!.gated);
+    for (const outcome of recorded) logOutcome(outcome);
+    const stale = committed ? [] : marks.filter((m) => m.gated).map((m) => m.id);
+    return { recorded, loaded: rows.map((r) => r.id), stale };
+  }
 
-    const failed: Error[] = [];
-    for (const outcome of done) {
-      const { event } = outcome;
-      if ('error' in outcome) {
-        failed.push(outcome.error);
-        log.warn(
-          { eventId: event.id, type: event.type, err: outcome.error },
-          'webhook event failed; the job will retry it',
-        );
-        continue;
-      }
-      const { result, ignored } = outcome;
-      const line = {
-        eventId: event.id,
-        type: event.type,
-        orderId: result.orderId,
-        applied: result.applied,
-        note: result.note,
-      };
-      if (ignored) log.warn(line, 'webhook event did not match anything of ours; kept');
-      else log.info(line, 'webhook event processed');
-    }
-    if (failed.length > 0) {
-      // BullMQ retries the job; the retry loads only the events still RECEIVED.
-      const waiting = rows.length - done.length;
-      throw new Error(
-        `${failed.length} of ${rows.length} webhook event(s) failed (${waiting} waiting behind them): ${failed[0]!.message}`,
-        {
-          cause: failed[0],
-        },
+  function logOutcome(outcome: Outcome): void {
+    const { event } = outcome;
+    if ('error' in outcome) {
+      log.warn(
+        { eventId: event.id, type: event.type, err: outcome.error },
+        'webhook event failed; the job will retry it',
       );
+      return;
     }
+    const { result, ignored } = outcome;
+    const line = {
+      eventId: event.id,
+      type: event.type,
+      orderId: result.orderId,
+      applied: result.applied,
+      note: result.note,
+    };
+    if (ignored) log.warn(line, 'webhook event did not match anything of ours; kept');
+    else log.info(line, 'webhook event processed');
+  }
+
+  /** Every round until no event is left to decide again; what each event ended as. */
+  async function processEvents(eventIds: string[]) {
+    const recorded = new Map<string, Outcome>();
+    let loaded: string[] = [];
+    let pending = eventIds;
+    for (let round = 1; ; round++) {
+      const r = await processRound(pending);
+      if (round === 1) loaded = r.loaded;
+      for (const outcome of r.recorded) recorded.set(outcome.event.id, outcome);
+      if (r.stale.length === 0) return { recorded, loaded: new Set(loaded) };
+      if (round === MAX_ROUNDS) {
+        throw new Error(`${r.stale.length} webhook event(s) not applied: their orders kept changing meanwhile`);
+      }
+      log.debug({ events: r.stale.length, round }, 'orders changed under a webhook batch; deciding its events again');
+      pending = r.stale;
+    }
+  }
+
+  /** A job's own result: an error (BullMQ retries the job) when one of its events failed. */
+  function jobResult(eventIds: string[], all: Awaited<ReturnType<typeof processEvents>>): Error | null {
+    const loaded = eventIds.filter((id) => all.loaded.has(id));
+    const recorded = loaded.flatMap((id) => all.recorded.get(id) ?? []);
+    const failed = recorded.flatMap((o) => ('error' in o ? [o.error] : []));
+    if (failed.length === 0) return null;
+    // The retry loads only the events still RECEIVED.
+    const waiting = loaded.length - recorded.length;
+    return new Error(
+      `${failed.length} of ${loaded.length} webhook event(s) failed (${waiting} waiting behind them): ${failed[0]!.message}`,
+      { cause: failed[0] },
+    );
+  }
+
+  // Jobs that arrive while a round is under way share the next one: one load and one commit for
+  // all of their events, in the order the jobs came (so an order's events keep arrival order).
+  // A lone job runs at once. Each job still fails only for its own events.
+  const rounds = createBatcher<string[], Error | null>(
+    async (jobs) => {
+      const all = await processEvents(jobs.flat());
+      return jobs.map((eventIds) => jobResult(eventIds, all));
+    },
+    { maxSize: JOBS_PER_ROUND, maxWaitMs: 2 },
+  );
+
+  return async function processWebhookEvents(eventIds: string[]): Promise<void> {
+    const error = await rounds.submit(eventIds);
+    if (error) throw error;
   };
 }
 

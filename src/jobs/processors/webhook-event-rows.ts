@@ -21,6 +21,8 @@ export interface EventRow {
   order_paid_at: Date | null;
   /** What the customer paid us for the order (decimal text): the POS check must ask the same. */
   order_payment_due: string | null;
+  /** The vendor's reference when it sent one, else ours: what the integration log names. */
+  order_display_reference: string | null;
   /**
    * The only vendor the event may touch: the one whose endpoint id authenticated it, or, for a
    * Basic-auth event whose body names an endpointId, the vendor owning that endpoint.
@@ -40,12 +42,12 @@ export interface EventRow {
 // `status::text` here and in the record statement keeps the planner on the primary key: a plain
 // `status =` lets it pick the unprocessed-events index, whose dead entries pile up under load.
 export const LOAD_EVENTS = prepared(
-  'webhook_events_load',
+  'webhook_events_load_v2',
   `SELECT e.id, e.type, e.vendor_id, e.payload, e.received_at,
           o.id AS order_id, o.vendor_id AS order_vendor_id, o.status AS order_status,
           o.account_identifier AS order_account_identifier, o.payment_reference AS order_payment_reference,
           o.payment_submitted_at AS order_payment_submitted_at, o.paid_at AS order_paid_at,
-          o.payment_amount::text AS order_payment_due,
+          o.payment_amount::text AS order_payment_due, o.display_reference AS order_display_reference,
           COALESCE(e.vendor_id, c.vendor_id) AS scope_vendor_id,
           (e.vendor_id IS NULL AND jsonb_typeof(e.payload->'endpointId') = 'string' AND c.vendor_id IS NULL)
             AS unknown_endpoint
@@ -54,7 +56,7 @@ export const LOAD_EVENTS = prepared(
        ON e.vendor_id IS NULL AND c.webhook_endpoint_id = e.payload->>'endpointId'
      LEFT JOIN LATERAL (
        SELECT m.id, m.vendor_id, m.status, m.account_identifier, m.payment_reference, m.payment_submitted_at, m.paid_at,
-              m.payment_amount
+              m.payment_amount, COALESCE(m.caller_reference, m.reference) AS display_reference
          FROM orders m ${matchOrderSql('e.type', `e.payload->>'thirdPartyReference'`, 'm')}
      ) o ON true
     WHERE e.id = ANY($1::uuid[]) AND e.status::text = 'RECEIVED'`,
@@ -72,6 +74,7 @@ export function knownOrder(event: EventRow): OrderOutcomeView | undefined {
     paymentSubmittedAt: event.order_payment_submitted_at,
     paidAt: event.order_paid_at,
     paymentDue: event.order_payment_due!,
+    displayReference: event.order_display_reference!,
   };
 }
 

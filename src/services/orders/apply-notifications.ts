@@ -1,5 +1,8 @@
 // What Lightspeed's ORDER and PAYMENT notifications do to our orders. Each handler is safe to
 // run twice and in any order relative to the others (see state-machine.ts).
+// Each handler writes either at once (one statement per move) or, given an outcome batch and
+// the order loaded with the event, into the batch (outcome-batch.ts): the same rules decide,
+// and the webhook job commits the whole batch with its events' marks in one statement.
 import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../../db/prisma.js';
 import type { OrderStatus } from '../../generated/prisma/enums.js';
@@ -10,6 +13,7 @@ import { orderLogEntry, recordOrderLog } from './order-log.js';
 import { posTotalMismatch } from './pos-total.js';
 import { attemptOfReference } from './references.js';
 import { createOrderStore, type OrderOutcomeView } from './hot-path-queries.js';
+import type { OutcomeBatch } from './outcome-batch.js';
 import { transitionOrder, type OrderEventSource, type TransitionColumns } from './transitions.js';
 
 export interface OrderUpdateDeps {
@@ -68,10 +72,29 @@ export function createOrderUpdates(deps: OrderUpdateDeps) {
       OrderOutcomeView,
       'id' | 'status' | 'accountIdentifier' | 'paymentReference' | 'paymentSubmittedAt' | 'paidAt'
     >,
+    batch?: OutcomeBatch,
   ): Promise<void> {
     if (order.paymentSubmittedAt || order.paidAt || !order.accountIdentifier) return;
     if (NO_PAYMENT_STATES.includes(order.status)) return;
-    await enqueuePayment(queues, order, log);
+    // In a batch the order is not ACCEPTED before the commit: the payment job must not run sooner.
+    if (batch) batch.afterCommit(() => enqueuePayment(queues, order, log));
+    else await enqueuePayment(queues, order, log);
+  }
+
+  /** After a committed move: the merchant's integration log (see order-log.ts). */
+  async function logTransition(
+    moved: { vendorId: string; displayReference: string },
+    orderId: string,
+    to: OrderStatus,
+    source: OrderEventSource,
+    reason: string | undefined,
+  ): Promise<void> {
+    const entry = orderLogEntry({ orderId, reference: moved.displayReference, to, source, reason });
+    if (!entry) return;
+    // The transition is committed: a log that cannot be written must not fail (and retry) the job.
+    await recordOrderLog({ prisma, integrationLog }, moved.vendorId, entry).catch((err: unknown) =>
+      log.warn({ err, orderId, event: entry.event }, 'integration log write failed'),
+    );
   }
 
   async function transition(
@@ -83,14 +106,45 @@ export function createOrderUpdates(deps: OrderUpdateDeps) {
   ) {
     const result = await transitionOrder(prisma, { orderId, to, source, reason, set });
     if (result?.callbackDeliveryId) deps.wakeCallbacks?.();
-    const entry = result && orderLogEntry({ orderId, reference: result.displayReference, to, source, reason });
-    if (result && entry) {
-      // The transition is committed: a log that cannot be written must not fail (and retry) the job.
-      await recordOrderLog({ prisma, integrationLog }, result.vendorId, entry).catch((err: unknown) =>
-        log.warn({ err, orderId, event: entry.event }, 'integration log write failed'),
-      );
-    }
+    if (result) await logTransition(result, orderId, to, source, reason);
     return result;
+  }
+
+  /** A handler's move: at once, or into the batch (logged and the dispatcher woken after its commit). */
+  async function move(
+    batch: OutcomeBatch | undefined,
+    orderId: string,
+    to: OrderStatus,
+    source: OrderEventSource,
+    reason: string | undefined,
+    set: TransitionColumns = {},
+  ): Promise<boolean> {
+    if (!batch) return (await transition(orderId, to, source, reason, set)) !== null;
+    const moved = batch.transition(orderId, to, source, reason, set);
+    if (moved) {
+      batch.afterCommit(async () => {
+        deps.wakeCallbacks?.();
+        await logTransition(moved, orderId, to, source, reason);
+      });
+    }
+    return moved !== null;
+  }
+
+  /** The writes besides moves: into the batch when there is one. */
+  async function setAccountIdentifier(orderId: string, accountIdentifier: string, batch?: OutcomeBatch) {
+    if (batch) batch.setAccountIdentifier(orderId, accountIdentifier);
+    else await store.setAccountIdentifier(orderId, accountIdentifier);
+  }
+  async function setPaid(orderId: string, at: Date, batch?: OutcomeBatch) {
+    if (batch) batch.setPaid(orderId, at);
+    else await store.setPaid(orderId, at);
+  }
+
+  /** The order a handler decides on: the batch's copy when it writes into a batch. */
+  function decidingOn(order: OrderOutcomeView, batch: OutcomeBatch | undefined): OrderOutcomeView {
+    if (!batch) return order;
+    batch.track(order);
+    return batch.current(order.id)!;
   }
 
   /**
@@ -99,10 +153,12 @@ export function createOrderUpdates(deps: OrderUpdateDeps) {
    * reconciler, which finds the same facts by asking K-Series.
    */
   async function applyOrderStatus(
-    order: OrderOutcomeView,
+    loaded: OrderOutcomeView,
     notification: OrderStatusReport,
     source: OrderEventSource,
+    batch?: OutcomeBatch,
   ): Promise<OutcomeResult> {
+    const order = decidingOn(loaded, batch);
     // The account identifier is worth keeping even when the status cannot move (late SUCCESS):
     // the transition stores it, and a refused one leaves it to a separate update.
     const accountIdentifier = notification.ikentooAccountIdentifier;
@@ -122,9 +178,9 @@ export function createOrderUpdates(deps: OrderUpdateDeps) {
           ...(next === 'NEEDS_ATTENTION' ? { failureReason: mismatch } : {}),
           ...(accountIdentifier ? { accountIdentifier } : {}),
         };
-        const moved = next ? (await transition(order.id, next, source, reason, set)) !== null : false;
+        const moved = next ? await move(batch, order.id, next, source, reason, set) : false;
         if (accountIdentifier && !order.accountIdentifier && !moved)
-          await store.setAccountIdentifier(order.id, accountIdentifier);
+          await setAccountIdentifier(order.id, accountIdentifier, batch);
         return { applied: moved, orderId: order.id, vendorId: order.vendorId, note: mismatch };
       }
     }
@@ -137,16 +193,19 @@ export function createOrderUpdates(deps: OrderUpdateDeps) {
         ...(to === 'FAILED' ? { failureReason: reason } : {}),
         ...(accountIdentifier ? { accountIdentifier } : {}),
       };
-      applied = (await transition(order.id, to, source, reason, set)) !== null;
+      applied = await move(batch, order.id, to, source, reason, set);
     }
     if (accountIdentifier && !order.accountIdentifier && !applied)
-      await store.setAccountIdentifier(order.id, accountIdentifier);
+      await setAccountIdentifier(order.id, accountIdentifier, batch);
     if (notification.status === 'SUCCESS' || accountIdentifier) {
-      await ensurePaymentStarted({
-        ...order,
-        status: applied && to ? to : order.status,
-        accountIdentifier: order.accountIdentifier ?? accountIdentifier ?? null,
-      });
+      await ensurePaymentStarted(
+        {
+          ...order,
+          status: applied && to ? to : order.status,
+          accountIdentifier: order.accountIdentifier ?? accountIdentifier ?? null,
+        },
+        batch,
+      );
     }
     const note = to ? undefined : `status ${notification.status ?? '(none)'} recorded without a state change`;
     return { applied, orderId: order.id, vendorId: order.vendorId, note };
@@ -157,18 +216,20 @@ export function createOrderUpdates(deps: OrderUpdateDeps) {
    * the report came by (the payment's, or on older notifications the order's).
    */
   async function applyPaymentStatus(
-    order: OrderOutcomeView,
+    loaded: OrderOutcomeView,
     reference: string,
     notification: PaymentStatusReport,
     source: OrderEventSource,
+    batch?: OutcomeBatch,
   ): Promise<OutcomeResult> {
+    const order = decidingOn(loaded, batch);
     if (notification.status === 'SUCCESS') {
       // Whichever of the order's references it came by, a confirmed payment is money on the check.
       const paidAt = order.paidAt ?? new Date();
-      const result = await transition(order.id, 'PAID', source, 'payment confirmed by the POS', { paidAt });
+      const applied = await move(batch, order.id, 'PAID', source, 'payment confirmed by the POS', { paidAt });
       // Fulfilment may have overtaken the payment event: the payment still counts.
-      if (!result && !order.paidAt) await store.setPaid(order.id, paidAt);
-      return { applied: result !== null, orderId: order.id, vendorId: order.vendorId };
+      if (!applied && !order.paidAt) await setPaid(order.id, paidAt, batch);
+      return { applied, orderId: order.id, vendorId: order.vendorId };
     }
     if (notification.status === 'FAILURE') {
       // After a payment replay only the current payment reference speaks for the order. A
@@ -182,8 +243,8 @@ export function createOrderUpdates(deps: OrderUpdateDeps) {
       }
       const reason =
         [notification.errors?.account?.type, notification.reason].filter(Boolean).join(': ') || 'payment failed';
-      const result = await transition(order.id, 'PAYMENT_FAILED', source, reason, { failureReason: reason });
-      return { applied: result !== null, orderId: order.id, vendorId: order.vendorId };
+      const applied = await move(batch, order.id, 'PAYMENT_FAILED', source, reason, { failureReason: reason });
+      return { applied, orderId: order.id, vendorId: order.vendorId };
     }
     return {
       applied: false,
@@ -199,25 +260,30 @@ export function createOrderUpdates(deps: OrderUpdateDeps) {
     applyOrderStatus,
     applyPaymentStatus,
 
-    /** An ORDER notification: finds its order (unless the caller loaded it), then applyOrderStatus. */
+    /**
+     * An ORDER notification: finds its order (unless the caller loaded it), then applyOrderStatus.
+     * With `batch`, the writes of an order the caller loaded go into the batch.
+     */
     async applyOrderNotification(
       notification: OrderStatusReport & { thirdPartyReference?: string },
       source: OrderEventSource = 'webhook',
       known?: OrderOutcomeView,
+      batch?: OutcomeBatch,
     ): Promise<OutcomeResult> {
       const reference = notification.thirdPartyReference;
       if (!reference) return { applied: false, orderId: null, vendorId: null, note: 'no thirdPartyReference' };
       const order = known ?? (await store.byReference(reference));
       if (!order)
         return { applied: false, orderId: null, vendorId: null, note: `no order with reference ${reference}` };
-      return applyOrderStatus(order, notification, source);
+      return applyOrderStatus(order, notification, source, known && batch);
     },
 
-    /** A PAYMENT notification: finds its order (unless the caller loaded it), then applyPaymentStatus. */
+    /** A PAYMENT notification: as applyOrderNotification, then applyPaymentStatus. */
     async applyPaymentNotification(
       notification: PaymentStatusReport & { thirdPartyReference?: string },
       source: OrderEventSource = 'webhook',
       known?: OrderOutcomeView,
+      batch?: OutcomeBatch,
     ): Promise<OutcomeResult> {
       const reference = notification.thirdPartyReference;
       if (!reference) return { applied: false, orderId: null, vendorId: null, note: 'no thirdPartyReference' };
@@ -230,7 +296,7 @@ export function createOrderUpdates(deps: OrderUpdateDeps) {
           note: `no order with payment reference ${reference} (unknown, or superseded by a payment replay)`,
         };
       }
-      return applyPaymentStatus(order, reference, notification, source);
+      return applyPaymentStatus(order, reference, notification, source, known && batch);
     },
   };
 }

@@ -17,6 +17,8 @@ export interface OrderOutcomeView {
   paidAt: Date | null;
   /** What the customer paid without the tip, as a decimal string: compared with the POS check. */
   paymentDue?: string;
+  /** The vendor's own reference when it sent one, else ours (for the integration log), when loaded. */
+  displayReference?: string;
 }
 
 /** An order with what it takes to talk to K-Series about it. */
