@@ -18,3 +18,13 @@ CREATE INDEX "webhook_events_status_received_at_idx" ON "webhook_events"("status
 -- RESTRICT foreign key checks) read that location's orders, not every order of the history.
 -- CreateIndex
 CREATE INDEX "orders_location_id_created_at_idx" ON "orders"("location_id", "created_at");
+
+-- Orders awaiting payment confirmation, only in the statuses the sweeper reconciles
+-- (unconfirmedPayments in src/jobs/processors/order-sweeper.ts names them as literals, so the
+-- predicate is proven). PAYMENT_FAILED and NEEDS_ATTENTION orders have a payment submitted and
+-- never paid: they sat in the index for good, and every sweep read and dropped them (2,000 rows
+-- per sweep with a million orders stored, 0.2% of them).
+DROP INDEX "orders_awaiting_payment_idx";
+
+-- CreateIndex
+CREATE INDEX "orders_awaiting_payment_idx" ON "orders"("payment_submitted_at") WHERE paid_at IS NULL AND payment_submitted_at IS NOT NULL AND status IN ('PAYMENT_SUBMITTED', 'READY_FOR_PICKUP', 'CLOSED');
