@@ -22,6 +22,7 @@ import { describeAnchors, measureAnchors } from '../lib/anchors.js';
 import { cpuPerUnit, cpuPerUnitNetOfIdle, idleRates, snapshotCpu } from '../lib/cpu.js';
 import { load } from '../lib/load.js';
 import { pacedLoad } from '../lib/paced.js';
+import { describeSchemaWal } from '../lib/wal.js';
 import { historyCount, preseedHistory } from './history.js';
 import { describeIndexUse, explainHistory, indexScans } from './plans.js';
 import { roundRobinProxy } from './proxy.js';
@@ -297,7 +298,9 @@ try {
     const row = await counts(startedAt);
     if (row.paid === row.total || Date.now() > deadline || acceptOnly) {
       const cpuAfter = snapshotCpu(roles);
-      const [{ wal }] = await q(`SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '${walBefore}')::int8 AS wal`);
+      const [{ wal, lsn: walAfter }] = await q(
+        `SELECT pg_current_wal_lsn() AS lsn, pg_wal_lsn_diff(pg_current_wal_lsn(), '${walBefore}')::int8 AS wal`,
+      );
       const cpuSeconds = (Date.now() - started) / 1000;
       const elapsedS = ((row.last_paid ?? Date.now()) - started) / 1000;
       // Correctness over every order of the run, warm-up included (not the stored history).
@@ -332,6 +335,7 @@ try {
       console.log(
         `WAL ${(Number(wal) / Math.max(row.total, 1) / 1024).toFixed(1)} kB per order (pg_current_wal_lsn over the measured run: the whole cluster's, other databases' writes included)`,
       );
+      console.log(await describeSchemaWal(db, schema, walBefore, walAfter, row.total, 'order'));
       console.log(
         `idle CPU (ms/s): ${Object.entries(
           Object.entries(idle).reduce<Record<string, number>>((acc, [key, rate]) => {
