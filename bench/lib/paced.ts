@@ -6,7 +6,8 @@ import { Pool } from 'undici';
 import type { LoadResult } from './load.js';
 
 export async function pacedLoad(options: {
-  url: string;
+  /** Several URLs (one per API process): requests go to each in turn. */
+  url: string | string[];
   headers?: Record<string, string>;
   body: () => string;
   rate: number;
@@ -14,8 +15,9 @@ export async function pacedLoad(options: {
   /** Upper bound on connections (requests in flight beyond it queue in the client, and count). */
   connections: number;
 }): Promise<LoadResult> {
-  const url = new URL(options.url);
-  const pool = new Pool(url.origin, { connections: options.connections });
+  const urls = (typeof options.url === 'string' ? [options.url] : options.url).map((u) => new URL(u));
+  const per = Math.max(1, Math.ceil(options.connections / urls.length));
+  const pools = urls.map((u) => new Pool(u.origin, { connections: per }));
   const latencies: number[] = [];
   let non2xx = 0;
   let errors = 0;
@@ -27,14 +29,14 @@ export async function pacedLoad(options: {
     if (due - start >= options.durationS * 1000) break;
     const wait = due - performance.now();
     if (wait >= 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const target = i % urls.length;
     inFlight.push(
-      pool
-        .request({
-          method: 'POST',
-          path: url.pathname,
-          headers: { 'content-type': 'application/json', ...options.headers },
-          body: options.body(),
-        })
+      pools[target]!.request({
+        method: 'POST',
+        path: urls[target]!.pathname,
+        headers: { 'content-type': 'application/json', ...options.headers },
+        body: options.body(),
+      })
         .then(async (res) => {
           await res.body.dump();
           if (res.statusCode >= 300) non2xx++;
@@ -47,7 +49,7 @@ export async function pacedLoad(options: {
   }
   await Promise.all(inFlight);
   const elapsedS = (performance.now() - start) / 1000;
-  await pool.close();
+  await Promise.all(pools.map((p) => p.close()));
   latencies.sort((a, b) => a - b);
   const pct = (p: number) =>
     Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0);

@@ -4,6 +4,9 @@
 // in their own process, as in production; the load generator and callback receiver are this one.
 // Anchors measured in the same run (bench/lib/anchors.ts): a bare Fastify route, a BullMQ no-op worker.
 //   npm run bench:orders      (BENCH_SECONDS=10 BENCH_CONNECTIONS=20 to change the load)
+// BENCH_API_PROCESSES=n BENCH_WORKERS=m: n API and m worker processes on the same Postgres and
+// Redis. BENCH_PRESEED=n: n historical orders stored first (./history.ts); with
+// BENCH_SCHEMA=<name> BENCH_KEEP_SCHEMA=1 the history is kept and reused by the next run.
 // Target (DESIGN.md): >= 500 orders/s end to end on a 2-core machine, accept p99 < 50 ms, zero
 // duplicates and zero lost.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
@@ -13,11 +16,16 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { migrate } from '../../src/db/migrate.js';
+import { parseDatabaseUrl } from '../../src/db/prisma.js';
 import { SANDBOX_SEED } from '../../src/sandbox/seed.js';
 import { describeAnchors, measureAnchors } from '../lib/anchors.js';
 import { cpuPerUnit, cpuPerUnitNetOfIdle, idleRates, snapshotCpu } from '../lib/cpu.js';
 import { load } from '../lib/load.js';
 import { pacedLoad } from '../lib/paced.js';
+import { describeSchemaWal } from '../lib/wal.js';
+import { historyCount, preseedHistory } from './history.js';
+import { describeIndexUse, explainHistory, indexScans } from './plans.js';
+import { roundRobinProxy } from './proxy.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -37,9 +45,16 @@ const freePort = () =>
     });
   });
 
-// BENCH_WORKERS=n runs n worker processes.
+// BENCH_WORKERS=n runs n worker processes, BENCH_API_PROCESSES=n n API processes.
 const workerCount = Number(process.env.BENCH_WORKERS ?? 1);
+const apiCount = Number(process.env.BENCH_API_PROCESSES ?? 1);
+const preseed = Number(process.env.BENCH_PRESEED ?? 0);
 const [apiPort, sandboxPort, redisPort] = [await freePort(), await freePort(), await freePort()];
+const apiPorts = [apiPort];
+for (let i = 1; i < apiCount; i++) apiPorts.push(await freePort());
+// With several API processes, PUBLIC_URL (where K-Series sends webhooks) is a round-robin TCP
+// proxy in this process, as a load balancer would be; the orders go to each API directly.
+const proxy = apiCount > 1 ? await roundRobinProxy(apiPorts) : null;
 // A Redis of the bench's own (no persistence, like a cache-sized production Redis with AOF off
 // would differ only in fsyncs), so that its CPU is ours alone: the machine's Redis is shared.
 // BENCH_SHARED_REDIS=1 uses REDIS_URL or the local one instead.
@@ -51,8 +66,8 @@ const ownRedis =
       });
 const redisUrl = ownRedis ? `redis://127.0.0.1:${redisPort}` : (process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 if (ownRedis) await new Promise((r) => setTimeout(r, 300));
-const schema = `bench_${Date.now().toString(36)}`;
-const publicUrl = `http://127.0.0.1:${apiPort}`;
+const schema = process.env.BENCH_SCHEMA ?? `bench_${Date.now().toString(36)}`;
+const publicUrl = `http://127.0.0.1:${proxy ? proxy.port : apiPort}`;
 const env: Record<string, string> = {
   PATH: process.env.PATH ?? '',
   DATABASE_URL: `${database}?schema=${schema}`,
@@ -175,10 +190,19 @@ const db = new pg.Client({ connectionString: database });
 await db.connect();
 try {
   await start('sandbox', 'src/sandbox/main.ts', `${env.LIGHTSPEED_SANDBOX_URL}/__sandbox/idle`);
-  await start('api', 'src/server.ts', `${publicUrl}/readyz`);
+  // A reused schema holds the previous run's vendor, connected to the sandbox's business.
+  await db.query(`UPDATE "${schema}".lightspeed_connections SET status = 'DISCONNECTED'`);
+  if (preseed > 0) {
+    const have = await historyCount(db, schema);
+    if (have === 0) await preseedHistory(db, schema, preseed, console.log);
+    else console.log(`history: reusing ${have} historical orders in schema ${schema}`);
+  }
+  // `name#n`: the CPU lines add up the processes of one role.
+  for (const [i, port] of apiPorts.entries())
+    await start(`api#${i + 1}`, 'src/server.ts', `http://127.0.0.1:${port}/readyz`, { PORT: String(port) });
   for (let i = 0; i < (acceptOnly ? 0 : workerCount); i++) {
     const port = await freePort();
-    await start(`worker${i + 1}`, 'src/worker.ts', `http://127.0.0.1:${port}/healthz`, {
+    await start(`worker#${i + 1}`, 'src/worker.ts', `http://127.0.0.1:${port}/healthz`, {
       WORKER_METRICS_PORT: String(port),
     });
   }
@@ -216,7 +240,7 @@ try {
   const nextOrder = () => (sent++ % 2 === 0 ? takeaway : dineIn[(sent >> 1) % dineIn.length]!);
 
   const target = {
-    url: `${publicUrl}/v1/orders`,
+    url: apiPorts.map((port) => `http://127.0.0.1:${port}/v1/orders`),
     headers: { authorization: `Bearer ${vendor.apiKey}` },
     body: nextOrder,
     connections,
@@ -224,7 +248,9 @@ try {
   const q = (sql: string) => db.query(sql).then((r) => r.rows);
   /** The run's orders, and how many have reached the vendor as PAID or CLOSED (last one when). */
   const counts = async (since: Date) => {
-    const ids = (await q(`SELECT id FROM "${schema}".orders WHERE created_at >= '${since.toISOString()}'`)) as {
+    const ids = (await q(
+      `SELECT id FROM "${schema}".orders WHERE vendor_id = '${vendor.id}' AND created_at >= '${since.toISOString()}'`,
+    )) as {
       id: string;
     }[];
     let paid = 0;
@@ -259,6 +285,8 @@ try {
   await new Promise((r) => setTimeout(r, idleS * 1000));
   const idle = idleRates(idleBefore, snapshotCpu(roles), idleS);
 
+  const scansBefore = await indexScans(db, schema);
+  const [{ lsn: walBefore }] = await q('SELECT pg_current_wal_lsn() AS lsn');
   const cpuBefore = snapshotCpu(roles);
   const startedAt = new Date();
   const started = startedAt.getTime();
@@ -270,12 +298,16 @@ try {
     const row = await counts(startedAt);
     if (row.paid === row.total || Date.now() > deadline || acceptOnly) {
       const cpuAfter = snapshotCpu(roles);
+      const [{ wal, lsn: walAfter }] = await q(
+        `SELECT pg_current_wal_lsn() AS lsn, pg_wal_lsn_diff(pg_current_wal_lsn(), '${walBefore}')::int8 AS wal`,
+      );
       const cpuSeconds = (Date.now() - started) / 1000;
       const elapsedS = ((row.last_paid ?? Date.now()) - started) / 1000;
-      // Correctness over every order of the run, warm-up included.
-      const [all] = await q(`SELECT count(*)::int AS total, count(paid_at)::int AS paid FROM "${schema}".orders`);
+      // Correctness over every order of the run, warm-up included (not the stored history).
+      const ours = `FROM "${schema}".orders WHERE vendor_id = '${vendor.id}'`;
+      const [all] = await q(`SELECT count(*)::int AS total, count(paid_at)::int AS paid ${ours}`);
       const [dups] = await q(
-        `SELECT count(*)::int AS n FROM (SELECT reference FROM "${schema}".orders GROUP BY reference HAVING count(*) > 1) d`,
+        `SELECT count(*)::int AS n FROM (SELECT reference ${ours} GROUP BY reference HAVING count(*) > 1) d`,
       );
       const sandboxOrders = (await (await fetch(`${env.LIGHTSPEED_SANDBOX_URL}/__sandbox/orders`)).json()) as {
         thirdPartyReference: string;
@@ -286,7 +318,7 @@ try {
       const posDupes = sandboxOrders.length - new Set(sandboxOrders.map((o) => o.thirdPartyReference)).size;
       const payDupes = payments.length - new Set(payments.map((p) => p.thirdPartyPaymentReference)).size;
       console.log(
-        `orders: ${seconds}s of load, ${connections} connections, offered ${rate ? `${rate} orders/s` : 'as fast as accepted'}, ${workerCount} worker process(es), ${new Date().toISOString()}`,
+        `orders: ${seconds}s of load, ${connections} connections, offered ${rate ? `${rate} orders/s` : 'as fast as accepted'}, ${apiCount} API and ${workerCount} worker process(es), ${preseed ? `${await historyCount(db, schema)} historical orders stored` : 'empty database'}, ${new Date().toISOString()}`,
       );
       console.log(
         `accepted ${accept.requests - accept.non2xx - accept.errors} (rejected ${accept.non2xx + accept.errors}), accept ${accept.rps.toFixed(0)} req/s, p50 ${accept.p50} ms, p99 ${accept.p99} ms (target < 50 ms)`,
@@ -300,6 +332,10 @@ try {
       );
       console.log(perOrder);
       console.log(perOrderNet);
+      console.log(
+        `WAL ${(Number(wal) / Math.max(row.total, 1) / 1024).toFixed(1)} kB per order (pg_current_wal_lsn over the measured run: the whole cluster's, other databases' writes included)`,
+      );
+      console.log(await describeSchemaWal(db, schema, walBefore, walAfter, row.total, 'order'));
       console.log(
         `idle CPU (ms/s): ${Object.entries(
           Object.entries(idle).reduce<Record<string, number>>((acc, [key, rate]) => {
@@ -330,6 +366,19 @@ try {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
+  if (process.env.BENCH_INDEX_USAGE === '1') {
+    // Idle backends flush their statistics within 10 s (PGSTAT_IDLE_INTERVAL).
+    await new Promise((r) => setTimeout(r, 11_000));
+    const measured = await counts(startedAt);
+    console.log('index scans during the measured run (idx_scan delta), fewest first:');
+    for (const line of describeIndexUse(scansBefore, await indexScans(db, schema), measured.total)) console.log(line);
+  }
+  if (process.env.BENCH_PLANS === '1' || (preseed > 0 && process.env.BENCH_PLANS !== '0')) {
+    const { connectionString } = parseDatabaseUrl(env.DATABASE_URL!);
+    console.log('sweeper and operator queries (their SQL as the service sends it, EXPLAIN ANALYZE):');
+    const lines = await explainHistory(connectionString, schema, process.env.BENCH_PLANS_VERBOSE === '1');
+    for (const line of lines) console.log(line);
+  }
 } finally {
   // Children first: in-flight requests must finish before their schema goes away.
   await Promise.all(
@@ -342,8 +391,9 @@ try {
         }),
     ),
   );
-  await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  if (process.env.BENCH_KEEP_SCHEMA !== '1') await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await db.end();
   receiver.close();
   ownRedis?.kill('SIGTERM');
+  proxy?.close();
 }
