@@ -11,6 +11,7 @@ import { errorResponses } from '../routes/schemas.js';
 import { classifyWebhook } from './classify.js';
 import { configuredPairs, matchesBasic, parseBasic } from './credentials.js';
 import { createDeferredStore, startDrainer } from './deferred.js';
+import { lazyChildLogger } from './request-logger.js';
 import { storableBody } from './storable.js';
 import { createEventWriter, createWebhookIngest } from './store-events.js';
 
@@ -38,6 +39,25 @@ const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
     intervalMs: 1_000,
   });
   app.addHook('onClose', async () => drainer.stop());
+
+  // The hottest route: per request, no logger unless something is logged (./request-logger.ts),
+  // and at the default info level no "incoming request" / "request completed" / "stored" lines
+  // either: each stored batch logs one line with its request ids, and a webhook that is refused
+  // or fails logs its own warning (below, and where it fails). LOG_LEVEL=debug brings them back.
+  app.setChildLoggerFactory(lazyChildLogger);
+  const perRequestLevel = app.log.level === 'info' ? 'warn' : undefined;
+  if (perRequestLevel) {
+    // Fastify's own "request completed" line, for the requests that were not acknowledged.
+    app.addHook('onResponse', (request, reply, done) => {
+      if (reply.statusCode >= 400) {
+        request.log.warn(
+          { req: request, statusCode: reply.statusCode, responseTime: reply.elapsedTime },
+          'webhook not acknowledged',
+        );
+      }
+      done();
+    });
+  }
 
   // Keep the raw text: its hash is the dedupe key (Lightspeed sends no event id).
   app.removeContentTypeParser(['application/json', 'text/plain']);
@@ -74,6 +94,7 @@ const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
   }
 
   app.post('/webhook/lightspeed', {
+    logLevel: perRequestLevel,
     // Authenticate before the body is parsed: an unauthenticated caller cannot make us store anything.
     onRequest: async (request, reply) => {
       try {
@@ -105,15 +126,11 @@ const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
           : `sha256:${sha256Hex(raw)}`;
       const type = classifyWebhook(request.body);
       const { payload, rawBody } = storableBody(raw, request.body);
-      const stored = await ingest.store({
-        id: randomUUID(),
-        dedupeKey,
-        type,
-        vendorId: request.webhookVendorId ?? null,
-        payload,
-        rawBody,
-      });
-      request.log.info(
+      const stored = await ingest.store(
+        { id: randomUUID(), dedupeKey, type, vendorId: request.webhookVendorId ?? null, payload, rawBody },
+        request.id,
+      );
+      request.log.debug(
         { eventId: stored.eventId, type, duplicate: stored.duplicate, deferred: stored.deferred, altered: !!rawBody },
         'webhook stored',
       );
