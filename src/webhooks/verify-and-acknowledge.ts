@@ -2,10 +2,9 @@
 // the processing to the process-webhook job. Storing comes before the 2xx: an acknowledged
 // event is never lost (see ./store-events.ts for batching and enqueueing, ./deferred.ts for
 // Postgres outages).
-import { randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import { type FastifyPluginAsyncZod, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { sha256Hex } from '../lib/canonical-json.js';
 import { UnauthorizedError } from '../lib/errors.js';
 import { errorResponses } from '../routes/schemas.js';
 import { classifyWebhook } from './classify.js';
@@ -135,7 +134,7 @@ const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
       const dedupeKey =
         typeof headerKey === 'string' && headerKey.length > 0 && headerKey.length <= 200
           ? `key:${headerKey}`
-          : `sha256:${sha256Hex(raw)}`;
+          : `sha256:${hash('sha256', raw)}`; // one-shot: the same hex as createHash, without a Hash object
       const type = classifyWebhook(request.body);
       const { payload, rawBody } = storableBody(raw, request.body);
       const stored = await ingest.store(
