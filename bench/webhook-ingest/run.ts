@@ -66,7 +66,8 @@ const bare = await startServer('bare');
 await load({ url: bare.url, body, connections, durationS: 2 }); // warm-up
 const bareCpuBefore = snapshotCpu({ server: bare.pid });
 const bareResult = await load({ url: bare.url, body, connections, durationS: seconds });
-const bareCpu = cpuPerUnit(bareCpuBefore, snapshotCpu({ server: bare.pid }), bareResult.requests, 'request');
+const bareCpuAfter = snapshotCpu({ server: bare.pid });
+const bareCpu = cpuPerUnit(bareCpuBefore, bareCpuAfter, bareResult.requests, 'request');
 await bare.stop();
 
 const app = await startServer('app');
@@ -77,7 +78,8 @@ const before = Number((await client.query(`SELECT count(*) FROM "${schema}".webh
 const appCpuBefore = snapshotCpu({ app: app.pid });
 const appResult = await load({ url: app.url, headers: { authorization: auth }, body, connections, durationS: seconds });
 // Postgres backends are matched by the app's open connections, so read them before it stops.
-const appCpu = cpuPerUnit(appCpuBefore, snapshotCpu({ app: app.pid }), appResult.requests, 'request');
+const appCpuAfter = snapshotCpu({ app: app.pid });
+const appCpu = cpuPerUnit(appCpuBefore, appCpuAfter, appResult.requests, 'request');
 await app.stop();
 const stored = Number((await client.query(`SELECT count(*) FROM "${schema}".webhook_events`)).rows[0].count) - before;
 await client.query(`DROP SCHEMA "${schema}" CASCADE`);
@@ -96,6 +98,11 @@ console.log(
 // CPU per request is the figure that survives a shared machine: compare it between runs.
 console.log(`bare route: ${bareCpu}`);
 console.log(`webhook: ${appCpu}`);
+const micros = (before: Record<string, number>, after: Record<string, number>, key: string, requests: number) =>
+  (((after[key] ?? 0) - (before[key] ?? 0)) * 1e6) / Math.max(requests, 1);
+console.log(
+  `server process CPU per request: bare route ${micros(bareCpuBefore, bareCpuAfter, 'server', bareResult.requests).toFixed(1)} µs, webhook app ${micros(appCpuBefore, appCpuAfter, 'app', appResult.requests).toFixed(1)} µs`,
+);
 // Requests still in flight when the load stops are stored but not counted as acknowledged.
 console.log(
   `acknowledged ${acknowledged}, stored ${stored}: ${stored >= acknowledged ? 'every acknowledged event is in Postgres' : 'LOST EVENTS'}`,
