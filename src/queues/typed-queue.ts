@@ -1,7 +1,15 @@
 // Typed queue registry: every queue's name, payload schema and job options live in
 // ./definitions.ts, shared by producers (API) and consumers (worker). Job data carries ids only,
 // never tokens or secrets; payloads are validated on both sides.
-import { Queue, Worker, type ConnectionOptions, type Job, type JobsOptions, type Processor } from 'bullmq';
+import {
+  Queue,
+  RedisConnection,
+  Worker,
+  type ConnectionOptions,
+  type Job,
+  type JobsOptions,
+  type Processor,
+} from 'bullmq';
 import type { z } from 'zod';
 
 export interface QueueDefinition<Name extends string = string, Payload extends z.ZodType = z.ZodType> {
@@ -27,6 +35,21 @@ export interface QueueSettings {
   prefix: string;
 }
 
+/**
+ * BullMQ's connection, but a failure that arrives after close() is dropped instead of thrown.
+ * RedisConnection.close() removes every listener at once, while its start-up (init: the wait for
+ * "ready", then the INFO of its version check) may still be in flight; that start-up then fails
+ * ("Connection is closed.", or the socket's EPIPE / ECONNRESET when Redis was cut) into
+ * `emit('error')` with no listener, which throws inside BullMQ's own `initializing.catch(...)`:
+ * an unhandled rejection, seen when a queue closes while Redis is away or slow to answer.
+ */
+export class ClosingSafeRedisConnection extends RedisConnection {
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event === 'error' && this.closing && this.listenerCount('error') === 0) return false;
+    return super.emit(event, ...args);
+  }
+}
+
 /** The producer side of one queue, with its payload type. */
 export class TypedQueue<D extends QueueDefinition> {
   readonly queue: Queue;
@@ -36,11 +59,11 @@ export class TypedQueue<D extends QueueDefinition> {
     settings: QueueSettings,
     onError: (err: Error) => void,
   ) {
-    this.queue = new Queue(definition.name, {
-      connection: settings.connection,
-      prefix: settings.prefix,
-      defaultJobOptions: definition.jobOptions,
-    });
+    this.queue = new Queue(
+      definition.name,
+      { connection: settings.connection, prefix: settings.prefix, defaultJobOptions: definition.jobOptions },
+      ClosingSafeRedisConnection,
+    );
     this.queue.on('error', onError);
   }
 
@@ -81,11 +104,16 @@ export function createWorker<D extends QueueDefinition>(
 ): Worker {
   const processor: Processor = async (job, token) =>
     handler(definition.payload.parse(job.data) as PayloadOf<D>, job, token);
-  return new Worker(definition.name, processor, {
-    connection: settings.connection,
-    prefix: settings.prefix,
-    concurrency: options.concurrency ?? definition.concurrency,
-    ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
-    ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
-  });
+  return new Worker(
+    definition.name,
+    processor,
+    {
+      connection: settings.connection,
+      prefix: settings.prefix,
+      concurrency: options.concurrency ?? definition.concurrency,
+      ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
+      ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
+    },
+    ClosingSafeRedisConnection,
+  );
 }

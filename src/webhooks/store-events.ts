@@ -9,6 +9,7 @@
 // Postgres cannot be reached, the batch goes to a Redis stream instead (./deferred.ts), which is
 // moved into webhook_events once Postgres is back: Lightspeed does not promise to retry.
 import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from 'pino';
 import { poolOf, type PrismaClient } from '../db/prisma.js';
 import { prepared, runPrepared } from '../db/sql.js';
 import type { QueueProducers } from '../queues/producers.js';
@@ -34,6 +35,11 @@ export interface StoredEvent {
   duplicate: boolean;
   /** Kept in Redis while Postgres is unreachable; stored in Postgres later. */
   deferred?: boolean;
+}
+
+interface Submitted {
+  event: IncomingEvent;
+  requestId: string;
 }
 
 /** Where events wait while Postgres is unreachable. */
@@ -139,32 +145,57 @@ export function createWebhookIngest(deps: {
   const { log, deferred } = deps;
   const writer = createEventWriter(deps);
 
-  const inserts = createBatcher<IncomingEvent, StoredEvent | Error>(
-    async (events) => {
+  // One line per stored batch at info (a webhook that fails logs its own warning): the request
+  // ids name each acknowledged request, in the same order as the event ids its answer carried.
+  function logBatch(items: Submitted[], results: (StoredEvent | Error)[]): void {
+    if ((log as Partial<Logger>).isLevelEnabled?.('info') === false) return;
+    const stored = results.filter((r): r is StoredEvent => !(r instanceof Error));
+    log.info(
+      {
+        events: items.length,
+        duplicates: stored.filter((r) => r.duplicate).length,
+        deferred: stored.some((r) => r.deferred),
+        refused: items.length - stored.length,
+        requestIds: items.map((i) => i.requestId),
+        eventIds: results.map((r) => (r instanceof Error ? null : r.eventId)),
+      },
+      'webhook batch stored',
+    );
+  }
+
+  async function storeBatch(events: IncomingEvent[]): Promise<(StoredEvent | Error)[]> {
+    try {
+      return await writer.insertIsolated(events);
+    } catch (err) {
+      if (!deferred || !isDependencyUnavailable(err)) throw err;
+      // Postgres is away: acknowledge only once Redis holds the events (XADD answered).
       try {
-        return await writer.insertIsolated(events);
-      } catch (err) {
-        if (!deferred || !isDependencyUnavailable(err)) throw err;
-        // Postgres is away: acknowledge only once Redis holds the events (XADD answered).
-        try {
-          await deferred.add(events);
-        } catch (redisErr) {
-          log.error({ err: redisErr }, 'webhook batch could not be deferred to Redis either');
-          throw err;
-        }
-        log.warn({ err, events: events.length }, 'postgres unreachable: webhook events deferred to Redis');
-        return events.map((e) => ({ eventId: e.id, duplicate: false, deferred: true }));
+        await deferred.add(events);
+      } catch (redisErr) {
+        log.error({ err: redisErr }, 'webhook batch could not be deferred to Redis either');
+        throw err;
       }
+      log.warn({ err, events: events.length }, 'postgres unreachable: webhook events deferred to Redis');
+      return events.map((e) => ({ eventId: e.id, duplicate: false, deferred: true }));
+    }
+  }
+
+  const inserts = createBatcher<Submitted, StoredEvent | Error>(
+    async (items) => {
+      const results = await storeBatch(items.map((i) => i.event));
+      logBatch(items, results);
+      return results;
     },
     // At most one process-webhook job's worth of events per INSERT.
     { maxSize: Math.min(200, WEBHOOK_BATCH_MAX), maxWaitMs: 2 },
   );
 
   return {
-    store: async (event: IncomingEvent): Promise<StoredEvent> => {
-      const result = await inserts.submit(event);
+    /** Resolves once the event is committed (or held by Redis); `requestId` names it in the batch's log line. */
+    store: async (event: IncomingEvent, requestId: string): Promise<StoredEvent> => {
+      const result = await inserts.submit({ event, requestId });
       if (result instanceof Error) {
-        log.warn({ err: result, eventId: event.id }, 'webhook event cannot be stored');
+        log.warn({ err: result, eventId: event.id, requestId }, 'webhook event cannot be stored');
         throw new BadRequestError('The notification cannot be stored: its content is not valid for our database');
       }
       return result;
