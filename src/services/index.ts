@@ -9,6 +9,7 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import type { PrismaClient } from '../db/prisma.js';
 import type { QueueProducers } from '../queues/producers.js';
+import { createApiKeyAuth } from './api-key-auth.js';
 import { cipherSealer, createCallbackService } from './callbacks/service.js';
 import { createCatalogService } from './catalog.js';
 import { createConnectionSetup } from './connections/establish-connection.js';
@@ -127,7 +128,9 @@ export function buildServices(deps: ServiceDeps) {
       connectedBusiness: (vendorId) => connections().connectedBusiness(vendorId),
     }),
   );
-  const vendors = lazy(() => createVendorService({ prisma }));
+  const apiKeyAuth = lazy(() => createApiKeyAuth({ prisma, log }));
+  // Revoking through this process stops the key here at once (api-key-auth.ts).
+  const vendors = lazy(() => createVendorService({ prisma, onKeyRevoked: (keyId) => apiKeyAuth().forget(keyId) }));
   const callbacks = lazy(() =>
     createCallbackService({
       prisma,
@@ -178,6 +181,10 @@ export function buildServices(deps: ServiceDeps) {
     },
     get vendors() {
       return vendors();
+    },
+    /** Vendor API keys to vendors, for authentication (kept in memory for seconds). */
+    get apiKeyAuth() {
+      return apiKeyAuth();
     },
     get callbacks() {
       return callbacks();

@@ -16,7 +16,7 @@ const apiKeySelect = {
 /** An API key as people see it: never the hash. */
 export type ApiKeyView = Prisma.ApiKeyGetPayload<{ select: typeof apiKeySelect }>;
 
-export function createVendorService(deps: { prisma: PrismaClient }) {
+export function createVendorService(deps: { prisma: PrismaClient; onKeyRevoked?: (keyId: string) => void }) {
   const { prisma } = deps;
 
   async function requireVendor(vendorId: string) {
@@ -90,7 +90,13 @@ export function createVendorService(deps: { prisma: PrismaClient }) {
       const key = await prisma.apiKey.findFirst({ where: { id: keyId, vendorId }, select: apiKeySelect });
       if (!key) throw new NotFoundError('API key');
       if (key.revokedAt) return key;
-      return prisma.apiKey.update({ where: { id: keyId }, data: { revokedAt: new Date() }, select: apiKeySelect });
+      const revoked = await prisma.apiKey.update({
+        where: { id: keyId },
+        data: { revokedAt: new Date() },
+        select: apiKeySelect,
+      });
+      deps.onKeyRevoked?.(keyId);
+      return revoked;
     },
   };
 }

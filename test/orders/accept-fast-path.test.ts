@@ -1,0 +1,112 @@
+// What makes accepting cheap must not change what it answers: the insert batches concurrent
+// orders into one statement that also checks the location and the idempotency keys, the
+// location is remembered for seconds, API keys for seconds (a revoked one stops at once), and
+// order ids are UUIDv7.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uuid7Time } from '../../src/lib/uuid7.js';
+import { createApiKeyAuth } from '../../src/services/api-key-auth.js';
+import { ADMIN_TOKEN, bearer, createVendor, type TestContext } from '../helpers/context.js';
+import { createPipelineContext, postOrder, takeawayOrder, type PipelineContext } from './pipeline-context.js';
+
+describe('accepting orders on the fast path', () => {
+  let p: PipelineContext;
+  let ctx: TestContext;
+
+  const post = (key: string, payload: unknown, headers: Record<string, string> = {}) =>
+    postOrder(ctx.app, key, payload, headers);
+
+  beforeAll(async () => {
+    p = await createPipelineContext({ workers: false });
+    ctx = p.ctx;
+  });
+  afterAll(async () => p?.close());
+
+  it('concurrent orders share a batch; identical ones within it still make one order', async () => {
+    const distinct = Array.from({ length: 20 }, (_, i) =>
+      post(p.vendor.apiKey, { ...takeawayOrder(p.locationId), note: `n${i}` }),
+    );
+    const same = Array.from({ length: 10 }, () =>
+      post(p.vendor.apiKey, takeawayOrder(p.locationId), { 'idempotency-key': 'race-1' }),
+    );
+    const results = await Promise.all([...distinct, ...same]);
+    const distinctIds = results.slice(0, 20).map((r) => {
+      expect(r.statusCode).toBe(202);
+      return r.json().id as string;
+    });
+    expect(new Set(distinctIds).size).toBe(20);
+    const sameResults = results.slice(20);
+    expect(sameResults.filter((r) => r.statusCode === 202)).toHaveLength(1);
+    expect(sameResults.filter((r) => r.statusCode === 200)).toHaveLength(9);
+    expect(new Set(sameResults.map((r) => r.json().id)).size).toBe(1);
+    expect(await ctx.db.prisma.order.count({ where: { idempotencyKey: 'race-1' } })).toBe(1);
+    // Each stored order has its one RECEIVED event.
+    const events = await ctx.db.prisma.orderEvent.groupBy({
+      by: ['orderId'],
+      where: { orderId: { in: [...distinctIds, sameResults[0]!.json().id] } },
+      _count: true,
+    });
+    expect(events).toHaveLength(21);
+    expect(events.every((e) => e._count === 1)).toBe(true);
+  });
+
+  it('order ids are UUIDv7, in the order the orders were accepted', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await post(p.vendor.apiKey, takeawayOrder(p.locationId))).json().id);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
+    expect([...ids].sort()).toEqual(ids);
+    const stored = await ctx.db.prisma.order.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } });
+    expect(stored.map((o) => o.id)).toEqual(ids);
+    expect(Math.abs(uuid7Time(ids[0]!) - stored[0]!.createdAt.getTime())).toBeLessThan(5_000);
+  });
+
+  it('a remembered location does not outlive a disconnect; a repeat still gets its order', async () => {
+    const first = await post(p.vendor.apiKey, takeawayOrder(p.locationId), { 'idempotency-key': 'before-disconnect' });
+    expect(first.statusCode).toBe(202);
+    await ctx.db.prisma.lightspeedConnection.update({
+      where: { id: p.vendor.connectionId },
+      data: { status: 'DISCONNECTED' },
+    });
+    try {
+      // The location is remembered as taking orders; the insert itself refuses.
+      const refused = await post(p.vendor.apiKey, takeawayOrder(p.locationId));
+      expect(refused.statusCode).toBe(409);
+      expect(refused.json().error.code).toBe('VENDOR_NOT_CONNECTED');
+      const repeat = await post(p.vendor.apiKey, takeawayOrder(p.locationId), {
+        'idempotency-key': 'before-disconnect',
+      });
+      expect(repeat.statusCode).toBe(200);
+      expect(repeat.json().id).toBe(first.json().id);
+    } finally {
+      await ctx.db.prisma.lightspeedConnection.update({
+        where: { id: p.vendor.connectionId },
+        data: { status: 'CONNECTED' },
+      });
+    }
+  });
+
+  it('a key revoked through the API stops working at once, though it was just used', async () => {
+    const vendor = await createVendor(ctx.app, 'Revoker');
+    const list = () => ctx.app.inject({ method: 'GET', url: '/v1/orders', headers: bearer(vendor.apiKey) });
+    expect((await list()).statusCode).toBe(200);
+    const [key] = await ctx.db.prisma.apiKey.findMany({ where: { vendorId: vendor.id } });
+    const revoked = await ctx.app.inject({
+      method: 'DELETE',
+      url: `/admin/vendors/${vendor.id}/api-keys/${key!.id}`,
+      headers: bearer(ADMIN_TOKEN),
+    });
+    expect(revoked.statusCode).toBeLessThan(300);
+    expect((await list()).statusCode).toBe(401);
+  });
+
+  it('a key revoked by another process stops working once the cache entry is older than its TTL', async () => {
+    const vendor = await createVendor(ctx.app, 'Elsewhere');
+    const auth = createApiKeyAuth({ prisma: ctx.db.prisma, log: ctx.app.log, ttlMs: 200 });
+    expect(await auth.find(vendor.apiKey)).toMatchObject({ id: vendor.id });
+    await ctx.db.prisma.apiKey.updateMany({ where: { vendorId: vendor.id }, data: { revokedAt: new Date() } });
+    // Within the TTL this process still knows it (the bounded staleness the cache documents) ...
+    expect(await auth.find(vendor.apiKey)).toMatchObject({ id: vendor.id });
+    await new Promise((r) => setTimeout(r, 250));
+    // ... and after it, not.
+    expect(await auth.find(vendor.apiKey)).toBeNull();
+  });
+});
