@@ -9,7 +9,6 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import type { PrismaClient } from '../db/prisma.js';
 import type { QueueProducers } from '../queues/producers.js';
-import { createApiKeyAuth } from './api-key-auth.js';
 import { cipherSealer, createCallbackService } from './callbacks/service.js';
 import { createCatalogService } from './catalog.js';
 import { createConnectionSetup } from './connections/establish-connection.js';
@@ -128,9 +127,7 @@ export function buildServices(deps: ServiceDeps) {
       connectedBusiness: (vendorId) => connections().connectedBusiness(vendorId),
     }),
   );
-  const apiKeyAuth = lazy(() => createApiKeyAuth({ prisma, log }));
-  // Revoking through this process stops the key here at once (api-key-auth.ts).
-  const vendors = lazy(() => createVendorService({ prisma, onKeyRevoked: (keyId) => apiKeyAuth().forget(keyId) }));
+  const vendors = lazy(() => createVendorService({ prisma }));
   const callbacks = lazy(() =>
     createCallbackService({
       prisma,
@@ -181,10 +178,6 @@ export function buildServices(deps: ServiceDeps) {
     },
     get vendors() {
       return vendors();
-    },
-    /** Vendor API keys to vendors, for authentication (kept in memory for seconds). */
-    get apiKeyAuth() {
-      return apiKeyAuth();
     },
     get callbacks() {
       return callbacks();

@@ -16,7 +16,7 @@ const apiKeySelect = {
 /** An API key as people see it: never the hash. */
 export type ApiKeyView = Prisma.ApiKeyGetPayload<{ select: typeof apiKeySelect }>;
 
-export function createVendorService(deps: { prisma: PrismaClient; onKeyRevoked?: (keyId: string) => void }) {
+export function createVendorService(deps: { prisma: PrismaClient }) {
   const { prisma } = deps;
 
   async function requireVendor(vendorId: string) {
@@ -90,13 +90,7 @@ export function createVendorService(deps: { prisma: PrismaClient; onKeyRevoked?:
       const key = await prisma.apiKey.findFirst({ where: { id: keyId, vendorId }, select: apiKeySelect });
       if (!key) throw new NotFoundError('API key');
       if (key.revokedAt) return key;
-      const revoked = await prisma.apiKey.update({
-        where: { id: keyId },
-        data: { revokedAt: new Date() },
-        select: apiKeySelect,
-      });
-      deps.onKeyRevoked?.(keyId);
-      return revoked;
+      return prisma.apiKey.update({ where: { id: keyId }, data: { revokedAt: new Date() }, select: apiKeySelect });
     },
   };
 }
