@@ -1,6 +1,7 @@
 // Rate limits, counted in Redis by @fastify/rate-limit so every API process shares them, in fixed
 // windows of RATE_LIMIT_WINDOW_SECONDS (a limit of 0 turns its rule off):
-// - /v1: requests per vendor API key (after authentication, so the key is known);
+// - /v1: requests per vendor API key (after authentication, so the key is known), counted in
+//   leases of several requests (./rate-limit-lease.ts) so a request rarely waits for Redis;
 // - GET /lightspeed/callback, POST /backoffice/sign-in: requests per client IP;
 // - /v1 and /admin: refused (401) authentications per client IP (key and token guessing);
 // - POST /webhook/lightspeed: refused (401) calls per client IP. Lightspeed's own, authenticated
@@ -16,6 +17,7 @@ import type { Config } from '../config.js';
 import { reportOnceQuiet } from '../lib/error-log.js';
 import { AppError } from '../lib/errors.js';
 import { closeRedis, createRedis } from '../lib/redis.js';
+import { createLeasedLimiter } from './rate-limit-lease.js';
 
 export class RateLimitedError extends AppError {
   constructor(retryAfterSeconds: number, limit: number) {
@@ -53,6 +55,8 @@ interface Rule {
    * must get its 429 before the key lookup runs.
    */
   stage?: 'route' | 'root';
+  /** Counted through leases of several requests (rate-limit-lease.ts): no Redis call per request. */
+  leased?: boolean;
 }
 
 const methodsOf = (route: Pick<RouteOptions, 'method'>) =>
@@ -67,6 +71,8 @@ export function rateLimitRules(config: Config): Rule[] {
       counts: 'requests',
       applies: (route) => route.url === '/v1' || route.url.startsWith('/v1/'),
       key: (request) => (request.vendor ? `api-key:${request.vendor.apiKeyId}` : null),
+      // Every vendor request passes here, order accepts included: leased, not a round trip each.
+      leased: true,
     },
     {
       name: 'auth',
@@ -167,6 +173,29 @@ export default fp(
     }
 
     function hooksFor(rule: Rule): { onRequest: Hook; onResponse?: Hook } {
+      if (rule.leased) {
+        const leased = createLeasedLimiter(redis, {
+          max: rule.max,
+          windowMs,
+          keyPrefix: `${config.REDIS_PREFIX}:rate-limit:lease:`,
+        });
+        return {
+          async onRequest(request, reply) {
+            const key = rule.key(request);
+            if (key === null) return;
+            const answer = await leased.take(key).catch((err: Error) => {
+              onError(err);
+              return null;
+            });
+            if (!answer) return;
+            const resetSeconds = Math.max(1, Math.ceil(answer.ttlMs / 1000));
+            reply.header('x-ratelimit-limit', rule.max);
+            reply.header('x-ratelimit-remaining', answer.remaining);
+            reply.header('x-ratelimit-reset', resetSeconds);
+            if (!answer.allowed) refuse(request, reply, rule, resetSeconds);
+          },
+        };
+      }
       const limiter = app.createRateLimit({
         max: rule.max,
         timeWindow: windowMs,

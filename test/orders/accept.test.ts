@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_SEED } from '../../src/sandbox/app.js';
 import { pushJobId } from '../../src/services/orders/enqueue.js';
 import { ADMIN_TOKEN, bearer, createVendor, type TestContext } from '../helpers/context.js';
-import { AMS, createPipelineContext, type PipelineContext } from './pipeline-context.js';
+import { AMS, createPipelineContext, postOrder, type PipelineContext } from './pipeline-context.js';
 
 describe('POST /v1/orders', () => {
   let p: PipelineContext;
@@ -30,12 +30,7 @@ describe('POST /v1/orders', () => {
     ...overrides,
   });
   const post = (key: string, payload: unknown, headers: Record<string, string> = {}) =>
-    ctx.app.inject({
-      method: 'POST',
-      url: '/v1/orders',
-      headers: { ...bearer(key), ...headers },
-      payload: payload as object,
-    });
+    postOrder(ctx.app, key, payload, headers);
 
   beforeAll(async () => {
     p = await createPipelineContext({ workers: false });

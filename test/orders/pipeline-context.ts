@@ -1,6 +1,6 @@
 // An app listening on a real port (the sandbox POSTs its webhooks there), real workers, a
 // vendor connected to the sandbox through the OAuth flow, and a mapped Amsterdam location.
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { createReconcileProcessor } from '../../src/jobs/processors/reconcile-order.js';
 import type { WorkerRuntime } from '../../src/jobs/runtime.js';
@@ -44,6 +44,21 @@ export function takeawayOrder(locationId: string) {
     items: BURGER_AND_COLA.items,
     payment: { method: SANDBOX_SEED.paymentMethods.online, amount: BURGER_AND_COLA.amount },
   };
+}
+
+/** POST /v1/orders with a vendor's key, as a kiosk would (headers: Idempotency-Key and the like). */
+export function postOrder(
+  app: FastifyInstance,
+  apiKey: string,
+  payload: unknown,
+  headers: Record<string, string> = {},
+) {
+  return app.inject({
+    method: 'POST',
+    url: '/v1/orders',
+    headers: { ...bearer(apiKey), ...headers },
+    payload: payload as object,
+  });
 }
 
 export interface PipelineContext extends ConnectContext {

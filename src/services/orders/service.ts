@@ -7,10 +7,11 @@ import type { OrderStatus } from '../../generated/prisma/enums.js';
 import type { QueueProducers } from '../../queues/producers.js';
 import { canonicalJson, sha256Hex } from '../../lib/canonical-json.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
+import { assertTakesOrders, createAcceptingLocations } from './accepting-locations.js';
 import { enqueuePush } from './enqueue.js';
-import { insertOrder, isUniqueViolation } from './insert.js';
+import { createOrderInserter, type NewOrder } from './insert.js';
 import type { MenuSnapshots } from './menu-snapshot.js';
-import { assertPreflight, preflightOrder } from './preflight.js';
+import { assertPreflight, preflightOrder, type PreflightResult } from './preflight.js';
 import { newOrderReferences } from './references.js';
 import { createReplay } from './replay.js';
 import type { OrderWithEvents } from './order-with-events.js';
@@ -30,6 +31,8 @@ export interface OrderServiceDeps {
    * Only accepting needs it (the CLI builds this service for replays alone).
    */
   menus?: MenuSnapshots;
+  /** How long this process remembers that a location takes orders (accepting-locations.ts). */
+  locationCacheMs?: number;
 }
 
 // Defined apart so insert.ts and replay.ts can use it without importing this file back.
@@ -40,6 +43,9 @@ const withEvents = { events: { orderBy: { id: 'asc' } } } as const;
 export function createOrderService(deps: OrderServiceDeps) {
   const { prisma, queues, log } = deps;
   const store = createOrderStore(prisma);
+  const inserter = createOrderInserter(prisma);
+  // As fresh as the menu snapshots: the default profile picks the menu (accepting-locations.ts).
+  const locations = createAcceptingLocations(store, { ttlMs: deps.locationCacheMs ?? 2_000 });
 
   async function findExisting(vendorId: string, idempotencyKey: string | null, callerReference: string | null) {
     if (idempotencyKey) {
@@ -74,10 +80,57 @@ export function createOrderService(deps: OrderServiceDeps) {
     return order;
   }
 
+  /**
+   * The order as it will be stored, after the checks a 202 promises: the location takes orders
+   * (accepting-locations.ts) and every line is sellable at the paid total (preflight.ts).
+   */
+  async function checkedOrder(
+    vendorId: string,
+    input: CreateOrderInput,
+    keys: { idempotencyKey: string | null; callerReference: string | null; requestHash: string },
+  ): Promise<NewOrder> {
+    if (!deps.menus) throw new Error('createOrderService: accepting orders needs `menus`');
+    const { location, cached } = await locations.get(vendorId, input.locationId);
+    let preflight: PreflightResult;
+    try {
+      // Before the 202: a line the POS would refuse, or a payment that is not the check total,
+      // is refused now, while the caller can still tell the customer (see preflight.ts).
+      const profile = input.accountProfileCode ?? location.defaultOrderProfile ?? undefined;
+      const snapshot = await deps.menus.get(vendorId, location.id, profile);
+      preflight = preflightOrder(input, snapshot);
+      assertPreflight(preflight, input.payment);
+    } catch (err) {
+      // An error answered from a remembered location might be the wrong one: the location's
+      // own refusal (unmapped, disconnected) comes first, as it would from a fresh read.
+      if (cached) await locations.reload(vendorId, input.locationId);
+      throw err;
+    }
+    const { reference, paymentReference } = newOrderReferences();
+    return {
+      vendorId,
+      locationId: location.id,
+      reference,
+      paymentReference,
+      ...keys,
+      type: input.type === 'local' ? 'LOCAL' : 'TO_GO',
+      // The request as validated, plus each line's menu name and unit price at acceptance
+      // (`pricedLines`, one per item; K-Series' order body is built from named fields only).
+      payload: { ...input, pricedLines: preflight.lines },
+      paymentAmount: input.payment.amount,
+      tipAmount: input.payment.tip,
+      paymentMethod: input.payment.method,
+      deadlineAt: deliveryDeadline(input, deps.deliveryDeadlineMs),
+    };
+  }
+
   return {
     get,
 
-    /** Returns the stored order and whether this call created it. */
+    /**
+     * Returns the stored order and whether this call created it. A new order costs one SQL
+     * statement (insert.ts: the location checks, the idempotency check and the insert at once);
+     * a repeat of a stored one (same Idempotency-Key or reference) one more, to read it.
+     */
     async accept(
       vendorId: string,
       input: CreateOrderInput,
@@ -85,55 +138,36 @@ export function createOrderService(deps: OrderServiceDeps) {
     ): Promise<{ order: OrderWithEvents; created: boolean }> {
       const callerReference = input.reference ?? null;
       const requestHash = sha256Hex(canonicalJson(input));
-      const existing = await findExisting(vendorId, idempotencyKey, callerReference);
-      if (existing) return { order: sameRequestOrConflict(existing, requestHash), created: false };
+      // A repeat is answered with the stored order (or 409 for another body under its key),
+      // whatever changed since it was stored: menu, mapping, connection. Looked up only when
+      // the new order cannot be stored, so a new order pays nothing for it.
+      const repeat = async () => {
+        if (idempotencyKey === null && callerReference === null) return null;
+        const existing = await findExisting(vendorId, idempotencyKey, callerReference);
+        return existing && { order: sameRequestOrConflict(existing, requestHash), created: false };
+      };
 
-      const location = await store.acceptanceChecks(vendorId, input.locationId);
-      if (!location) throw new NotFoundError('Location');
-      if (!location.mapped) {
-        throw new ConflictError('The location is not mapped to a K-Series business location', 'LOCATION_NOT_MAPPED');
-      }
-      // Only a connected vendor takes new orders: we cannot check one against the menu without
-      // K-Series. Orders accepted before a disconnect wait for the reconnect (up to their deadline).
-      if (location.connectionStatus !== 'CONNECTED') {
-        throw new ConflictError('The vendor has not connected Lightspeed', 'VENDOR_NOT_CONNECTED');
-      }
-      // Before the 202: a line the POS would refuse, or a payment that is not the check total,
-      // is refused now, while the caller can still tell the customer (see preflight.ts).
-      const profile = input.accountProfileCode ?? location.defaultOrderProfile ?? undefined;
-      if (!deps.menus) throw new Error('createOrderService: accepting orders needs `menus`');
-      const snapshot = await deps.menus.get(vendorId, location.id, profile);
-      const preflight = preflightOrder(input, snapshot);
-      assertPreflight(preflight, input.payment);
-
-      const { reference, paymentReference } = newOrderReferences();
-      let order: OrderWithEvents;
+      let candidate: NewOrder;
       try {
-        order = await insertOrder(prisma, {
-          vendorId,
-          locationId: location.id,
-          reference,
-          paymentReference,
-          idempotencyKey,
-          callerReference,
-          requestHash,
-          type: input.type === 'local' ? 'LOCAL' : 'TO_GO',
-          // The request as validated, plus each line's menu name and unit price at acceptance
-          // (`pricedLines`, one per item; K-Series' order body is built from named fields only).
-          payload: { ...input, pricedLines: preflight.lines },
-          paymentAmount: input.payment.amount,
-          tipAmount: input.payment.tip,
-          paymentMethod: input.payment.method,
-          deadlineAt: deliveryDeadline(input, deps.deliveryDeadlineMs),
-        });
+        candidate = await checkedOrder(vendorId, input, { idempotencyKey, callerReference, requestHash });
       } catch (err) {
-        // Two identical requests raced: the loser answers with the winner's order.
-        if (isUniqueViolation(err)) {
-          const winner = await findExisting(vendorId, idempotencyKey, callerReference);
-          if (winner) return { order: sameRequestOrConflict(winner, requestHash), created: false };
-        }
+        const stored = await repeat();
+        if (stored) return stored;
         throw err;
       }
+      const outcome = await inserter.insert(candidate);
+      if (outcome.kind !== 'inserted') {
+        // Two identical requests raced (the loser answers with the winner's order), a repeat, or
+        // the location stopped taking orders after the checks above.
+        const stored = await repeat();
+        if (stored) return stored;
+        if (outcome.kind === 'refused') {
+          locations.forget(vendorId, input.locationId);
+          assertTakesOrders(outcome.location);
+        }
+        throw new Error('order insert: a unique reference collided with a stored order');
+      }
+      const { order } = outcome;
       // Not awaited: the order is stored, which is all a 202 promises. Waiting would hang the
       // request for as long as Redis is away (its client queues commands until it reconnects);
       // a job that never makes it is the sweeper's to enqueue.
