@@ -53,7 +53,8 @@ export const REQUEST_EXAMPLES: readonly RequestExample[] = [
       reference: 'KIOSK2-20261208-0042',
       customer: { firstName: 'Ada', lastName: 'Lovelace', phone: '+31201234567', notes: 'No cutlery, please' },
       items: [
-        { sku: 'BRG-CLASSIC', quantity: 2, modifiers: [] },
+        // Medium rare: a production instruction of the burger on the sandbox menu.
+        { sku: 'BRG-CLASSIC', quantity: 2, modifiers: [{ modifierId: '45454565700402' }] },
         { sku: 'DR-COLA', quantity: 1 },
       ],
       note: 'Pick-up at the counter',

@@ -1,11 +1,13 @@
 // OpenAPI generated from the route schemas, served at /docs. After the zod schemas become JSON
 // Schema, one pass finishes the document: responses that are not JSON (CSV exports, HTML pages)
 // get their real media type (a route marks its schema with `x-media-type`), and each route that
-// takes a body gets its request example from ./openapi-examples.ts.
+// takes a body gets its request example from ./openapi-examples.ts, each answer its example from
+// src/routes/examples/.
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { RESPONSE_EXAMPLES } from '../routes/examples/index.js';
 import { REQUEST_EXAMPLES } from './openapi-examples.js';
 
 type Json = Record<string, unknown>;
@@ -29,6 +31,15 @@ function mediaTypes(op: Operation): void {
   }
 }
 
+/** Puts each documented answer's example beside its schema (JSON or CSV alike). */
+function responseExamples(op: Operation, examples: Partial<Record<number, unknown>>): void {
+  for (const [status, response] of Object.entries(op.responses ?? {})) {
+    const media = Object.values(response.content ?? {})[0];
+    const example = examples[Number(status)];
+    if (media && example !== undefined) media.example = example;
+  }
+}
+
 export function finishDocument<T extends { paths?: Record<string, Record<string, unknown>> }>(doc: T): T {
   for (const [path, operations] of Object.entries(doc.paths ?? {})) {
     for (const [method, op] of Object.entries(operations as Record<string, Operation>)) {
@@ -36,6 +47,7 @@ export function finishDocument<T extends { paths?: Record<string, Record<string,
       const example = REQUEST_EXAMPLES.find((e) => e.path === path && e.method === method.toUpperCase());
       const media = op.requestBody?.content?.['application/json'];
       if (example && media) media.example = example.body;
+      responseExamples(op, RESPONSE_EXAMPLES[`${method.toUpperCase()} ${path}`] ?? {});
     }
   }
   return doc;

@@ -1,4 +1,5 @@
 // Schemas shared by several routes.
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ApiKeyView } from '../services/vendors.js';
 
@@ -22,6 +23,18 @@ export const errorBodySchema = z
 /** Response schemas for the error statuses a route can answer, for the OpenAPI document. */
 export function errorResponses<const S extends readonly number[]>(...statuses: S) {
   return Object.fromEntries(statuses.map((s) => [s, errorBodySchema])) as { [K in S[number]]: typeof errorBodySchema };
+}
+
+/**
+ * Documents, on every route registered after it in this plugin, the errors of the credential check
+ * and rate limits in front of them: 401 (no or a wrong key/token) and 429 (over a limit, or too
+ * many refused credentials). Those hooks run before any route, so one place says it for all.
+ */
+export function documentAccessErrors(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    if (!route.schema) return;
+    route.schema.response = { ...(route.schema.response as object | undefined), ...errorResponses(401, 429) };
+  });
 }
 
 export const uuidParam = z.uuid({ message: 'must be a UUID' });

@@ -18,7 +18,7 @@ const adminOrderRoutes: FastifyPluginAsyncZod = async (app) => {
       querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
       response: {
         200: z.object({ items: z.array(orderSchema.extend({ vendorId: z.uuid() })) }),
-        ...errorResponses(401),
+        ...errorResponses(400, 401),
       },
     },
     handler: async (request) => {

@@ -1,5 +1,6 @@
 // The vendor API. Everything under /v1 authenticates a vendor API key first.
 import type { FastifyPluginAsync } from 'fastify';
+import { documentAccessErrors } from '../schemas.js';
 import apiKeyRoutes from './api-keys.js';
 import callbackRoutes from './callbacks.js';
 import catalogRoutes from './catalog.js';
@@ -10,6 +11,7 @@ import orderRoutes from './orders.js';
 
 const v1Routes: FastifyPluginAsync = async (app) => {
   app.addHook('onRequest', app.requireVendor);
+  documentAccessErrors(app);
   await app.register(apiKeyRoutes);
   await app.register(locationRoutes);
   await app.register(lightspeedRoutes);
