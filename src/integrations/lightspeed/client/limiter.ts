@@ -224,7 +224,9 @@ export function createConnectionLimiter(
         const renew = maxc > 0 && s.held > 0 && performance.now() >= s.renewAt;
         if (s.waiters.length === 0 && s.trimTo === undefined && !renew) return;
         const demand = s.busy + s.waiters.length;
-        const wantSlots = maxc > 0 ? Math.min(maxc, Math.max(demand, s.trimTo ?? s.held)) : 0;
+        // Growing: room for half as many again, so a rising load does not cost a round trip per call.
+        const growTo = s.waiters.length > 0 ? demand + Math.ceil(demand / 2) : demand;
+        const wantSlots = maxc > 0 ? Math.min(maxc, Math.max(growTo, s.trimTo ?? s.held)) : 0;
         s.trimTo = undefined;
         // Shrink locally before Redis hears of it, so no call starts on a slot being given back.
         s.held = Math.min(s.held, wantSlots);
@@ -268,7 +270,9 @@ export function createConnectionLimiter(
         }
         // The fresh tokens go to the calls waiting for them now, whatever holdMs is.
         serveWaiters(s, sentAt);
-        if (s.waiters.length === 0) continue;
+        // Calls that arrived during the round trip go straight to the next one; only a refusal waits.
+        const refused = (maxc > 0 && answer.slots < wantSlots) || (rate > 0 && answer.tokens < need);
+        if (s.waiters.length === 0 || !refused) continue;
         // Still waiting: no free slot or token anywhere. Jitter spreads waiters from many processes.
         const untilDeadline = Math.min(...s.waiters.map((w) => w.deadline)) - Date.now();
         // Short of tokens: come back when a chunk's worth has refilled, not for every single token.
