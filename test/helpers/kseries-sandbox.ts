@@ -191,7 +191,7 @@ export function createTestClient(deps: {
   redis: Redis;
   prefix: string;
   retry?: Partial<RetryPolicy>;
-  limits?: { maxConcurrent?: number; ratePerSecond?: number; burst?: number };
+  limits?: { maxConcurrent?: number; ratePerSecond?: number; burst?: number; trimMs?: number };
   dispatcher?: Dispatcher;
 }): { client: KSeriesClient; logs: LogLine[]; registry: Registry } {
   const logs: LogLine[] = [];

@@ -101,8 +101,9 @@ export function createKSeriesClient(options: KSeriesClientOptions) {
     ...webhooksApi(call),
     ...financialApi(call),
     ...itemsApi(call),
-    /** Closes the keep-alive pool (when the client created it). */
+    /** Gives this process's limiter slots back and closes the keep-alive pool (when the client created it). */
     async close(): Promise<void> {
+      await limiter.close();
       if (ownsDispatcher) await dispatcher.close();
     },
   };

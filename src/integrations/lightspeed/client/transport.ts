@@ -115,6 +115,18 @@ function formatPath(path: PropertyKey[]): string {
 
 export function createTransport(deps: TransportDeps) {
   const { tokens, limiter, metrics, logger, dispatcher, policy } = deps;
+  // A process talks to one or two K-Series base URLs: parse each once, not per attempt.
+  const bases = new Map<string, { origin: string; basePath: string }>();
+  function baseOf(baseUrl: string): { origin: string; basePath: string } {
+    let base = bases.get(baseUrl);
+    if (base === undefined) {
+      const url = new URL(baseUrl);
+      base = { origin: url.origin, basePath: url.pathname.replace(/\/+$/, '') };
+      if (bases.size > 100) bases.clear();
+      bases.set(baseUrl, base);
+    }
+    return base;
+  }
 
   async function attempt(
     access: ConnectionAccess,
@@ -123,8 +135,7 @@ export function createTransport(deps: TransportDeps) {
     body: string | undefined,
     timeoutMs: number,
   ): Promise<Outcome> {
-    const url = new URL(access.baseUrl);
-    const basePath = url.pathname.replace(/\/+$/, '');
+    const { origin, basePath } = baseOf(access.baseUrl);
     const headers: Record<string, string> = {
       authorization: `Bearer ${access.accessToken}`,
       accept: 'application/json, application/hal+json;q=0.9',
@@ -133,7 +144,7 @@ export function createTransport(deps: TransportDeps) {
     if (body !== undefined) headers['content-type'] = 'application/json';
     try {
       const res = await dispatcher.request({
-        origin: url.origin,
+        origin,
         path: `${basePath}${input.path}${buildQuery(input.query)}`,
         method: ep.method,
         headers,
