@@ -85,6 +85,9 @@ export async function insertOrder(prisma: PrismaClient, o: NewOrder): Promise<Or
     paymentSubmittedAt: null,
     paidAt: null,
     lastCheckedAt: null,
+    workKey: null,
+    workAttempts: 0,
+    workUntil: null,
     createdAt: row.created_at,
     updatedAt: row.created_at,
     events: [
