@@ -47,7 +47,7 @@ export async function startWorkerRuntime(options: {
     registry,
     wakeCallbacks: () => wakeCallbacks?.(),
   });
-  const { processors, schedules, callbacks } = createProcessors({
+  const { processors, schedules, callbacks, orderWork } = createProcessors({
     config,
     prisma,
     log,
@@ -82,6 +82,7 @@ export async function startWorkerRuntime(options: {
     services,
     async close() {
       await callbacks.close();
+      await orderWork.close();
       await host.close();
       await outcomes.close();
       await queues.close();

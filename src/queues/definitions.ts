@@ -2,6 +2,8 @@
 // Producers import the definition to enqueue;
 // the worker entry (src/worker.ts) pairs each with its processor from ./processors/.
 // Job data carries ids only: the worker reads the rest (and any credential) itself.
+// Pushing orders to K-Series and applying their payments are not queues: the worker claims them
+// from the orders table in batches (src/jobs/processors/order-work.ts).
 import { z } from 'zod';
 import { defineQueue, type QueueDefinition } from './typed-queue.js';
 
@@ -11,21 +13,6 @@ export const WEBHOOK_BATCH_MAX = 500;
 const keepFinished = { removeOnComplete: { age: 3600, count: 10_000 }, removeOnFail: { age: 7 * 24 * 3600 } };
 
 export const QUEUES = {
-  /** Sends an accepted order to K-Series (local or toGo). */
-  pushOrder: defineQueue({
-    name: 'push-order',
-    payload: z.object({ orderId: uuid }),
-    // 429/5xx/network: retried with backoff; the K-Series reference keeps repeats exactly-once.
-    jobOptions: { attempts: 12, backoff: { type: 'exponential', delay: 1_000 }, ...keepFinished },
-    concurrency: 50,
-  }),
-  /** Applies the order's payment to its POS check after ORDER SUCCESS. */
-  applyPayment: defineQueue({
-    name: 'apply-payment',
-    payload: z.object({ orderId: uuid }),
-    jobOptions: { attempts: 12, backoff: { type: 'exponential', delay: 1_000 }, ...keepFinished },
-    concurrency: 50,
-  }),
   /**
    * Processes a batch of stored Lightspeed webhook events: those one insert batch stored, or
    * those the sweeper found stuck. One job per batch, not per event: a job costs ~10 Redis
@@ -54,7 +41,7 @@ export const QUEUES = {
     jobOptions: { attempts: 10, backoff: { type: 'exponential', delay: 2_000 }, ...keepFinished },
     concurrency: 20,
   }),
-  /** Periodic: re-enqueues outbox rows whose job went missing, and times orders out. */
+  /** Periodic: re-enqueues webhook batches whose job went missing, and times orders out. */
   orderSweeper: defineQueue({
     name: 'order-sweeper',
     payload: z.object({}),
@@ -115,16 +102,6 @@ export type Queues = typeof QUEUES;
  * which makes each enqueue idempotent within the id's scope.
  */
 export const JOB_IDS = {
-  /** One push per order attempt. */
-  pushOrder: (orderId: string, attempt: number) => `push-${orderId}-${attempt}`,
-  /**
-   * One apply-payment job per payment reference. A payment replay needs an id of its own: the
-   * failed job of the refused payment is kept for 7 days. The first payment keeps the plain
-   * `pay-<orderId>`, the id jobs had before payment replays existed, so a deploy does not queue
-   * a second job beside one already waiting.
-   */
-  applyPayment: (orderId: string, paymentAttempt: number) =>
-    paymentAttempt <= 1 ? `pay-${orderId}` : `pay-${orderId}-${paymentAttempt}`,
   /** One reconcile per order per outcome-timeout window. */
   reconcileOrder: (orderId: string, window: number) => `reconcile-${orderId}-${window}`,
   /** A stored batch is named by its first event. */

@@ -5,7 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderStatus } from '../../src/generated/prisma/enums.js';
-import { paymentJobId, pushJobId } from '../../src/services/orders/enqueue.js';
+import { claimDueTasks } from '../helpers/order-work.js';
 import { envFor } from '../helpers/child-worker.js';
 import { createTestContext, createVendor, type TestContext } from '../helpers/context.js';
 import { expectRefusals, runCli, snapshot, type RefusalCase } from './helpers.js';
@@ -111,11 +111,10 @@ describe('cli: orders', { timeout: 120_000 }, () => {
     expect(after.failureReason).toBeNull();
     expect(after.reference).not.toBe(before.reference);
     expect(after.events.at(-1)).toMatchObject({ fromStatus: 'FAILED', toStatus: 'RECEIVED', source: 'operator' });
-    const job = await ctx.app.queues.pushOrder.queue.getJob(pushJobId({ id: orderId, attempt: 2 }));
-    expect(job?.data).toEqual({ orderId });
+    expect((await claimDueTasks(ctx.db.prisma)).get(orderId)).toBe('push:2');
   });
 
-  it('orders replay pays a PAYMENT_FAILED order again under a new payment reference, in a job of its own', async () => {
+  it('orders replay pays a PAYMENT_FAILED order again under a new payment reference, in a task of its own', async () => {
     const orderId = await order(
       vendorId,
       locationId,
@@ -124,8 +123,11 @@ describe('cli: orders', { timeout: 120_000 }, () => {
       'A17700.9',
     );
     const before = await ctx.db.prisma.order.findUniqueOrThrow({ where: { id: orderId } });
-    // The refused payment's job is still in the queue (failed jobs are kept): it must not swallow the replay's.
-    await ctx.app.queues.applyPayment.add({ orderId }, { jobId: paymentJobId(before) });
+    // The refused payment's task is still held (a lease far ahead): it must not swallow the replay's.
+    await ctx.db.prisma.order.update({
+      where: { id: orderId },
+      data: { workKey: `pay:${before.paymentReference}`, workUntil: new Date(Date.now() + 3_600_000) },
+    });
     const run = await cli('orders', 'replay', orderId, '--json');
     expect(run.code).toBe(0);
     const paymentReference = `${before.paymentReference}-2`;
@@ -155,9 +157,7 @@ describe('cli: orders', { timeout: 120_000 }, () => {
       reason: 'payment replay, attempt 2',
       data: { previousPaymentReference: before.paymentReference, paymentReference, paymentAttempt: 2 },
     });
-    const jobId = paymentJobId(after);
-    expect(jobId).toBe(`pay-${orderId}-2`);
-    expect((await ctx.app.queues.applyPayment.queue.getJob(jobId))?.data).toEqual({ orderId });
+    expect((await claimDueTasks(ctx.db.prisma)).get(orderId)).toBe(`pay:${paymentReference}`);
 
     const text = await cli('orders', 'replay', orderId);
     expect(text.code).toBe(1);
@@ -165,9 +165,9 @@ describe('cli: orders', { timeout: 120_000 }, () => {
   });
 
   it('refuses what cannot be replayed and bad arguments, changing nothing', async () => {
+    // Whatever was due before is claimed now: afterwards, nothing may have become due.
+    await claimDueTasks(ctx.db.prisma);
     const before = await snapshot(ctx.db.prisma);
-    const waitingBefore = await ctx.app.queues.pushOrder.queue.getJobCounts();
-    const paymentsBefore = await ctx.app.queues.applyPayment.queue.getJobCounts();
     const cases: RefusalCase[] = [
       {
         args: ['orders', 'replay', ids.PAID!],
@@ -198,7 +198,6 @@ describe('cli: orders', { timeout: 120_000 }, () => {
       'PAYMENT_NOT_REPLAYABLE',
     );
     expect(await snapshot(ctx.db.prisma)).toEqual(before);
-    expect(await ctx.app.queues.pushOrder.queue.getJobCounts()).toEqual(waitingBefore);
-    expect(await ctx.app.queues.applyPayment.queue.getJobCounts()).toEqual(paymentsBefore);
+    expect(await claimDueTasks(ctx.db.prisma)).toEqual(new Map());
   });
 });

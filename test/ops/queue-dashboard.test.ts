@@ -21,7 +21,7 @@ describe('queue dashboard', () => {
       '/admin/queues/',
       '/admin/queues/api/queues',
       '/admin/queues/static/favicon-32x32.png',
-      '/admin/queues/queue/push-order',
+      '/admin/queues/queue/reconcile-order',
     ]) {
       for (const headers of [
         {},
@@ -39,10 +39,13 @@ describe('queue dashboard', () => {
       }
     }
     // Actions too: nothing is changed without the token.
-    await ctx.app.queues.pushOrder.add({ orderId: '00000000-0000-4000-8000-000000000001' }, { delay: 60_000 });
-    const clean = await ctx.app.inject({ method: 'PUT', url: '/admin/queues/api/queues/push-order/clean/delayed' });
+    await ctx.app.queues.reconcileOrder.add({ orderId: '00000000-0000-4000-8000-000000000001' }, { delay: 60_000 });
+    const clean = await ctx.app.inject({
+      method: 'PUT',
+      url: '/admin/queues/api/queues/reconcile-order/clean/delayed',
+    });
     expect(clean.statusCode).toBe(401);
-    expect(await ctx.app.queues.pushOrder.queue.getDelayedCount()).toBe(1);
+    expect(await ctx.app.queues.reconcileOrder.queue.getDelayedCount()).toBe(1);
   });
 
   it('serves the page and the queue API with the admin token (Bearer or Basic password)', async () => {

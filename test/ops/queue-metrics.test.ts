@@ -39,25 +39,25 @@ describe('queue metrics', () => {
   it('reports jobs per queue and state and the age of the oldest waiting job', async () => {
     let text = await scrape();
     expect(text).toMatch(/^queue_metrics_up 1$/m);
-    expect(sample(text, 'queue_jobs', { queue: 'push-order', state: 'waiting' })).toBe(0);
-    expect(sample(text, 'queue_oldest_waiting_job_age_seconds', { queue: 'push-order' })).toBe(0);
+    expect(sample(text, 'queue_jobs', { queue: 'reconcile-order', state: 'waiting' })).toBe(0);
+    expect(sample(text, 'queue_oldest_waiting_job_age_seconds', { queue: 'reconcile-order' })).toBe(0);
 
     // No worker runs in this context: the jobs wait.
-    await ctx.app.queues.pushOrder.add({ orderId: ORDER_ID });
-    await ctx.app.queues.pushOrder.add({ orderId: ORDER_ID }, { jobId: 'second' });
-    await ctx.app.queues.applyPayment.add({ orderId: ORDER_ID }, { delay: 60_000 });
+    await ctx.app.queues.reconcileOrder.add({ orderId: ORDER_ID });
+    await ctx.app.queues.reconcileOrder.add({ orderId: ORDER_ID }, { jobId: 'second' });
+    await ctx.app.queues.availabilityCallback.add({ eventId: ORDER_ID, locationId: ORDER_ID }, { delay: 60_000 });
     await new Promise((r) => setTimeout(r, 1_300));
     text = await scrape();
-    expect(sample(text, 'queue_jobs', { queue: 'push-order', state: 'waiting' })).toBe(2);
-    expect(sample(text, 'queue_jobs', { queue: 'apply-payment', state: 'delayed' })).toBe(1);
-    expect(sample(text, 'queue_jobs', { queue: 'apply-payment', state: 'waiting' })).toBe(0);
-    const age = sample(text, 'queue_oldest_waiting_job_age_seconds', { queue: 'push-order' })!;
+    expect(sample(text, 'queue_jobs', { queue: 'reconcile-order', state: 'waiting' })).toBe(2);
+    expect(sample(text, 'queue_jobs', { queue: 'vendor-availability-callback', state: 'delayed' })).toBe(1);
+    expect(sample(text, 'queue_jobs', { queue: 'vendor-availability-callback', state: 'waiting' })).toBe(0);
+    const age = sample(text, 'queue_oldest_waiting_job_age_seconds', { queue: 'reconcile-order' })!;
     expect(age).toBeGreaterThanOrEqual(1);
     expect(age).toBeLessThan(30);
     // A delayed job is not "waiting" yet.
-    expect(sample(text, 'queue_oldest_waiting_job_age_seconds', { queue: 'apply-payment' })).toBe(0);
-    await ctx.app.queues.pushOrder.queue.obliterate({ force: true });
-    await ctx.app.queues.applyPayment.queue.obliterate({ force: true });
+    expect(sample(text, 'queue_oldest_waiting_job_age_seconds', { queue: 'vendor-availability-callback' })).toBe(0);
+    await ctx.app.queues.reconcileOrder.queue.obliterate({ force: true });
+    await ctx.app.queues.availabilityCallback.queue.obliterate({ force: true });
   });
 
   it('counts completed, retried and failed attempts from any worker process into the API metrics', async () => {

@@ -3,7 +3,7 @@
 // the sandbox, whose menu pre-flight validation reads.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_SEED } from '../../src/sandbox/app.js';
-import { pushJobId } from '../../src/services/orders/enqueue.js';
+import { claimDueTasks } from '../helpers/order-work.js';
 import { ADMIN_TOKEN, bearer, createVendor, type TestContext } from '../helpers/context.js';
 import { AMS, createPipelineContext, postOrder, type PipelineContext } from './pipeline-context.js';
 
@@ -58,8 +58,8 @@ describe('POST /v1/orders', () => {
     expect(body.timeline).toEqual([expect.objectContaining({ from: null, to: 'RECEIVED', source: 'api' })]);
     const stored = await ctx.db.prisma.order.findUniqueOrThrow({ where: { id: body.id } });
     expect(stored.status).toBe('RECEIVED');
-    const job = await ctx.app.queues.pushOrder.queue.getJob(pushJobId(stored));
-    expect(job?.data).toEqual({ orderId: body.id });
+    // Its push is due: the worker's claimer takes it (attempt 1).
+    expect((await claimDueTasks(ctx.db.prisma)).get(body.id)).toBe('push:1');
   });
 
   it('a repeated Idempotency-Key returns the original order; a different body under it is 409', async () => {
@@ -193,7 +193,7 @@ describe('POST /v1/orders', () => {
       failureReason: null,
     });
     expect(new Date(res.json().deadlineAt).getTime()).toBeGreaterThan(Date.now());
-    expect(await ctx.app.queues.pushOrder.queue.getJob(pushJobId({ id: created.id, attempt: 2 }))).toBeDefined();
+    expect((await claimDueTasks(ctx.db.prisma)).get(created.id)).toBe('push:2');
     const again = await ctx.app.inject({
       method: 'POST',
       url: `/v1/orders/${created.id}/replay`,
@@ -233,8 +233,8 @@ describe('POST /v1/orders', () => {
     });
     expect(replay.statusCode).toBe(202);
     // NEEDS_ATTENTION keeps its reference (if the first attempt did reach the POS, K-Series answers
-    // 409), but it is a new attempt: its push job needs an id of its own.
+    // 409), but it is a new attempt: a task of its own, due at once whatever attempt 1 left.
     expect(replay.json()).toMatchObject({ status: 'RECEIVED', attempt: 2, reference: created.reference });
-    expect(await ctx.app.queues.pushOrder.queue.getJob(pushJobId({ id: created.id, attempt: 2 }))).toBeDefined();
+    expect((await claimDueTasks(ctx.db.prisma)).get(created.id)).toBe('push:2');
   });
 });

@@ -1,8 +1,8 @@
 // apply-payment: applies the order's payment to its POS check once the POS has the order.
 // Exactly once: the payment reference is fixed per payment attempt, and K-Series answers 400
 // "reference has already been used" to a repeat. A refused payment is tried again only by a
-// payment replay (services/orders/replay.ts), which gives it a new reference and a job of its own.
-import { UnrecoverableError, type Job } from 'bullmq';
+// payment replay (services/orders/replay.ts), which gives it a new reference and so a new task.
+// The order arrives claimed from the orders table (./order-work.ts), with its delivery context.
 import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../../db/prisma.js';
 import type { OrderStatus } from '../../generated/prisma/enums.js';
@@ -14,7 +14,7 @@ import {
 } from '../../integrations/lightspeed/client/index.js';
 import type { OrderUpdates } from '../../services/orders/apply-notifications.js';
 import { createOrderStore } from '../../services/orders/hot-path-queries.js';
-import { loadOrderContext, waitForReconnect } from './order-context.js';
+import { deliveryConnection, waitForReconnect, type OrderTask } from './order-context.js';
 
 export interface ApplyPaymentDeps {
   prisma: PrismaClient;
@@ -24,7 +24,7 @@ export interface ApplyPaymentDeps {
 }
 
 // PAYMENT_FAILED: the reference of a refused payment is spent (a repeat answers "already used",
-// which would read as paid), so a stale job (a retry from the dashboard) must not send it again.
+// which would read as paid), so a stale task must not send it again.
 // NEEDS_ATTENTION: among others, a POS check whose total is not what the customer paid.
 const NOT_PAYABLE: readonly OrderStatus[] = [
   'RECEIVED',
@@ -35,7 +35,7 @@ const NOT_PAYABLE: readonly OrderStatus[] = [
   'NEEDS_ATTENTION',
 ];
 
-export function createApplyPaymentProcessor(deps: ApplyPaymentDeps) {
+export function createApplyPaymentProcessor(deps: ApplyPaymentDeps): OrderTask {
   const { prisma, kseries, orderUpdates, log } = deps;
   const store = createOrderStore(prisma);
 
@@ -48,13 +48,12 @@ export function createApplyPaymentProcessor(deps: ApplyPaymentDeps) {
   }
 
   return {
-    async process({ orderId }: { orderId: string }, job: Job, token?: string): Promise<string> {
-      const ctx = await loadOrderContext(store, orderId);
-      if (!ctx) return 'no such order';
-      const { order } = ctx;
+    async process(order) {
+      const orderId = order.id;
+      const ctx = deliveryConnection(order);
       if (order.paymentSubmittedAt || order.paidAt || NOT_PAYABLE.includes(order.status) || !order.accountIdentifier)
         return 'nothing to do';
-      if (!ctx.connection || !ctx.endpointId) return waitForReconnect(job, token);
+      if (!ctx.connection || !ctx.endpointId) return waitForReconnect();
       try {
         await kseries.pay(ctx.connection.id, {
           businessLocationId: Number(order.location.businessLocationId),
@@ -72,21 +71,25 @@ export function createApplyPaymentProcessor(deps: ApplyPaymentDeps) {
           await recordSubmitted(orderId, 'K-Series already had this payment reference: it was applied earlier');
           return 'already applied';
         }
-        if (err instanceof ConnectionUnavailableError) return waitForReconnect(job, token);
+        if (err instanceof ConnectionUnavailableError) return waitForReconnect();
         if (err instanceof KSeriesApiError && !err.retryable) {
           const reason = `K-Series refused the payment: ${err.upstreamMessage}`;
           await orderUpdates.transition(orderId, 'PAYMENT_FAILED', 'worker', reason, { failureReason: reason });
-          throw new UnrecoverableError(reason);
+          return 'refused';
         }
         log.warn(
-          { orderId, err: err instanceof KSeriesApiError ? err.toJSON() : String(err), attempt: job.attemptsMade + 1 },
+          {
+            orderId,
+            err: err instanceof KSeriesApiError ? err.toJSON() : String(err),
+            attempt: order.workAttempts + 1,
+          },
           'apply-payment will retry',
         );
         throw err;
       }
     },
 
-    async onFinalFailure({ orderId }: { orderId: string }, err: Error): Promise<void> {
+    async onFinalFailure(orderId, err) {
       const order = await prisma.order.findUnique({
         where: { id: orderId },
         select: { paymentSubmittedAt: true, paidAt: true },

@@ -6,6 +6,8 @@ import { callbackHttpFor } from '../../services/callbacks/http.js';
 import { cipherSealer } from '../../services/callbacks/service.js';
 import { createWebhookProcessor, markWebhookFailed } from './apply-webhook-events.js';
 import { QUEUES } from '../../queues/definitions.js';
+import { subscribeToWake, wakeChannelName } from '../../queues/wake.js';
+import { repeatQuietErrorLog } from '../../lib/error-log.js';
 import { defineProcessor, type ProcessorEntry, type ScheduleEntry } from '../worker-host.js';
 import { createApplyPaymentProcessor } from './apply-payment.js';
 import { availabilityPusher, createAvailabilityCallbackProcessor } from './availability-callback.js';
@@ -13,6 +15,7 @@ import { financialJobs } from './financial-sync.js';
 import type { ProcessorDeps, ProcessorSet } from './processor-deps.js';
 import { createTokenJobs } from './lightspeed-tokens.js';
 import { createOrderSweeper } from './order-sweeper.js';
+import { startOrderWork, type OrderWork } from './order-work.js';
 import { createPushOrderProcessor } from './push-order.js';
 import { createReconcileProcessor } from './reconcile-order.js';
 import { createWebhookRetention } from './webhook-retention.js';
@@ -22,6 +25,8 @@ export type { ProcessorDeps, ProcessorSet } from './processor-deps.js';
 export interface WorkerProcessors extends ProcessorSet {
   /** Delivers vendor callbacks from the outbox; not a queue (see services/callbacks/dispatcher.ts). */
   callbacks: CallbackDispatcher;
+  /** Claims due order pushes and payments from Postgres; not a queue (see ./order-work.ts). */
+  orderWork: OrderWork;
 }
 
 export function createProcessors(deps: ProcessorDeps): WorkerProcessors {
@@ -40,6 +45,24 @@ export function createProcessors(deps: ProcessorDeps): WorkerProcessors {
   });
   const push = createPushOrderProcessor({ prisma, kseries, orderUpdates, log });
   const pay = createApplyPaymentProcessor({ prisma, kseries, orderUpdates, log });
+  const claimer = startOrderWork(
+    { prisma, push, pay, log },
+    // A claim is held as long as a BullMQ job lock was, and as many tasks run as both queues ran.
+    { leaseMs: config.WORKER_LOCK_DURATION_MS, maxInFlight: 2 * Math.min(50, config.WORKER_CONCURRENCY) },
+  );
+  const wakeSubscription = subscribeToWake(
+    deps.keys.redis.duplicate(),
+    wakeChannelName(config.REDIS_PREFIX, 'order-work'),
+    claimer.wake,
+    repeatQuietErrorLog(log, 'order wake-up subscription error'),
+  );
+  const orderWork = {
+    wake: claimer.wake,
+    async close() {
+      await wakeSubscription.close();
+      await claimer.close();
+    },
+  };
   const reconcile = createReconcileProcessor({
     prisma,
     kseries,
@@ -84,8 +107,6 @@ export function createProcessors(deps: ProcessorDeps): WorkerProcessors {
       async ({ eventIds }) => processWebhook(eventIds),
       async ({ eventIds }, err) => markWebhookFailed(prisma, eventIds, err.message),
     ),
-    defineProcessor(QUEUES.pushOrder, push.process, push.onFinalFailure),
-    defineProcessor(QUEUES.applyPayment, pay.process, pay.onFinalFailure),
     defineProcessor(QUEUES.reconcileOrder, reconcile),
     defineProcessor(QUEUES.availabilityCallback, availabilityCallback.process, availabilityCallback.onFinalFailure),
     defineProcessor(QUEUES.orderSweeper, async () => sweep()),
@@ -104,5 +125,5 @@ export function createProcessors(deps: ProcessorDeps): WorkerProcessors {
       payload: {},
     },
   ];
-  return { processors, schedules, callbacks };
+  return { processors, schedules, callbacks, orderWork };
 }

@@ -1,25 +1,43 @@
-// What the order jobs need to talk to K-Series about one order, and the waiting rule they share.
-import { DelayedError, type Job } from 'bullmq';
-import type { OrderStore } from '../../services/orders/hot-path-queries.js';
+// What the order tasks (push-order, apply-payment, reconcile-order) need to talk to K-Series
+// about one order, and the outcomes the claimed tasks report to the claim loop (./order-work.ts).
+import type { OrderDeliveryView, OrderStore } from '../../services/orders/hot-path-queries.js';
+import type { ClaimedOrder } from './order-work-queries.js';
 
-/** How often a job waiting for a vendor's reconnect looks again. */
+/** How often a task waiting for a vendor's reconnect looks again. */
 export const RECONNECT_POLL_MS = 5_000;
+
+/**
+ * A task that cannot run yet: the claim loop hands it back to be claimed again after `postponedMs`
+ * without counting an attempt. Any other outcome is a string saying what happened; a thrown
+ * error is a retryable failure (an attempt counted, retried with backoff).
+ */
+export interface Postponed {
+  postponedMs: number;
+  why: string;
+}
+
+export type TaskOutcome = string | Postponed;
+
+/** An order task: runs one claimed order, and gives up on it once its attempts are exhausted. */
+export interface OrderTask {
+  process(order: ClaimedOrder): Promise<TaskOutcome>;
+  onFinalFailure(orderId: string, err: Error): Promise<void>;
+}
+
+/** The order's vendor connection when it can be used to deliver. */
+export function deliveryConnection(order: OrderDeliveryView) {
+  const { connection } = order;
+  const usable = connection?.status === 'CONNECTED' && connection.webhookEndpointId ? connection : null;
+  return { connection: usable, endpointId: usable?.webhookEndpointId ?? null };
+}
+
+/** The vendor is disconnected: look again shortly (a reconnect resumes within RECONNECT_POLL_MS). */
+export function waitForReconnect(): Postponed {
+  return { postponedMs: RECONNECT_POLL_MS, why: 'waiting for the vendor to reconnect' };
+}
 
 /** The order, and the vendor's connection when it can be used to deliver (one query). */
 export async function loadOrderContext(store: OrderStore, orderId: string) {
   const order = await store.forDelivery(orderId);
-  if (!order) return null;
-  const { connection } = order;
-  const usable = connection?.status === 'CONNECTED' && connection.webhookEndpointId ? connection : null;
-  return { order, connection: usable, endpointId: usable?.webhookEndpointId ?? null };
-}
-
-/**
- * The vendor is disconnected: park the job and look again shortly (a reconnect resumes it
- * within RECONNECT_POLL_MS). Throws BullMQ's DelayedError, which ends this run without
- * counting an attempt.
- */
-export async function waitForReconnect(job: Job, token: string | undefined): Promise<never> {
-  await job.moveToDelayed(Date.now() + RECONNECT_POLL_MS, token);
-  throw new DelayedError();
+  return order && { order, ...deliveryConnection(order) };
 }

@@ -1,12 +1,12 @@
-// The safety net of the outbox. Every run re-enqueues work whose job may have been lost (Redis
-// flushed or down when it was enqueued, a crash between commit and enqueue) and sends orders
-// that got no outcome in time to the reconciler. Re-enqueueing is harmless: job ids are
-// deterministic, so a job that still exists is not added twice, and K-Series refuses a
-// repeated order reference.
+// The safety net of the outbox. Every run re-enqueues webhook batches whose job may have been
+// lost (Redis flushed or down when it was enqueued, a crash between commit and enqueue) and sends
+// orders that got no outcome in time to the reconciler. Re-enqueueing is harmless: job ids are
+// deterministic, so a job that still exists is not added twice. Pushes and payments need no
+// re-enqueueing: the worker claims them from the orders table itself (./order-work.ts), so a
+// lost wake-up or a dead worker's claim is picked up by its poll.
 import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../../db/prisma.js';
 import { Prisma } from '../../generated/prisma/client.js';
-import { paymentJobId, pushJobId } from '../../services/orders/enqueue.js';
 import type { QueueProducers } from '../../queues/producers.js';
 import { JOB_IDS, WEBHOOK_BATCH_MAX } from '../../queues/definitions.js';
 
@@ -45,26 +45,6 @@ export function createOrderSweeper(deps: SweeperDeps) {
     const now = Date.now();
     const settled = new Date(now - GRACE_MS);
     const outcomeDue = new Date(now - deps.outcomeTimeoutMs);
-
-    const toPush = await prisma.order.findMany({
-      where: { status: 'RECEIVED', updatedAt: { lt: settled } },
-      select: { id: true, attempt: true },
-      take: BATCH,
-    });
-    for (const order of toPush) await queues.pushOrder.add({ orderId: order.id }, { jobId: pushJobId(order) });
-
-    const toPay = await prisma.order.findMany({
-      where: {
-        status: 'ACCEPTED',
-        paymentSubmittedAt: null,
-        accountIdentifier: { not: null },
-        updatedAt: { lt: settled },
-      },
-      select: { id: true, paymentReference: true },
-      take: BATCH,
-    });
-    // The same job id as the first enqueue: a replayed payment's id carries its attempt.
-    for (const order of toPay) await queues.applyPayment.add({ orderId: order.id }, { jobId: paymentJobId(order) });
 
     // No outcome in time: submitted but never accepted, or payment submitted but never confirmed.
     const unaccepted = await prisma.order.findMany({
@@ -105,8 +85,6 @@ export function createOrderSweeper(deps: SweeperDeps) {
     }
 
     const counts = {
-      push: toPush.length,
-      payment: toPay.length,
       reconcile: toReconcile.length,
       webhooks: events.length,
     };

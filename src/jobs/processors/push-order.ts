@@ -1,7 +1,7 @@
 // push-order: sends a RECEIVED order to K-Series. Exactly once: the order's reference is its
 // thirdPartyReference, and K-Series answers 409 "reference has already been used" to a repeat,
 // which means an earlier attempt was delivered (a crash between the call and our write).
-import { UnrecoverableError, type Job } from 'bullmq';
+// The order arrives claimed from the orders table (./order-work.ts), with its delivery context.
 import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '../../db/prisma.js';
 import { ConnectionUnavailableError } from '../../integrations/lightspeed/access-token-provider.js';
@@ -11,10 +11,9 @@ import {
   type KSeriesClient,
 } from '../../integrations/lightspeed/client/index.js';
 import type { OrderUpdates } from '../../services/orders/apply-notifications.js';
-import { createOrderStore } from '../../services/orders/hot-path-queries.js';
 import { toKSeriesOrder, type CreateOrderInput } from '../../services/orders/schema.js';
 import { windowStart } from '../../services/orders/schedule.js';
-import { loadOrderContext, waitForReconnect } from './order-context.js';
+import { deliveryConnection, waitForReconnect, type OrderTask } from './order-context.js';
 
 export interface PushOrderDeps {
   prisma: PrismaClient;
@@ -23,9 +22,8 @@ export interface PushOrderDeps {
   log: FastifyBaseLogger;
 }
 
-export function createPushOrderProcessor(deps: PushOrderDeps) {
+export function createPushOrderProcessor(deps: PushOrderDeps): OrderTask {
   const { prisma, kseries, orderUpdates, log } = deps;
-  const store = createOrderStore(prisma);
 
   async function needsAttention(orderId: string, reason: string) {
     await orderUpdates.transition(orderId, 'NEEDS_ATTENTION', 'worker', reason, { failureReason: reason });
@@ -37,16 +35,16 @@ export function createPushOrderProcessor(deps: PushOrderDeps) {
   }
 
   return {
-    async process({ orderId }: { orderId: string }, job: Job, token?: string): Promise<string> {
-      const ctx = await loadOrderContext(store, orderId);
-      if (ctx?.order.status !== 'RECEIVED') return 'nothing to do';
-      const { order } = ctx;
+    async process(order) {
+      const orderId = order.id;
+      if (order.status !== 'RECEIVED') return 'nothing to do';
+      const ctx = deliveryConnection(order);
       const remainingMs = order.deadlineAt.getTime() - Date.now();
       if (remainingMs <= 0) {
         await needsAttention(orderId, 'not delivered to K-Series before its deadline');
         return 'past deadline';
       }
-      if (!ctx.connection || !ctx.endpointId) return waitForReconnect(job, token);
+      if (!ctx.connection || !ctx.endpointId) return waitForReconnect();
       if (order.location.businessLocationId === null) {
         await orderUpdates.transition(orderId, 'FAILED', 'worker', 'the location is no longer mapped to K-Series', {
           failureReason: 'location unmapped',
@@ -71,16 +69,20 @@ export function createPushOrderProcessor(deps: PushOrderDeps) {
           await submitted(orderId, 'K-Series already had this reference: an earlier attempt was delivered');
           return 'already delivered';
         }
-        if (err instanceof ConnectionUnavailableError) return waitForReconnect(job, token);
+        if (err instanceof ConnectionUnavailableError) return waitForReconnect();
         if (err instanceof KSeriesApiError && !err.retryable) {
           // The POS refused the order (validation): retrying cannot help.
           const reason = `K-Series refused the order: ${err.upstreamMessage}`;
           await orderUpdates.transition(orderId, 'FAILED', 'worker', reason, { failureReason: reason });
-          throw new UnrecoverableError(reason);
+          return 'refused';
         }
-        // 429 / 5xx / network after the client's own retries: BullMQ retries with backoff.
+        // 429 / 5xx / network after the client's own retries: the claim loop retries with backoff.
         log.warn(
-          { orderId, err: err instanceof KSeriesApiError ? err.toJSON() : String(err), attempt: job.attemptsMade + 1 },
+          {
+            orderId,
+            err: err instanceof KSeriesApiError ? err.toJSON() : String(err),
+            attempt: order.workAttempts + 1,
+          },
           'push-order will retry',
         );
         throw err;
@@ -88,7 +90,7 @@ export function createPushOrderProcessor(deps: PushOrderDeps) {
     },
 
     /** Attempts exhausted: the order may or may not be on the POS; an operator decides. */
-    async onFinalFailure({ orderId }: { orderId: string }, err: Error): Promise<void> {
+    async onFinalFailure(orderId, err) {
       const order = await prisma.order.findUnique({ where: { id: orderId }, select: { status: true } });
       if (order?.status === 'RECEIVED') await needsAttention(orderId, `delivery attempts exhausted: ${err.message}`);
     },

@@ -1,25 +1,16 @@
-// Enqueueing after a commit. A failure here loses nothing: the row is already in Postgres,
-// and the sweeper re-enqueues rows whose job is missing.
+// Announcing work after a commit. The order row is its own outbox: the worker claims RECEIVED
+// orders to push and ACCEPTED orders to pay from Postgres (src/jobs/processors/order-work.ts),
+// so these only wake it (one Redis PUBLISH, coalesced per process) instead of queueing a job per
+// order. A lost signal loses nothing: the worker also polls Postgres every ORDER_WORK_POLL_MS.
 import type { FastifyBaseLogger } from 'fastify';
-import { JOB_IDS } from '../../queues/definitions.js';
 import type { QueueProducers } from '../../queues/producers.js';
-import { attemptOfReference } from './references.js';
-
-/** Job ids (see JOB_IDS): one push per order attempt, one apply-payment per payment reference. */
-export const pushJobId = (order: { id: string; attempt: number }) => JOB_IDS.pushOrder(order.id, order.attempt);
-export const paymentJobId = (order: { id: string; paymentReference: string }) =>
-  JOB_IDS.applyPayment(order.id, attemptOfReference(order.paymentReference));
 
 export async function enqueuePush(
   queues: QueueProducers,
   order: { id: string; attempt: number },
   log: FastifyBaseLogger,
 ): Promise<void> {
-  try {
-    await queues.pushOrder.add({ orderId: order.id }, { jobId: pushJobId(order) });
-  } catch (err) {
-    log.warn({ err, orderId: order.id }, 'could not enqueue push-order; the sweeper will');
-  }
+  wakeOrderWork(queues, order.id, log);
 }
 
 export async function enqueuePayment(
@@ -27,9 +18,13 @@ export async function enqueuePayment(
   order: { id: string; paymentReference: string },
   log: FastifyBaseLogger,
 ): Promise<void> {
+  wakeOrderWork(queues, order.id, log);
+}
+
+function wakeOrderWork(queues: QueueProducers, orderId: string, log: FastifyBaseLogger): void {
   try {
-    await queues.applyPayment.add({ orderId: order.id }, { jobId: paymentJobId(order) });
+    queues.wake.orderWork();
   } catch (err) {
-    log.warn({ err, orderId: order.id }, 'could not enqueue apply-payment; the sweeper will');
+    log.warn({ err, orderId }, 'could not wake the order worker; its poll will find the order');
   }
 }

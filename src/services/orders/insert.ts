@@ -147,6 +147,9 @@ function stored(id: string, o: NewOrder, createdAt: Date, eventId: string): Orde
     paymentSubmittedAt: null,
     paidAt: null,
     lastCheckedAt: null,
+    workKey: null,
+    workAttempts: 0,
+    workUntil: null,
     createdAt,
     updatedAt: createdAt,
     events: [
