@@ -115,6 +115,22 @@ export function describeError(err: unknown): { code: string; message: string; ex
   // Services' errors: not found, conflict, K-Series unavailable... The message is for people.
   if (err instanceof AppError)
     return { code: err.code, message: err.message, exitCode: err.statusCode === 400 ? EXIT_USAGE : EXIT_FAILED };
+  const database = databaseProblem(err);
+  if (database) return { code: 'DATABASE_UNAVAILABLE', message: database, exitCode: EXIT_FAILED };
   const message = err instanceof Error ? err.message : String(err);
   return { code: 'FAILED', message, exitCode: EXIT_FAILED };
+}
+
+/**
+ * Prisma's "database does not exist" (P1003) and "can't reach the server" (P1001) arrive as a
+ * multi-line message quoting our own source; the operator needs one line that names the variable
+ * and what to do. Read structurally (the error code), so no Prisma import is needed here.
+ */
+function databaseProblem(err: unknown): string | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'P1003')
+    return 'the database in DATABASE_URL does not exist yet: create it with `./cli migrate` (or `npm run migrate`)';
+  if (code === 'P1001')
+    return 'PostgreSQL is not reachable at DATABASE_URL: start it (or `docker compose up -d postgres`)';
+  return null;
 }

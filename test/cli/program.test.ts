@@ -10,6 +10,7 @@ import { buildProgram, CliBuilder, runCli as runInProcess } from '../../src/cli/
 import { testConfig } from '../helpers/context.js';
 import { TEST_DATABASE_URL, TEST_SCHEMA_PREFIX } from '../helpers/env.js';
 import { envFor } from '../helpers/child-worker.js';
+import { freePort } from '../connect/helpers.js';
 import { runCli, runCliProcess } from './helpers.js';
 
 function sink(): Writable & { text: string } {
@@ -107,6 +108,30 @@ describe('cli program', { timeout: 120_000 }, () => {
       silent.finish();
       expect(stderr.text).toBe('');
     }
+  });
+
+  it('a missing database or an unreachable server is one line naming DATABASE_URL and what to do', async () => {
+    const base = new URL(TEST_DATABASE_URL);
+    const missing = new URL(base);
+    missing.pathname = `/no_such_db_${randomBytes(4).toString('hex')}`;
+    const absent = await runCli(['vendors', 'list'], envFor(testConfig({ DATABASE_URL: missing.toString() })));
+    expect(absent.code).toBe(1);
+    expect(absent.stderr.trim().split('\n').at(-1)).toBe(
+      'error: the database in DATABASE_URL does not exist yet: create it with `./cli migrate` (or `npm run migrate`)',
+    );
+    const closed = new URL(base);
+    closed.port = String(await freePort());
+    const unreachable = await runCli(
+      ['vendors', 'list', '--json'],
+      envFor(testConfig({ DATABASE_URL: closed.toString() })),
+    );
+    expect(unreachable.code).toBe(1);
+    expect(JSON.parse(unreachable.stderr.trim().split('\n').at(-1) ?? '')).toEqual({
+      error: {
+        code: 'DATABASE_UNAVAILABLE',
+        message: 'PostgreSQL is not reachable at DATABASE_URL: start it (or `docker compose up -d postgres`)',
+      },
+    });
   });
 
   it('migrate applies pending migrations to a fresh schema, then finds nothing to do', async () => {
