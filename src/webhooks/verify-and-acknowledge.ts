@@ -2,10 +2,11 @@
 // the processing to the process-webhook job. Storing comes before the 2xx: an acknowledged
 // event is never lost (see ./store-events.ts for batching and enqueueing, ./deferred.ts for
 // Postgres outages).
-import { hash, randomUUID } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { type FastifyPluginAsyncZod, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UnauthorizedError } from '../lib/errors.js';
+import { uuid7 } from '../lib/uuid7.js';
 import { errorResponses } from '../routes/schemas.js';
 import { classifyWebhook } from './classify.js';
 import { configuredPairs, matchesBasic, parseBasic } from './credentials.js';
@@ -138,7 +139,8 @@ const webhookRoutes: FastifyPluginAsyncZod = async (app) => {
       const type = classifyWebhook(request.body);
       const { payload, rawBody } = storableBody(raw, request.body);
       const stored = await ingest.store(
-        { id: randomUUID(), dedupeKey, type, vendorId: request.webhookVendorId ?? null, payload, rawBody },
+        // Time-ordered: webhook_events' primary key is appended to, not written at random leaves.
+        { id: uuid7(), dedupeKey, type, vendorId: request.webhookVendorId ?? null, payload, rawBody },
         request.id,
       );
       request.log.debug(

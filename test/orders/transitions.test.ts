@@ -64,7 +64,8 @@ describe('order transitions', () => {
       set: { paidAt },
     });
     expect(moved).toMatchObject({ from: 'ACCEPTED', to: 'PAID' });
-    expect(moved!.callbackDeliveryId).not.toBeNull();
+    // A time-ordered (version 7) id, from the migration's uuid_v7(): see test/db/time-ordered-ids.test.ts.
+    expect(moved!.callbackDeliveryId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     const row = await db.prisma.order.findUniqueOrThrow({ where: { id: order.id } });
     expect(row).toMatchObject({ status: 'PAID', paidAt, failureReason: null });
     expect(await transitionOrder(db.prisma, { orderId: order.id, to: 'ACCEPTED', source: 'webhook' })).toBeNull();

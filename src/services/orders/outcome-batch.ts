@@ -87,7 +87,7 @@ const COMMIT_OUTCOMES = prepared(
      RETURNING id, order_id
    ), callback AS (
      INSERT INTO callback_deliveries (id, order_id, order_event_id, url, updated_at)
-     SELECT gen_random_uuid(), event.order_id, event.id, ord.callback_url, now()
+     SELECT uuid_v7(), event.order_id, event.id, ord.callback_url, now()
        FROM event JOIN ord ON ord.id = event.order_id
       WHERE ord.callback_url IS NOT NULL
      RETURNING id

@@ -73,7 +73,7 @@ const TRANSITION = prepared(
      RETURNING id, order_id
    ), callback AS (
      INSERT INTO callback_deliveries (id, order_id, order_event_id, url, updated_at)
-     SELECT gen_random_uuid(), event.order_id, event.id, moved.callback_url, now()
+     SELECT uuid_v7(), event.order_id, event.id, moved.callback_url, now()
        FROM event JOIN moved ON moved.id = event.order_id
       WHERE moved.callback_url IS NOT NULL
      RETURNING id
