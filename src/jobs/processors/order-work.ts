@@ -11,6 +11,7 @@
 // lost wake-up costs latency, never an order.
 import type { FastifyBaseLogger } from 'fastify';
 import { poolOf, type PrismaClient } from '../../db/prisma.js';
+import { startClaimLoop } from '../../lib/claim-loop.js';
 import type { OrderTask } from './order-context.js';
 import {
   claimDueOrders,
@@ -64,11 +65,6 @@ export function startOrderWork(
   // The tasks whose leases this loop renews: a task leaves before its outcome is written, so a
   // renewal does not undo a retry's backoff.
   const leased = new Map<string, ClaimedOrder>();
-  let closed = false;
-  let claiming: Promise<void> | null = null;
-  let again = false;
-  let capped = false;
-  let timer: NodeJS.Timeout | null = null;
 
   async function fail(task: OrderTask, order: ClaimedOrder, err: Error): Promise<void> {
     const failed = order.workAttempts + 1;
@@ -102,53 +98,9 @@ export function startOrderWork(
       .finally(() => {
         leased.delete(order.id);
         running.delete(done);
-        if (capped) {
-          capped = false;
-          wake();
-        }
+        loop.released();
       });
     running.add(done);
-  }
-
-  /** One claim; true when the batch was full, so more may be due right away. */
-  async function claimOnce(): Promise<boolean> {
-    const room = Math.min(batchSize, maxInFlight - running.size);
-    if (room <= 0) {
-      capped = true;
-      return false;
-    }
-    const batch = await claimDueOrders(pool, room, leaseMs);
-    for (const order of batch) start(order);
-    return batch.length === room;
-  }
-
-  function claimNow(): void {
-    again = false;
-    claiming = claimOnce()
-      .catch((err: unknown) => {
-        log.warn({ err }, 'could not claim due orders; will try again');
-        return false;
-      })
-      .then((full) => {
-        claiming = null;
-        if (closed) return;
-        if (full) claimNow();
-        else if (again) wake();
-      });
-  }
-
-  // Wake-ups within this window share one claim: under load every accepted order wakes the loop.
-  function wake(): void {
-    if (closed) return;
-    if (claiming !== null) {
-      again = true;
-      return;
-    }
-    if (timer) return;
-    timer = setTimeout(() => {
-      timer = null;
-      if (!closed && claiming === null) claimNow();
-    }, batchWindowMs);
   }
 
   function renew(): void {
@@ -159,19 +111,24 @@ export function startOrderWork(
     );
   }
 
-  const poll = setInterval(wake, options.pollMs ?? 500);
-  poll.unref();
+  const loop = startClaimLoop({
+    room: () => Math.min(batchSize, maxInFlight - running.size),
+    async claim(room) {
+      const batch = await claimDueOrders(pool, room, leaseMs);
+      for (const order of batch) start(order);
+      return batch.length;
+    },
+    onError: (err) => log.warn({ err }, 'could not claim due orders; will try again'),
+    batchWindowMs,
+    pollMs: options.pollMs ?? 500,
+  });
   const renewal = setInterval(renew, Math.max(100, Math.floor(leaseMs / 2)));
   renewal.unref();
-  wake();
 
   return {
-    wake,
+    wake: loop.wake,
     async close() {
-      closed = true;
-      clearInterval(poll);
-      if (timer) clearTimeout(timer);
-      await claiming;
+      await loop.close();
       // Running tasks finish (their leases still renewed), as BullMQ's worker.close() let them.
       await Promise.all([...running]);
       clearInterval(renewal);

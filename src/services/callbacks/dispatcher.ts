@@ -7,6 +7,7 @@
 // callbacks may be sent again; vendors de-duplicate by X-Delivery-Id.
 import type { FastifyBaseLogger } from 'fastify';
 import { poolOf, type PrismaClient } from '../../db/prisma.js';
+import { startClaimLoop } from '../../lib/claim-loop.js';
 import { createCallbackHttp, type CallbackHttp } from './http.js';
 import { claimDueCallbacks, recordCallbackAttempts, type CallbackAttempt, type DueCallback } from './outbox.js';
 import type { SecretSealer } from './service.js';
@@ -49,13 +50,7 @@ export function startCallbackDispatcher(
   const maxInFlight = options.maxInFlight ?? 1_000;
   const perEndpoint = options.perEndpoint ?? 32;
 
-  let closed = false;
-  let claiming: Promise<void> | null = null;
-  const batchWindowMs = options.batchWindowMs ?? 20;
-  let again = false;
-  let timer: NodeJS.Timeout | null = null;
   let inFlight = 0;
-  let capped = false;
   const lanes = new Set<Promise<void>>();
   // Decrypting a secret per callback would cost an AES-GCM open each; the sealed value changes
   // whenever the vendor's secret does, so it keys the cache.
@@ -116,7 +111,11 @@ export function startCallbackDispatcher(
   /** One endpoint's share of a batch: orders side by side, each order's callbacks in sequence. */
   async function deliverToEndpoint(group: DueCallback[]): Promise<void> {
     const byOrder = new Map<string, DueCallback[]>();
-    for (const c of group) byOrder.set(c.orderId, [...(byOrder.get(c.orderId) ?? []), c]);
+    for (const c of group) {
+      const chain = byOrder.get(c.orderId);
+      if (chain) chain.push(c);
+      else byOrder.set(c.orderId, [c]);
+    }
     const chains = [...byOrder.values()];
     const attempts: CallbackAttempt[] = [];
     let next = 0;
@@ -146,74 +145,40 @@ export function startCallbackDispatcher(
 
   function dispatch(batch: DueCallback[]) {
     const byEndpoint = new Map<string, DueCallback[]>();
-    for (const c of batch) byEndpoint.set(c.url, [...(byEndpoint.get(c.url) ?? []), c]);
+    for (const c of batch) {
+      const group = byEndpoint.get(c.url);
+      if (group) group.push(c);
+      else byEndpoint.set(c.url, [c]);
+    }
     for (const group of byEndpoint.values()) {
       inFlight += group.length;
       const lane: Promise<void> = deliverToEndpoint(group).finally(() => {
         inFlight -= group.length;
         lanes.delete(lane);
-        if (capped) {
-          capped = false;
-          wake();
-        }
+        loop.released();
       });
       lanes.add(lane);
     }
   }
 
-  /** One claim; true when the batch was full, so more may be due right away. */
-  async function claimOnce(): Promise<boolean> {
-    const room = Math.min(batchSize, maxInFlight - inFlight);
-    if (room <= 0) {
-      capped = true;
-      return false;
-    }
-    const batch = await claimDueCallbacks(pool, room, leaseMs);
-    if (batch.length > 0) dispatch(batch);
-    return batch.length === room;
-  }
-
-  function claimNow(): void {
-    again = false;
-    claiming = claimOnce()
-      .catch((err: unknown) => {
-        log.warn({ err }, 'could not claim vendor callbacks; will try again');
-        return false;
-      })
-      .then((full) => {
-        claiming = null;
-        if (closed) return;
-        if (full) claimNow();
-        else if (again) wake();
-      });
-  }
-
-  // Wake-ups within this window share one claim: under load every transition wakes the
-  // dispatcher, and a claim per transition would be a statement per callback again.
-  function wake(): void {
-    if (closed) return;
-    if (claiming !== null) {
-      again = true;
-      return;
-    }
-    if (timer) return;
-    timer = setTimeout(() => {
-      timer = null;
-      if (!closed && claiming === null) claimNow();
-    }, batchWindowMs);
-  }
-
-  const poll = setInterval(wake, options.pollMs ?? 250);
-  poll.unref();
-  wake();
+  // Under load every transition wakes the dispatcher: the loop lets the wake-ups of a short
+  // window share one claim, which would otherwise be a statement per callback again.
+  const loop = startClaimLoop({
+    room: () => Math.min(batchSize, maxInFlight - inFlight),
+    async claim(room) {
+      const batch = await claimDueCallbacks(pool, room, leaseMs);
+      if (batch.length > 0) dispatch(batch);
+      return batch.length;
+    },
+    onError: (err) => log.warn({ err }, 'could not claim vendor callbacks; will try again'),
+    batchWindowMs: options.batchWindowMs ?? 20,
+    pollMs: options.pollMs ?? 250,
+  });
 
   return {
-    wake,
+    wake: loop.wake,
     async close() {
-      closed = true;
-      clearInterval(poll);
-      if (timer) clearTimeout(timer);
-      await claiming;
+      await loop.close();
       await Promise.all([...lanes]);
       await http.close();
     },
