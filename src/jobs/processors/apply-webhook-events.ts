@@ -10,7 +10,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { poolOf, type PrismaClient } from '../../db/prisma.js';
 import { runPrepared } from '../../db/sql.js';
 import { createBatcher } from '../../lib/batcher.js';
-import type { OrderUpdates, OutcomeResult } from '../../services/orders/apply-notifications.js';
+import { notApplied, type OrderUpdates, type OutcomeResult } from '../../services/orders/apply-notifications.js';
 import type { OrderOutcomeView } from '../../services/orders/hot-path-queries.js';
 import { createOutcomeBatch, type EventMark, type OutcomeBatch } from '../../services/orders/outcome-batch.js';
 import type { WebhookKind } from '../../webhooks/classify.js';
@@ -58,8 +58,7 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
   async function readiness(body: Body, receivedAt: Date, scope: string | null): Promise<OutcomeResult> {
     const blId = toBigInt(body.businessLocationId);
     const status = typeof body.status === 'string' ? body.status : null;
-    if (blId === null || !status)
-      return { applied: false, orderId: null, vendorId: null, note: 'readiness without location or status' };
+    if (blId === null || !status) return notApplied('readiness without location or status');
     const reported = typeof body.lastUpdatedAt === 'string' ? new Date(body.lastUpdatedAt) : null;
     const at = reported && !Number.isNaN(reported.getTime()) ? reported : receivedAt;
     const updated = await prisma.location.updateMany({
@@ -85,9 +84,9 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
 
   async function itemAvailability(body: Body, eventId: string, scope: string | null): Promise<OutcomeResult> {
     const blId = toBigInt(body.businessLocationId);
-    if (blId === null) return { applied: false, orderId: null, vendorId: null, note: 'item event without location' };
+    if (blId === null) return notApplied('item event without location');
     if (scope && (await prisma.location.count({ where: { businessLocationId: blId, vendorId: scope } })) === 0) {
-      return { applied: false, orderId: null, vendorId: null, note: "not a location of the endpoint's vendor" };
+      return notApplied("not a location of the endpoint's vendor");
     }
     // Invalidate first: a vendor reacting to the callback must read the new availability.
     await deps.invalidateLocationCache(blId, 'availability');
@@ -127,7 +126,7 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
           note: `reservation ${String(body.notificationType)} stored`,
         };
       default:
-        return { applied: false, orderId: null, vendorId: null, note: 'unknown notification shape stored' };
+        return notApplied('unknown notification shape stored');
     }
   }
 
@@ -137,8 +136,7 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps) {
    */
   async function run(event: EventRow, fresh: boolean, batch: OutcomeBatch): Promise<Outcome> {
     const refusal = outOfScope(event);
-    if (refusal)
-      return { event, result: { applied: false, orderId: null, vendorId: null, note: refusal }, ignored: true };
+    if (refusal) return { event, result: notApplied(refusal), ignored: true };
     try {
       const result = await dispatch(
         event.type as WebhookKind,

@@ -42,6 +42,9 @@ export interface PaymentStatusReport {
 
 export type OutcomeResult = { applied: boolean; orderId: string | null; vendorId: string | null; note?: string };
 
+/** A notification that matched no order (or needs none): nothing applied, and why. */
+export const notApplied = (note: string): OutcomeResult => ({ applied: false, orderId: null, vendorId: null, note });
+
 // Both handlers take `known`: the order as the caller already loaded it with the event (the
 // webhook batch reads it in the same query), which saves the lookup by reference.
 
@@ -271,10 +274,9 @@ export function createOrderUpdates(deps: OrderUpdateDeps) {
       batch?: OutcomeBatch,
     ): Promise<OutcomeResult> {
       const reference = notification.thirdPartyReference;
-      if (!reference) return { applied: false, orderId: null, vendorId: null, note: 'no thirdPartyReference' };
+      if (!reference) return notApplied('no thirdPartyReference');
       const order = known ?? (await store.byReference(reference));
-      if (!order)
-        return { applied: false, orderId: null, vendorId: null, note: `no order with reference ${reference}` };
+      if (!order) return notApplied(`no order with reference ${reference}`);
       return applyOrderStatus(order, notification, source, known && batch);
     },
 
@@ -286,16 +288,10 @@ export function createOrderUpdates(deps: OrderUpdateDeps) {
       batch?: OutcomeBatch,
     ): Promise<OutcomeResult> {
       const reference = notification.thirdPartyReference;
-      if (!reference) return { applied: false, orderId: null, vendorId: null, note: 'no thirdPartyReference' };
+      if (!reference) return notApplied('no thirdPartyReference');
       const order = known ?? (await store.byPaymentReference(reference));
-      if (!order) {
-        return {
-          applied: false,
-          orderId: null,
-          vendorId: null,
-          note: `no order with payment reference ${reference} (unknown, or superseded by a payment replay)`,
-        };
-      }
+      if (!order)
+        return notApplied(`no order with payment reference ${reference} (unknown, or superseded by a payment replay)`);
       return applyPaymentStatus(order, reference, notification, source, known && batch);
     },
   };
