@@ -40,7 +40,8 @@ function result(code: number | null, stdout: string, stderr: string): CliRun {
   };
 }
 
-function capture(): Writable & { text: string } {
+/** A stream that keeps what is written to it, as the CLI's stdout or stderr. */
+export function capture(): Writable & { text: string } {
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
       stream.text += chunk.toString();

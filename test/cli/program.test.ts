@@ -1,7 +1,6 @@
 // The CLI's shape: --help everywhere (every command, found by walking the program, so a new one
 // is covered too), usage errors exit 2, and `migrate` against a fresh schema.
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,18 +10,7 @@ import { testConfig } from '../helpers/context.js';
 import { TEST_DATABASE_URL, TEST_SCHEMA_PREFIX } from '../helpers/env.js';
 import { envFor } from '../helpers/child-worker.js';
 import { freePort } from '../connect/helpers.js';
-import { runCli, runCliProcess } from './helpers.js';
-
-function sink(): Writable & { text: string } {
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      stream.text += chunk.toString();
-      done();
-    },
-  }) as Writable & { text: string };
-  stream.text = '';
-  return stream;
-}
+import { capture, runCli, runCliProcess } from './helpers.js';
 
 /** Paths of every command that runs something, e.g. ["vendors", "create"]. */
 function leaves(command: Command, path: string[] = []): string[][] {
@@ -41,7 +29,7 @@ describe('cli program', { timeout: 120_000 }, () => {
 
   it('every command answers --help with its usage and the --json option, exit 0, without configuration', async () => {
     const env = {
-      streams: { stdout: sink(), stderr: sink() },
+      streams: { stdout: capture(), stderr: capture() },
       loadConfig: () => {
         throw new Error('help must not load configuration');
       },
@@ -67,8 +55,8 @@ describe('cli program', { timeout: 120_000 }, () => {
       ]),
     );
     for (const path of paths) {
-      const stdout = sink();
-      const code = await runInProcess([...path, '--help'], { ...env, streams: { stdout, stderr: sink() } });
+      const stdout = capture();
+      const code = await runInProcess([...path, '--help'], { ...env, streams: { stdout, stderr: capture() } });
       expect(code, path.join(' ')).toBe(0);
       expect(stdout.text, path.join(' ')).toContain(`Usage: cli ${path.join(' ')}`);
       expect(stdout.text, path.join(' ')).toContain('--json');
@@ -93,17 +81,17 @@ describe('cli program', { timeout: 120_000 }, () => {
   });
 
   it('draws a progress bar on a terminal only, never with --json or into a pipe', () => {
-    const terminal = Object.assign(sink(), { isTTY: true });
-    const bar = new Output({ stdout: sink(), stderr: terminal }, false).progress('backfill', 4);
+    const terminal = Object.assign(capture(), { isTTY: true });
+    const bar = new Output({ stdout: capture(), stderr: terminal }, false).progress('backfill', 4);
     bar.update(2, '(2024-01-01..2024-01-31)');
     bar.finish();
     expect(terminal.text).toContain(`backfill [${'#'.repeat(15)}${'.'.repeat(15)}] 50% (2024-01-01..2024-01-31)`);
     expect(terminal.text.endsWith('\n')).toBe(true);
     for (const [stderr, json] of [
-      [Object.assign(sink(), { isTTY: true }), true],
-      [sink(), false],
+      [Object.assign(capture(), { isTTY: true }), true],
+      [capture(), false],
     ] as const) {
-      const silent = new Output({ stdout: sink(), stderr }, json).progress('backfill', 4);
+      const silent = new Output({ stdout: capture(), stderr }, json).progress('backfill', 4);
       silent.update(3);
       silent.finish();
       expect(stderr.text).toBe('');
