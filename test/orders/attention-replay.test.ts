@@ -19,8 +19,7 @@ describe('replay of a NEEDS_ATTENTION order', () => {
     await p.waitForStatus(placed.id, ['SUBMITTED']);
     const first = await p.ctx.db.prisma.order.findUniqueOrThrow({ where: { id: placed.id } });
     expect(first.workKey).toBe('push:1');
-    await p.sandboxControl('GET', '/idle?timeoutMs=5000');
-    await p.sandboxControl('DELETE', '/faults');
+    await p.resetSandbox();
     // What the reconciler does once the delivery deadline passes without an outcome.
     await p.ctx.db.prisma.order.update({
       where: { id: placed.id },

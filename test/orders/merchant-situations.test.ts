@@ -27,8 +27,7 @@ describe('merchant situations', () => {
     await sink?.close();
   });
   beforeEach(async () => {
-    await p.sandboxControl('GET', '/idle?timeoutMs=5000');
-    await p.sandboxControl('DELETE', '/faults');
+    await p.resetSandbox();
   });
   const timeline = async (orderId: string) =>
     (await p.ctx.db.prisma.orderEvent.findMany({ where: { orderId }, orderBy: { id: 'asc' } })).map(

@@ -22,8 +22,7 @@ describe('after acceptance: the POS check total and scheduled orders', () => {
     await sink?.close();
   });
   beforeEach(async () => {
-    await p.sandboxControl('GET', '/idle?timeoutMs=5000');
-    await p.sandboxControl('DELETE', '/faults');
+    await p.resetSandbox();
   });
   const reload = (id: string) => p.ctx.db.prisma.order.findUniqueOrThrow({ where: { id } });
 

@@ -61,8 +61,7 @@ describe('order events in the integration log, against the sandbox', () => {
   });
   afterAll(async () => p?.close());
   beforeEach(async () => {
-    await p.sandboxControl('GET', '/idle?timeoutMs=5000');
-    await p.sandboxControl('DELETE', '/faults');
+    await p.resetSandbox();
     await p.ctx.db.prisma.integrationLog.deleteMany({ where: { vendorId: p.vendor.id } });
   });
 

@@ -16,8 +16,7 @@ describe('payment replay of PAYMENT_FAILED orders', () => {
   });
   afterAll(async () => p?.close());
   beforeEach(async () => {
-    await p.sandboxControl('GET', '/idle?timeoutMs=5000');
-    await p.sandboxControl('DELETE', '/faults');
+    await p.resetSandbox();
     await readiness('READY');
   });
 

@@ -76,6 +76,8 @@ export interface PipelineContext extends ConnectContext {
     timeoutMs?: number,
   ): Promise<{ status: string; paidAt: Date | null; failureReason: string | null }>;
   sandboxControl<T = unknown>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T>;
+  /** Before each test: the sandbox has finished the last test's work, and no faults are armed. */
+  resetSandbox(): Promise<void>;
 }
 
 export async function createPipelineContext(
@@ -142,6 +144,10 @@ export async function createPipelineContext(
       });
       if (!res.ok) throw new Error(`sandbox ${method} ${path}: ${res.status} ${await res.text()}`);
       return (await res.json()) as T;
+    },
+    async resetSandbox() {
+      await this.sandboxControl('GET', '/idle?timeoutMs=5000');
+      await this.sandboxControl('DELETE', '/faults');
     },
     async close() {
       await ctx.workers?.close();

@@ -14,8 +14,7 @@ describe('order pipeline against the sandbox', () => {
   afterAll(async () => p?.close());
   // Each test's faults apply to its own orders only.
   beforeEach(async () => {
-    await p.sandboxControl('GET', '/idle?timeoutMs=5000');
-    await p.sandboxControl('DELETE', '/faults');
+    await p.resetSandbox();
   });
 
   const reload = (id: string) =>
