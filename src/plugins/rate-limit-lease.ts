@@ -35,8 +35,18 @@ interface Lease {
   sharedRemaining: number;
 }
 
+type RedisWithTake = Redis & {
+  rateLimitLeaseTake(key: string, size: number, windowMs: number): Promise<[number, number]>;
+};
+
 export function createLeasedLimiter(redis: Redis, options: { max: number; windowMs: number; keyPrefix: string }) {
   const size = leaseSize(options.max);
+  // A defined command runs by EVALSHA: the script's text is sent once per connection, not per lease.
+  const client = redis as RedisWithTake;
+  if (typeof client.rateLimitLeaseTake !== 'function') {
+    redis.defineCommand('rateLimitLeaseTake', { numberOfKeys: 1, lua: TAKE });
+  }
+  const take = (key: string, n: number, windowMs: number) => client.rateLimitLeaseTake(key, n, windowMs);
   const leases = new Map<string, Lease>();
 
   function fromLease(lease: Lease, now: number): LeaseAnswer {
@@ -50,10 +60,7 @@ export function createLeasedLimiter(redis: Redis, options: { max: number; window
       const now = Date.now();
       const held = leases.get(key);
       if (held && held.left > 0 && now < held.until) return fromLease(held, now);
-      const [count, ttlMs] = (await redis.eval(TAKE, 1, options.keyPrefix + key, size, options.windowMs)) as [
-        number,
-        number,
-      ];
+      const [count, ttlMs] = await take(options.keyPrefix + key, size, options.windowMs);
       const granted = Math.max(0, Math.min(size, options.max - (count - size)));
       if (granted === 0) {
         leases.delete(key);
