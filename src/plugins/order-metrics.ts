@@ -13,7 +13,7 @@ export default fp(
     if (registry.getSingleMetric('orders_needing_attention')) return;
     new Gauge({
       name: 'orders_needing_attention',
-      help: 'Orders waiting for an operator, by status (see docs/RUNBOOK.md; `npm run cli -- orders attention` lists them)',
+      help: 'Orders waiting for an operator, by status (see docs/RUNBOOK.md; `./cli orders attention` lists them)',
       labelNames: ['status'] as const,
       registers: [registry],
       async collect() {
