@@ -8,8 +8,7 @@
 // work_attempts belong to that task, so a new task is due at once with no attempts counted.
 import type pg from 'pg';
 import { prepared, runPrepared } from '../../db/sql.js';
-import type { ConnectionStatus, OrderStatus } from '../../generated/prisma/enums.js';
-import type { OrderDeliveryView } from '../../services/orders/hot-path-queries.js';
+import { deliveryView, type DeliveryRow, type OrderDeliveryView } from '../../services/orders/hot-path-queries.js';
 
 /** A claimed order: what push-order or apply-payment needs, and its task's failed attempts. */
 export interface ClaimedOrder extends OrderDeliveryView {
@@ -78,60 +77,10 @@ const RENEW = prepared(
     WHERE o.id = t.id AND o.work_key = t.task`,
 );
 
-type ClaimRow = {
-  id: string;
-  vendor_id: string;
-  status: OrderStatus;
-  reference: string;
-  payload: unknown;
-  payment_reference: string;
-  account_identifier: string | null;
-  payment_due: string;
-  payment_amount: number;
-  tip_amount: number;
-  payment_method: string;
-  deadline_at: Date;
-  submitted_at: Date | null;
-  payment_submitted_at: Date | null;
-  paid_at: Date | null;
-  created_at: Date;
-  work_key: string;
-  work_attempts: number;
-  business_location_id: string | null;
-  default_order_profile: string | null;
-  connection_id: string | null;
-  connection_status: ConnectionStatus | null;
-  webhook_endpoint_id: string | null;
-};
+type ClaimRow = DeliveryRow & { work_key: string; work_attempts: number };
 
 function claimedOrder(r: ClaimRow): ClaimedOrder {
-  return {
-    id: r.id,
-    vendorId: r.vendor_id,
-    status: r.status,
-    reference: r.reference,
-    payload: r.payload,
-    paymentReference: r.payment_reference,
-    accountIdentifier: r.account_identifier,
-    paymentDue: r.payment_due,
-    paymentAmount: r.payment_amount,
-    tipAmount: r.tip_amount,
-    paymentMethod: r.payment_method,
-    deadlineAt: r.deadline_at,
-    submittedAt: r.submitted_at,
-    paymentSubmittedAt: r.payment_submitted_at,
-    paidAt: r.paid_at,
-    createdAt: r.created_at,
-    workKey: r.work_key,
-    workAttempts: r.work_attempts,
-    location: {
-      businessLocationId: r.business_location_id === null ? null : BigInt(r.business_location_id),
-      defaultOrderProfile: r.default_order_profile,
-    },
-    connection: r.connection_id
-      ? { id: r.connection_id, status: r.connection_status!, webhookEndpointId: r.webhook_endpoint_id }
-      : null,
-  };
+  return { ...deliveryView(r), workKey: r.work_key, workAttempts: r.work_attempts };
 }
 
 export async function claimDueOrders(pool: pg.Pool, limit: number, leaseMs: number): Promise<ClaimedOrder[]> {

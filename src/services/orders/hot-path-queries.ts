@@ -108,7 +108,8 @@ type OutcomeRow = {
   payment_due: string;
 };
 
-type DeliveryRow = OutcomeRow & {
+/** The columns an OrderDeliveryView is read from (FOR_DELIVERY, and the worker's claim statement). */
+export type DeliveryRow = OutcomeRow & {
   reference: string;
   payload: unknown;
   payment_amount: number;
@@ -135,6 +136,28 @@ const outcomeView = (r: OutcomeRow): OrderOutcomeView => ({
   paymentDue: r.payment_due,
 });
 
+/** A delivery row as the view push-order and apply-payment work from. */
+export function deliveryView(r: DeliveryRow): OrderDeliveryView {
+  return {
+    ...outcomeView(r),
+    reference: r.reference,
+    payload: r.payload,
+    paymentAmount: r.payment_amount,
+    tipAmount: r.tip_amount,
+    paymentMethod: r.payment_method,
+    deadlineAt: r.deadline_at,
+    submittedAt: r.submitted_at,
+    createdAt: r.created_at,
+    location: {
+      businessLocationId: r.business_location_id === null ? null : BigInt(r.business_location_id),
+      defaultOrderProfile: r.default_order_profile,
+    },
+    connection: r.connection_id
+      ? { id: r.connection_id, status: r.connection_status!, webhookEndpointId: r.webhook_endpoint_id }
+      : null,
+  };
+}
+
 export function createOrderStore(prisma: PrismaClient) {
   const pool = poolOf(prisma);
   const first = async <Row extends OutcomeRow>(statement: ReturnType<typeof prepared>, values: unknown[]) =>
@@ -153,25 +176,7 @@ export function createOrderStore(prisma: PrismaClient) {
 
     async forDelivery(orderId: string): Promise<OrderDeliveryView | null> {
       const r = await first<DeliveryRow>(FOR_DELIVERY, [orderId]);
-      if (!r) return null;
-      return {
-        ...outcomeView(r),
-        reference: r.reference,
-        payload: r.payload,
-        paymentAmount: r.payment_amount,
-        tipAmount: r.tip_amount,
-        paymentMethod: r.payment_method,
-        deadlineAt: r.deadline_at,
-        submittedAt: r.submitted_at,
-        createdAt: r.created_at,
-        location: {
-          businessLocationId: r.business_location_id === null ? null : BigInt(r.business_location_id),
-          defaultOrderProfile: r.default_order_profile,
-        },
-        connection: r.connection_id
-          ? { id: r.connection_id, status: r.connection_status!, webhookEndpointId: r.webhook_endpoint_id }
-          : null,
-      };
+      return r && deliveryView(r);
     },
 
     async acceptanceChecks(vendorId: string, locationId: string) {
