@@ -92,7 +92,10 @@ describe('webhooks while Postgres is down', () => {
     );
     expect(stored.payload).toMatchObject({ thirdPartyReference: 'while-postgres-is-down' });
     await waitFor(async () => (await deferredCount()) === 0, 'the Redis stream to be drained');
-    // Every notification the POS sent was taken on its one attempt, and stored exactly once.
+    // Every notification the POS sent was taken on its one attempt, and stored exactly once. The
+    // POS may still be sending the last ones (an account closed after its payment) when the
+    // orders are paid: wait until it has nothing left to send.
+    expect((await ctx.sandboxControl<{ idle: boolean }>('GET', '/idle?timeoutMs=15000')).idle).toBe(true);
     const sent = await ctx.sandboxControl<{ deliveryStatus: string; payload: unknown }[]>('GET', '/webhooks');
     expect(sent.filter((w) => w.deliveryStatus !== 'delivered')).toEqual([]);
     const rows = await prisma.webhookEvent.count();
